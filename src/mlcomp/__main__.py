@@ -1,0 +1,3 @@
+from mlcomp.cli import main
+
+main()

@@ -1,0 +1,274 @@
+"""The schema of data/bands.toml: load, overlay a user's file, validate, resolve typed keys.
+
+Every number in the file carries a `source` (a quote of the guide) or an `assumption` (why), and
+the loader rejects a number with neither, unknown keys, NaN/inf, negative amounts, low > high and
+gaps or overlaps in the experience ranges.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import re
+import tomllib
+from functools import cached_property
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from mlcomp.errors import MlcompError, did_you_mean
+
+KEY = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+Money = Annotated[int, Field(strict=True, ge=0)]
+Rate = Annotated[float, Field(gt=-1, le=10, allow_inf_nan=False)]
+Years = Annotated[float, Field(ge=0, allow_inf_nan=False)]
+# Groups of keys a user can type, with the option (and batch column) that takes them.
+GROUPS = {
+    "levels": "level",
+    "cities": "city",
+    "tiers": "tier",
+    "industries": "industry",
+    "specializations": "specialization",
+    "roles": "role",
+}
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Sourced(_Model):
+    source: str | None = None
+    assumption: str | None = None
+
+    @model_validator(mode="after")
+    def _has_provenance(self) -> Sourced:
+        if not (self.source or "").strip() and not (self.assumption or "").strip():
+            raise ValueError("needs a `source` (a quote of the guide) or an `assumption` (why)")
+        return self
+
+
+class Keyed(Sourced):
+    label: str
+    aliases: list[str] = []
+
+
+class Level(Keyed):
+    years_from: Years
+    years_to: Years | None = None
+    low: Money
+    high: Money
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Level:
+        if self.low > self.high:
+            raise ValueError(f"low ({self.low}) is above high ({self.high})")
+        if self.years_to is not None and self.years_to <= self.years_from:
+            raise ValueError(f"years_to ({self.years_to:g}) must be above years_from ({self.years_from:g})")
+        return self
+
+
+class Premium(Keyed):
+    """A premium over the band: `low` applies to its low end, `high` to its high end."""
+
+    low: Rate
+    high: Rate
+
+
+class Role(Keyed):
+    """A role other than ML engineer: the ML premium over it divides the band."""
+
+    ml_premium_low: Annotated[float, Field(ge=0, le=10, allow_inf_nan=False)]
+    ml_premium_high: Annotated[float, Field(ge=0, le=10, allow_inf_nan=False)]
+
+
+class Cap(Sourced):
+    label: str
+    low: Annotated[float, Field(ge=0, le=10, allow_inf_nan=False)]
+    high: Annotated[float, Field(ge=0, le=10, allow_inf_nan=False)]
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Cap:
+        if self.low > self.high:
+            raise ValueError("low must not be above high")
+        return self
+
+
+class Experience(Sourced):
+    min_years: Years = 0
+    max_years: Years
+
+
+class Defaults(_Model):
+    city: str
+    industry: str
+    specialization: str
+    role: str
+
+
+class Bands(_Model):
+    schema_version: Literal[1]
+    currency: Literal["USD"]
+    period: Literal["year"]
+    guide: str
+    defaults: Defaults
+    experience: Experience
+    levels: dict[str, Level]
+    cities: dict[str, Premium]
+    tiers: dict[str, Premium]
+    industries: dict[str, Premium]
+    specializations: dict[str, Premium]
+    roles: dict[str, Role]
+    lifecycle: Premium
+    remote_first: Premium
+    cap: Cap
+    total_comp: Premium
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Bands:
+        for group in GROUPS:
+            entries: dict[str, Keyed] = getattr(self, group)
+            if not entries:
+                raise ValueError(f"{group}: needs at least one entry")
+            seen: dict[str, str] = {}
+            for key, entry in entries.items():
+                for name in (key, *entry.aliases):
+                    if not KEY.match(name):
+                        raise ValueError(f"{group}.{key}: '{name}' must be lowercase letters, digits and dashes")
+                    if name in seen and seen[name] != key:
+                        raise ValueError(f"{group}.{key}: '{name}' is already used by {group}.{seen[name]}")
+                    seen[name] = key
+        for field, group in (("city", "cities"), ("industry", "industries"),
+                             ("specialization", "specializations"), ("role", "roles")):
+            value = getattr(self.defaults, field)
+            if value not in getattr(self, group):
+                raise ValueError(f"defaults.{field}: '{value}' is not a key of [{group}]")
+        self._check_levels()
+        self._check_order_kept()
+        return self
+
+    def _check_levels(self) -> None:
+        levels = sorted(self.levels.items(), key=lambda kv: kv[1].years_from)
+        expected = self.experience.min_years
+        for i, (key, level) in enumerate(levels):
+            if level.years_from != expected:
+                kind = "gap" if level.years_from > expected else "overlap"
+                raise ValueError(f"levels.{key}.years_from: {kind} in experience ranges: "
+                                 f"starts at {level.years_from:g}, expected {expected:g}")
+            last = i == len(levels) - 1
+            if last and level.years_to is not None and level.years_to <= self.experience.max_years:
+                raise ValueError(f"levels.{key}.years_to: the last level must have no years_to "
+                                 f"(or one above experience.max_years)")
+            if not last and level.years_to is None:
+                raise ValueError(f"levels.{key}.years_to: only the last level may leave years_to out")
+            expected = level.years_to if level.years_to is not None else math.inf
+
+    def _check_order_kept(self) -> None:
+        """No combination of premiums may turn a band upside down (low above high)."""
+        squeeze = min((lv.high / lv.low for lv in self.levels.values() if lv.low), default=math.inf)
+        for group in ("cities", "tiers", "industries", "specializations"):
+            squeeze *= min(1.0, *((1 + p.high) / (1 + p.low) for p in getattr(self, group).values()))
+        squeeze *= min(1.0, (1 + self.lifecycle.high) / (1 + self.lifecycle.low))
+        squeeze *= min(1.0, *((1 + r.ml_premium_low) / (1 + r.ml_premium_high) for r in self.roles.values()))
+        squeeze *= min(1.0, (1 + self.total_comp.high) / (1 + self.total_comp.low))
+        if squeeze < 1:
+            raise ValueError("premiums narrow the bands so much that some profile would get a low end "
+                             "above its high end; widen the bands or the premiums' high ends")
+
+    @cached_property
+    def lookup(self) -> dict[str, dict[str, str]]:
+        """group -> every name a user may type (key or alias) -> key."""
+        return {group: {name: key for key, entry in getattr(self, group).items()
+                        for name in (key, *entry.aliases)} for group in GROUPS}
+
+    def resolve(self, group: str, text: str) -> str:
+        """The key for what a user typed (case-insensitive, alias-aware), or a usage error."""
+        names = self.lookup[group]
+        name = text.strip().lower().replace("_", "-").replace(" ", "-")
+        if name in names:
+            return names[name]
+        known = ", ".join(getattr(self, group))
+        raise MlcompError(f"unknown {GROUPS[group]} '{text}'.{did_you_mean(name, names)} Known: {known}.",
+                          usage=True, field=GROUPS[group])
+
+    def level_for(self, years: float) -> str:
+        for key, level in self.levels.items():
+            if level.years_from <= years and (level.years_to is None or years < level.years_to):
+                return key
+        raise MlcompError(f"no level covers {years:g} years")
+
+
+def shipped_path() -> Path:
+    """data/bands.toml inside the installed package, or at the top of a source checkout."""
+    packaged = Path(__file__).with_name("data") / "bands.toml"
+    if packaged.is_file():
+        return packaged
+    return Path(__file__).resolve().parents[2] / "data" / "bands.toml"
+
+
+def read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with open(path, "rb") as f:
+            return tomllib.load(f)
+    except FileNotFoundError:
+        raise MlcompError(f"{path}: file not found") from None
+    except tomllib.TOMLDecodeError as e:
+        raise MlcompError(f"{path}: TOML syntax error: {e}") from None
+    except UnicodeDecodeError as e:
+        raise MlcompError(f"{path}: not UTF-8 text ({e.reason} at byte {e.start})") from None
+    except OSError as e:
+        raise MlcompError(f"{path}: cannot read: {e.strerror}") from None
+
+
+def validation_message(path: Path | str, error: ValidationError) -> str:
+    """One line per problem: 'file: key.path: what is wrong'."""
+    lines = []
+    for err in error.errors():
+        loc = ".".join(str(part) for part in err["loc"]) or "(top level)"
+        msg = err["msg"].removeprefix("Value error, ")
+        if err["type"] == "extra_forbidden":
+            msg = "unknown key"
+        lines.append(f"{path}: {loc}: {msg}")
+    return "\n".join(lines)
+
+
+def overlay(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
+    """Entries of the user's file replace (or add to) the shipped ones, one entry at a time;
+    an entry is replaced whole, so its numbers and their source stay together."""
+    merged = dict(base)
+    for key, value in extra.items():
+        if key in GROUPS and isinstance(value, dict) and isinstance(base.get(key), dict):
+            merged[key] = {**base[key], **value}
+        else:
+            merged[key] = value
+    return merged
+
+
+def load_bands(user_file: Path | str | None = None) -> Bands:
+    """The shipped bands, with the user's file (argument or MLCOMP_BANDS) laid over them."""
+    path = shipped_path()
+    data = read_toml(path)
+    user = user_file or os.environ.get("MLCOMP_BANDS") or None
+    if user:
+        user = Path(user)
+        data = overlay(data, read_toml(user))
+        path = user
+    try:
+        return Bands.model_validate(data)
+    except ValidationError as e:
+        raise MlcompError(validation_message(path, e)) from None
+
+
+def check_file(path: Path | str) -> list[str]:
+    """Every problem of a bands file (alone, or as an overlay on the shipped data); [] when valid."""
+    path = Path(path)
+    try:
+        extra = read_toml(path)
+        data = overlay(read_toml(shipped_path()), extra)
+        Bands.model_validate(data)
+    except MlcompError as e:
+        return e.message.splitlines()
+    except ValidationError as e:
+        return validation_message(path, e).splitlines()
+    return []

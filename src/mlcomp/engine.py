@@ -1,0 +1,182 @@
+"""The rules engine: pure functions from a profile and the bands to an estimate.
+
+Nothing here prints, reads files or exits. Rules run in the order of RULES, each multiplies the
+low and the high end of the national band by its own premium, and every one that changes the
+numbers is recorded with its source. Dollars are rounded once, at the end.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+from mlcomp.bands import Bands, Premium
+from mlcomp.errors import MlcompError
+
+RULES = ("location", "tier", "industry", "specialization", "lifecycle")
+
+
+@dataclass(frozen=True, slots=True)
+class Range:
+    """A low and a high end; premiums scale each end by its own factor."""
+
+    low: float
+    high: float
+
+    @property
+    def mid(self) -> float:
+        return (self.low + self.high) / 2
+
+    def scale(self, low: float, high: float) -> Range:
+        return Range(self.low * low, self.high * high)
+
+    def dollars(self) -> dict[str, int]:
+        return {"low": round(self.low), "mid": round(self.mid), "high": round(self.high)}
+
+
+@dataclass(frozen=True, slots=True)
+class Profile:
+    """A validated profile: keys are canonical (see `make_profile`); None means the default."""
+
+    years: float | None = None
+    level: str | None = None
+    city: str | None = None
+    tier: str | None = None
+    industry: str | None = None
+    specialization: str | None = None
+    full_lifecycle: bool = False
+    remote_first: bool = False
+    role: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Adjustment:
+    factor: str
+    key: str
+    low: float
+    high: float
+    label: str
+    source: str | None
+    assumption: str | None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"factor": self.factor, "key": self.key, "low": round(self.low, 4),
+                "high": round(self.high, 4), "source": self.source, "assumption": self.assumption}
+
+
+@dataclass(frozen=True, slots=True)
+class Estimate:
+    level: str
+    level_label: str
+    years: float | None
+    currency: str
+    band: Range
+    band_source: str | None
+    adjustments: tuple[Adjustment, ...]
+    base: Range
+    total_comp: Range
+    total_comp_rule: Adjustment
+
+    def as_dict(self) -> dict[str, Any]:
+        """The JSON contract (see README)."""
+        years = self.years
+        return {
+            "level": self.level,
+            "years": int(years) if years is not None and years.is_integer() else years,
+            "currency": self.currency,
+            "band": self.band.dollars(),
+            "base": self.base.dollars(),
+            "total_comp": self.total_comp.dollars(),
+            "adjustments": [a.as_dict() for a in self.adjustments],
+        }
+
+
+def parse_years(value: object, bands: Bands) -> float:
+    """Years of experience from a number or text, inside the data's allowed range."""
+    lo, hi = bands.experience.min_years, bands.experience.max_years
+    allowed = f"years of experience must be a number from {lo:g} to {hi:g}"
+    if isinstance(value, bool):
+        raise MlcompError(f"{allowed}, got {value!r}", usage=True, field="years")
+    try:
+        years = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        years = math.nan
+    if not math.isfinite(years) or not lo <= years <= hi:
+        raise MlcompError(f"{allowed}, got '{value}'", usage=True, field="years")
+    return years
+
+
+def make_profile(bands: Bands, *, years: object = None, level: str | None = None,
+                 city: str | None = None, tier: str | None = None, industry: str | None = None,
+                 specialization: str | None = None, full_lifecycle: bool = False,
+                 remote_first: bool = False, role: str | None = None) -> Profile:
+    """Validate what a user typed into a Profile with canonical keys; MlcompError(usage=True) if not."""
+
+    def key(group: str, text: str | None) -> str | None:
+        return None if text is None or text == "" else bands.resolve(group, text)
+
+    if (years is None or years == "") and not level:
+        raise MlcompError("give --years (years of experience) or --level "
+                          f"({', '.join(bands.levels)})", usage=True)
+    return Profile(
+        years=None if years is None or years == "" else parse_years(years, bands),
+        level=key("levels", level), city=key("cities", city), tier=key("tiers", tier),
+        industry=key("industries", industry), specialization=key("specializations", specialization),
+        full_lifecycle=full_lifecycle, remote_first=remote_first, role=key("roles", role))
+
+
+def _adjustment(factor: str, key: str, entry: Premium, low: float, high: float) -> Adjustment:
+    return Adjustment(factor, key, low, high, entry.label, entry.source, entry.assumption)
+
+
+def _premiums(profile: Profile, bands: Bands) -> list[Adjustment]:
+    """The premiums of RULES that apply to the profile, in order."""
+    picked: list[tuple[str, str, Premium]] = []
+    if profile.remote_first:
+        picked.append(("location", "remote-first", bands.remote_first))
+    else:
+        city = profile.city or bands.defaults.city
+        picked.append(("location", city, bands.cities[city]))
+    if profile.tier:
+        picked.append(("tier", profile.tier, bands.tiers[profile.tier]))
+    industry = profile.industry or bands.defaults.industry
+    picked.append(("industry", industry, bands.industries[industry]))
+    spec = profile.specialization or bands.defaults.specialization
+    picked.append(("specialization", spec, bands.specializations[spec]))
+    if profile.full_lifecycle:
+        picked.append(("lifecycle", "full-lifecycle", bands.lifecycle))
+    return [_adjustment(factor, key, entry, entry.low, entry.high) for factor, key, entry in picked
+            if entry.low or entry.high or key == "remote-first"]
+
+
+def estimate(profile: Profile, bands: Bands) -> Estimate:
+    """Base and total-comp ranges for a validated profile, with every rule that applied."""
+    level_key = profile.level or bands.level_for(profile.years or 0.0)
+    level = bands.levels[level_key]
+    band = Range(level.low, level.high)
+    adjustments = _premiums(profile, bands)
+    low = math.prod(1 + a.low for a in adjustments)
+    high = math.prod(1 + a.high for a in adjustments)
+
+    cap = bands.cap
+    capped_low, capped_high = min(low, 1 + cap.low), min(high, 1 + cap.high)
+    if (capped_low, capped_high) != (low, high):
+        adjustments.append(Adjustment("cap", "combined", capped_low / low - 1, capped_high / high - 1,
+                                      cap.label, cap.source, cap.assumption))
+        low, high = capped_low, capped_high
+
+    role = bands.roles[profile.role or bands.defaults.role]
+    if role.ml_premium_low or role.ml_premium_high:
+        role_low, role_high = 1 / (1 + role.ml_premium_low), 1 / (1 + role.ml_premium_high)
+        adjustments.append(Adjustment("role", profile.role or "", role_low - 1, role_high - 1,
+                                      role.label, role.source, role.assumption))
+        low, high = low * role_low, high * role_high
+
+    base = band.scale(low, high)
+    tc = bands.total_comp
+    return Estimate(
+        level=level_key, level_label=level.label, years=profile.years, currency=bands.currency,
+        band=band, band_source=level.source, adjustments=tuple(adjustments), base=base,
+        total_comp=base.scale(1 + tc.low, 1 + tc.high),
+        total_comp_rule=_adjustment("total_comp", "equity-and-bonus", tc, tc.low, tc.high))

@@ -1,0 +1,26 @@
+"""The one domain error type. The CLI turns it into one line on stderr and an exit code."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+
+
+class MlcompError(Exception):
+    """A problem with the user's input or data. `usage=True` means a bad value typed on the command
+    line (exit 2); otherwise a bad file or row (exit 1)."""
+
+    def __init__(self, message: str, *, usage: bool = False, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.usage = usage
+        self.field = field  # the option or column the problem is in, when there is one
+
+    def __str__(self) -> str:
+        return self.message
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str:
+    """' Did you mean 'sf'?' or '' when nothing is close."""
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f" Did you mean '{close[0]}'?" if close else ""

@@ -1,0 +1,157 @@
+"""Formatting for people and for scripts. The only place that turns values into text.
+
+JSON and CSV never pass through rich; rich is imported only when a table is drawn.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from collections.abc import Iterable, Mapping
+from typing import IO, TYPE_CHECKING, Any
+
+from mlcomp.errors import MlcompError
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from mlcomp.bands import Bands
+    from mlcomp.engine import Adjustment, Estimate
+
+FORMATS = ("table", "json", "csv", "tsv")
+
+
+def money(amount: float) -> str:
+    return f"${round(amount):,}"
+
+
+def percent(rate: float) -> str:
+    text = f"{rate * 100:+.1f}".removesuffix(".0")
+    return f"{text}%"
+
+
+def years_text(start: float, end: float | None) -> str:
+    return f"{start:g}+ years" if end is None else f"{start:g} to under {end:g} years"
+
+
+def console(file: IO[str] | None = None, width: int | None = None) -> Console:
+    """A console that never reads markup in text (offer names, row values are literal)."""
+    from rich.console import Console
+
+    return Console(file=file or sys.stdout, width=width, markup=False, highlight=False, emoji=False)
+
+
+def provenance(source: str | None, assumption: str | None) -> str:
+    parts = [f'"{source}"'] if source else []
+    if assumption:
+        parts.append(f"Assumption: {assumption}")
+    return " ".join(parts)
+
+
+def estimate_table(est: Estimate, bands: Bands, *, explain: bool = False, out: Console | None = None) -> None:
+    """The estimate as a table, one row per rule; with `explain`, numbered sources under it."""
+    from rich import box
+    from rich.table import Table
+
+    out = out or console()
+    level = bands.levels[est.level]
+    title = f"ML engineer pay, {est.level_label} level ({years_text(level.years_from, level.years_to)})"
+    if est.years is not None:
+        title += f", {est.years:g} years"
+    table = Table(title=title, box=box.SIMPLE_HEAD, caption=f"{est.currency} per year",
+                  caption_justify="left")
+    if explain:
+        table.add_column("#", justify="right", no_wrap=True)
+    table.add_column("Step")
+    for name in ("Low", "Mid", "High"):
+        table.add_column(name, justify="right", no_wrap=True)
+    notes: list[str] = []
+
+    def row(step: str, low: str, mid: str, high: str, why: str = "", style: str = "") -> None:
+        ref = []
+        if explain:
+            notes.append(why) if why else None
+            ref = [f"[{len(notes)}]" if why else ""]
+        table.add_row(*ref, step, low, mid, high, style=style)
+
+    def rule(adj: Adjustment, name: str) -> None:
+        row(f"{name}: {adj.label}", percent(adj.low), "", percent(adj.high),
+            provenance(adj.source, adj.assumption))
+
+    band = est.band.dollars()
+    row(f"National band ({est.level_label})", money(band["low"]), money(band["mid"]), money(band["high"]),
+        provenance(est.band_source, level.assumption))
+    for adj in est.adjustments:
+        rule(adj, adj.factor.capitalize())
+    base = est.base.dollars()
+    row("Base salary", money(base["low"]), money(base["mid"]), money(base["high"]), style="bold")
+    rule(est.total_comp_rule, "Total comp")
+    tc = est.total_comp.dollars()
+    row("Total compensation", money(tc["low"]), money(tc["mid"]), money(tc["high"]), style="bold")
+    out.print(table)
+    for number, note in enumerate(notes, 1):
+        out.print(f"[{number}] {note}")
+
+
+def to_json(value: Any, *, indent: int | None = 2) -> str:
+    return json.dumps(value, indent=indent, ensure_ascii=False)
+
+
+def flatten(value: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
+    """{"base": {"low": 1}} -> {"base_low": 1}; lists of adjustments become one readable cell."""
+    flat: dict[str, Any] = {}
+    for key, item in value.items():
+        name = f"{prefix}{key}"
+        if isinstance(item, Mapping):
+            flat.update(flatten(item, f"{name}_"))
+        elif isinstance(item, list):
+            flat[name] = "; ".join(describe(a) for a in item)
+        else:
+            flat[name] = "" if item is None else item
+    return flat
+
+
+def describe(adjustment: Mapping[str, Any]) -> str:
+    """'location sf +15%..+30%' for a CSV cell."""
+    return f"{adjustment['factor']} {adjustment['key']} {percent(adjustment['low'])}..{percent(adjustment['high'])}"
+
+
+def write_rows(rows: Iterable[Mapping[str, Any]], fmt: str, out: IO[str]) -> None:
+    """CSV or TSV with a header taken from the first row."""
+    writer: Any = None
+    for row in rows:
+        if writer is None:
+            writer = csv.DictWriter(out, fieldnames=list(row), delimiter="\t" if fmt == "tsv" else ",",
+                                    lineterminator="\n", extrasaction="ignore")
+            writer.writeheader()
+        writer.writerow(row)
+
+
+def pick(value: Any, path: str) -> Any:
+    """The value at a dotted path such as 'total_comp.mid' or 'adjustments.0.key'."""
+    current = value
+    for part in path.split("."):
+        if isinstance(current, Mapping) and part in current:
+            current = current[part]
+        elif isinstance(current, list) and part.isdigit() and int(part) < len(current):
+            current = current[int(part)]
+        else:
+            raise MlcompError(f"no field '{path}'. Fields: {', '.join(paths(value))}", usage=True,
+                              field="field")
+    return current
+
+
+def paths(value: Any, prefix: str = "") -> list[str]:
+    if isinstance(value, Mapping):
+        return [p for key, item in value.items() for p in paths(item, f"{prefix}{key}.")]
+    return [prefix.rstrip(".")]
+
+
+def scalar(value: Any) -> str:
+    """A picked value as a shell wants it: plain numbers and text, JSON for anything nested."""
+    if isinstance(value, (dict, list)):
+        return to_json(value, indent=None)
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return "" if value is None else str(value)
