@@ -225,11 +225,9 @@ def validation_message(path: Path | str, error: ValidationError) -> str:
     """One line per problem: 'file: key.path: what is wrong'."""
     lines = []
     for err in error.errors():
-        loc = ".".join(str(part) for part in err["loc"]) or "(top level)"
-        msg = err["msg"].removeprefix("Value error, ")
-        if err["type"] == "extra_forbidden":
-            msg = "unknown key"
-        lines.append(f"{path}: {loc}: {msg}")
+        loc = ".".join(str(part) for part in err["loc"])
+        msg = "unknown key" if err["type"] == "extra_forbidden" else err["msg"].removeprefix("Value error, ")
+        lines.append(f"{path}: {loc}: {msg}" if loc else f"{path}: {msg}")
     return "\n".join(lines)
 
 

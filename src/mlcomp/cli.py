@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
@@ -17,7 +17,7 @@ from mlcomp.errors import MlcompError
 EXIT_DATA, EXIT_USAGE = 1, 2
 
 
-class Format(str, Enum):
+class Format(StrEnum):
     table = "table"
     json = "json"
     csv = "csv"
@@ -44,6 +44,8 @@ class Group(TyperGroup):
             fail(e.message, EXIT_USAGE if e.usage else EXIT_DATA)
         except typer.TyperException as e:
             message = e.format_message()
+            if not message:  # `mlcomp` alone: the help was printed already
+                sys.exit(e.exit_code)
             ctx = getattr(e, "ctx", None)
             if ctx is not None and not isinstance(e, typer.BadParameter):
                 message += f" (see '{ctx.command_path} --help')"
@@ -119,7 +121,7 @@ def _completer(group: str) -> Any:
 
 def _key(group: str, help: str, short: str | None = None) -> Any:
     names = [f"--{group}"] + ([short] if short else [])
-    return typer.Option(*names, help=help, autocompletion=_completer(
+    return typer.Option(*names, help=help, metavar=group.upper(), autocompletion=_completer(
         {"level": "levels", "city": "cities", "tier": "tiers", "industry": "industries",
          "specialization": "specializations", "role": "roles"}[group]))
 

@@ -71,7 +71,8 @@ def estimate_table(est: Estimate, bands: Bands, *, explain: bool = False, out: C
     def row(step: str, low: str, mid: str, high: str, why: str = "", style: str = "") -> None:
         ref = []
         if explain:
-            notes.append(why) if why else None
+            if why:
+                notes.append(why)
             ref = [f"[{len(notes)}]" if why else ""]
         table.add_row(*ref, step, low, mid, high, style=style)
 

@@ -1,0 +1,176 @@
+"""The engine against the guide: levels, premiums, cap, role and total comp, on the shipped data."""
+
+from __future__ import annotations
+
+import pytest
+
+from mlcomp.bands import load_bands
+from mlcomp.engine import RULES, Profile, estimate, make_profile
+
+BANDS = load_bands()
+
+
+def est(**typed):
+    return estimate(make_profile(BANDS, **typed), BANDS)
+
+
+@pytest.mark.parametrize(
+    ("years", "level"),
+    [(0, "entry"), (2.99, "entry"), (3, "mid"), (5.99, "mid"), (6, "senior"), (9.5, "senior"),
+     (9.99, "senior"), (10, "staff"), (60, "staff")],
+)
+def test_level_boundaries_are_half_open(years, level):
+    assert est(years=years).level == level
+
+
+@pytest.mark.parametrize(
+    ("level", "low", "high"),
+    # The guide: "Entry Level (0-2 years) $130K - $180K", "Mid Level (3-5 years) $180K - $260K",
+    # "Senior (6-10 years) $260K - $350K", "Staff/Principal (10+ years) $350K - $450K".
+    [("entry", 130_000, 180_000), ("mid", 180_000, 260_000), ("senior", 260_000, 350_000),
+     ("staff", 350_000, 450_000)],
+)
+def test_national_bands_quote_the_guide(level, low, high):
+    result = est(level=level).as_dict()
+    assert result["base"] == {"low": low, "mid": (low + high) // 2, "high": high}
+    assert result["adjustments"] == []
+
+
+def test_mid_sf_is_15_to_30_percent_over_the_band():
+    # 180000 * 1.15 = 207000; 260000 * 1.30 = 338000; mid (207000 + 338000) / 2 = 272500
+    result = est(years=4, city="sf").as_dict()
+    assert result["base"] == {"low": 207_000, "mid": 272_500, "high": 338_000}
+    # total comp: 207000 * 1.20 = 248400; 338000 * 1.40 = 473200
+    assert result["total_comp"] == {"low": 248_400, "mid": 360_800, "high": 473_200}
+    assert [(a["factor"], a["key"], a["low"], a["high"]) for a in result["adjustments"]] == [
+        ("location", "sf", 0.15, 0.30)]
+
+
+@pytest.mark.parametrize("city", ["sf", "nyc", "seattle"])
+def test_hub_premiums_stay_inside_the_guides_15_to_30_percent(city):
+    premium = BANDS.cities[city]
+    assert 0.15 <= premium.low <= premium.high <= 0.30
+    base, national = est(years=7, city=city).base, est(years=7).base
+    assert 1.15 <= base.low / national.low <= 1.30
+    assert 1.15 <= base.high / national.high <= 1.30
+
+
+@pytest.mark.parametrize("city", ["national", "remote"])
+def test_national_and_remote_carry_no_premium(city):
+    assert est(years=4, city=city).base == est(years=4).base
+
+
+@pytest.mark.parametrize("city", ["sf", "nyc", "seattle", "remote"])
+def test_remote_first_removes_the_location_premium(city):
+    result = est(years=4, city=city, remote_first=True)
+    assert result.base == est(years=4).base
+    assert [(a.factor, a.key) for a in result.adjustments] == [("location", "remote-first")]
+
+
+@pytest.mark.parametrize("level", ["entry", "mid", "senior", "staff"])
+@pytest.mark.parametrize("tier", [None, "faang", "mid-size"])
+def test_total_comp_is_20_to_40_percent_over_base(level, tier):
+    result = est(level=level, tier=tier, city="sf")
+    assert result.total_comp.low == pytest.approx(result.base.low * 1.20)
+    assert result.total_comp.high == pytest.approx(result.base.high * 1.40)
+
+
+@pytest.mark.parametrize("years", [1, 4, 8, 15])
+def test_software_engineers_earn_10_to_25_percent_less_than_ml(years):
+    ml, swe = est(years=years, city="nyc").base, est(years=years, city="nyc", role="swe").base
+    # ML engineers earn a 10 to 25 percent premium over software engineers.
+    assert 0.10 - 1e-9 <= ml.low / swe.low - 1 <= 0.25 + 1e-9
+    assert 0.10 - 1e-9 <= ml.high / swe.high - 1 <= 0.25 + 1e-9
+    assert swe.high < ml.high and swe.low < ml.low
+
+
+def test_top_of_market_tiers_pay_above_the_market_and_median_tiers():
+    market = est(years=7).base
+    for tier in ("faang", "ai-startup"):
+        top = est(years=7, tier=tier).base
+        assert top.low > market.low and top.high > market.high
+        for median_tier in ("mid-size", "consultancy"):
+            other = est(years=7, tier=median_tier).base
+            assert top.low > other.low and top.high > other.high and top.mid > other.mid
+
+
+@pytest.mark.parametrize("tier", ["mid-size", "consultancy"])
+@pytest.mark.parametrize("level", ["entry", "mid", "senior", "staff"])
+def test_median_tiers_stay_near_the_market_midpoint(tier, level):
+    # "closer to the median": the band narrows toward the middle, midpoint within 3% of the market's.
+    market, tiered = est(level=level).base, est(level=level, tier=tier).base
+    assert abs(tiered.mid / market.mid - 1) < 0.03
+    assert tiered.high - tiered.low < market.high - market.low
+
+
+def test_industry_ordering_quant_and_autonomous_above_marketing():
+    quant, auto = est(years=4, industry="quant-finance").base, est(years=4, industry="autonomous-driving").base
+    tech, marketing = est(years=4, industry="tech").base, est(years=4, industry="marketing-analytics").base
+    for above in (quant, auto):
+        assert above.low > marketing.low and above.high > marketing.high
+        assert above.low >= tech.low and above.high > tech.high
+    assert tech == est(years=4).base  # tech is the neutral default
+
+
+@pytest.mark.parametrize("spec", ["rl", "distributed-training", "inference-optimization"])
+def test_specializations_earn_more_than_generalists(spec):
+    special, generalist = est(years=4, specialization=spec).base, est(years=4, specialization="generalist").base
+    assert special.low > generalist.low and special.high > generalist.high
+
+
+def test_full_lifecycle_raises_both_ends():
+    plain, full = est(years=4).base, est(years=4, full_lifecycle=True).base
+    assert full.low > plain.low and full.high > plain.high
+
+
+def test_senior_at_leading_companies_reaches_400k_total_comp():
+    # "total compensation packages ... can bring the figure to $400,000 or higher"
+    assert est(level="senior", tier="faang").as_dict()["total_comp"]["high"] >= 400_000
+
+
+def test_staff_at_faang_total_comp_is_above_500k():
+    # "Staff and principal-level engineers at FAANG companies ... total compensation above $500,000"
+    assert est(level="staff", tier="faang").as_dict()["total_comp"]["mid"] > 500_000
+
+
+def test_cap_limits_stacked_premiums_and_says_so():
+    kwargs = dict(level="staff", city="sf", tier="faang", industry="quant-finance", specialization="rl",
+                  full_lifecycle=True)
+    result = est(**kwargs)
+    # high end uncapped: 1.30 * 1.20 * 1.20 * 1.15 * 1.10 = 2.368; capped at 1 + 0.60
+    assert round(result.base.high) == round(450_000 * 1.60)
+    cap = [a for a in result.adjustments if a.factor == "cap"]
+    assert len(cap) == 1 and cap[0].high == pytest.approx(1.60 / (1.30 * 1.20 * 1.20 * 1.15 * 1.10) - 1)
+    # low end: 1.15 * 1.10 * 1.10 * 1.05 * 1.03 = 1.50 stays under the cap
+    assert result.base.low == pytest.approx(350_000 * 1.15 * 1.10 * 1.10 * 1.05 * 1.03)
+    assert not any(a.factor == "cap" for a in est(years=4, city="sf", tier="faang").adjustments)
+
+
+def test_adjustments_follow_the_declared_rule_order():
+    result = est(years=4, city="sf", tier="faang", industry="quant", specialization="rl",
+                 full_lifecycle=True, role="swe")
+    factors = [a.factor for a in result.adjustments]
+    assert factors == [*RULES, "cap", "role"]
+
+
+def test_level_option_overrides_years():
+    result = est(years=1, level="staff")
+    assert result.level == "staff" and result.years == 1
+    assert result.base == est(level="staff").base
+
+
+def test_keys_are_case_insensitive_and_aliases_resolve():
+    assert make_profile(BANDS, years=4, city="Bay-Area", tier="FAANG", industry="Quant",
+                        specialization="RL", role="SWE") == Profile(
+        years=4, city="sf", tier="faang", industry="quant-finance", specialization="rl", role="swe")
+
+
+def test_engine_does_not_import_rich_or_typer():
+    import subprocess
+    import sys
+
+    code = ("import sys; from mlcomp.engine import estimate, make_profile; from mlcomp.bands import load_bands;"
+            "b = load_bands(); estimate(make_profile(b, years=4, city='sf'), b);"
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in ('rich', 'typer')))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
