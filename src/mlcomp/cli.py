@@ -215,16 +215,17 @@ def compare(
 ) -> None:
     """Compare two or more job offers year by year, and against the market.
 
-    Year k total = base + bonus + equity vesting in year k + one-time cash (sign_on, relocation)
-    paid in year k. The best offer has the highest total over the horizon. Profile options
-    (--years, --city, ...) fill in what an offer leaves out and turn on the market view.
+    Year k total = base + bonus + equity vesting in year k + one-time cash (sign_on, relocation) in year k.
+
+    The best offer (marked *) has the highest total over the horizon.
+
+    Profile options (--years, --city, ...) fill in what offers leave out and turn on the market view.
 
     Examples:
 
         mlcomp compare examples/acme.toml examples/globex.json --years 4
 
-        mlcomp compare "name=Acme,base=240k,bonus=15%,equity=400k,vesting=5/15/40/40"
-        "name=Globex,base=265k,bonus=20k,equity=200k" --horizon 6 --city sf
+        mlcomp compare "name=A,base=240k,bonus=15%,equity=400k,vesting=5/15/40/40" "name=B,base=265k" -y 6
 
         cat offer.json | mlcomp compare - examples/acme.toml --format json
     """
