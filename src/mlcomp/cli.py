@@ -187,5 +187,82 @@ def estimate(
         render.estimate_table(result, bands, explain=explain)
 
 
+@app.command()
+def compare(
+    ctx: typer.Context,
+    offers: Annotated[list[str] | None, typer.Argument(
+        metavar="OFFER...", show_default=False,
+        help="Two or more offers: a .toml or .json file, '-' for stdin (once), "
+             "or key=value,... such as name=Acme,base=240k,bonus=15%,equity=400k.")] = None,
+    horizon: Annotated[int, typer.Option(
+        "--horizon", "-n", min=1, max=30, metavar="N", help="Years to compare, 1 to 30.")] = 4,
+    growth: Annotated[str | None, typer.Option(
+        "--growth", "-g", metavar="RATE",
+        help="Yearly change of equity value for every offer, e.g. 10% or -0.2 "
+             "(overrides the offers').")] = None,
+    years: Annotated[str | None, typer.Option(
+        "--years", "-y", metavar="N", help="Years of experience, for the market view.")] = None,
+    level: Annotated[str | None, _key("level", "entry, mid, senior or staff (market view).", "-l")] = None,
+    city: Annotated[str | None, _key("city", "sf, nyc, seattle, remote or national (default).", "-c")] = None,
+    tier: Annotated[str | None, _key("tier", "faang, ai-startup, mid-size, consultancy.", "-t")] = None,
+    industry: Annotated[str | None, _key("industry", "quant-finance, autonomous-driving, tech (default), "
+                                         "marketing-analytics.", "-i")] = None,
+    specialization: Annotated[str | None, _key("specialization", "rl, distributed-training, "
+                                               "inference-optimization, generalist (default).", "-s")] = None,
+    full_lifecycle: Annotated[bool, typer.Option(
+        "--full-lifecycle", help="Covers the whole ML lifecycle (MLOps plus modeling).")] = False,
+    remote_first: Annotated[bool, typer.Option(
+        "--remote-first", help="The employer pays one national band wherever you live.")] = False,
+    fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.table,
+) -> None:
+    """Compare two or more job offers year by year, and against the market.
+
+    Year k total = base + bonus + equity vesting in year k + one-time cash (sign_on, relocation) in year k.
+
+    The best offer (marked *) has the highest total over the horizon.
+
+    Profile options (--years, --city, ...) fill in what offers leave out and turn on the market view.
+
+    Examples:
+
+        mlcomp compare examples/acme.toml examples/globex.json --years 4
+
+        mlcomp compare "name=A,base=240k,bonus=15%,equity=400k,vesting=5/15/40/40" "name=B,base=265k" -y 6
+
+        cat offer.json | mlcomp compare - examples/acme.toml --format json
+    """
+    from mlcomp.money import parse_rate
+    from mlcomp.offers import compare as run_compare
+    from mlcomp.offers import load_offers, profile_values
+
+    if len(offers or []) < 2:
+        raise MlcompError("give at least two offers to compare (files, '-' for stdin, or key=value,...)",
+                          usage=True)
+    override = None
+    if growth is not None:
+        try:
+            override = parse_rate(growth)
+        except ValueError as e:
+            raise typer.BadParameter(str(e), param_hint="'--growth'") from None
+    bands = load(ctx)
+    try:
+        defaults = profile_values(bands, {
+            "years": years, "level": level, "city": city, "tier": tier, "industry": industry,
+            "specialization": specialization, "full_lifecycle": full_lifecycle or None,
+            "remote_first": remote_first or None})
+    except MlcompError as e:
+        raise as_usage(e) from None
+    loaded = load_offers(offers or [], sys.stdin.read)
+    result = run_compare(loaded, horizon=horizon, growth=override, bands=bands, defaults=defaults)
+    if fmt is Format.json:
+        print(render.to_json(result.as_dict()))
+    elif fmt in (Format.csv, Format.tsv):
+        render.write_rows(render.compare_rows(result), fmt.value, sys.stdout)
+    else:
+        render.compare_table(result)
+        if not any(o.market for o in result.offers):
+            sys.stderr.write("Market view: give --years or --level (or years/level in the offers).\n")
+
+
 def main() -> None:
     app()

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 
     from mlcomp.bands import Bands
     from mlcomp.engine import Adjustment, Estimate
+    from mlcomp.offers import Comparison
 
 FORMATS = ("table", "json", "csv", "tsv")
 
@@ -156,3 +157,67 @@ def scalar(value: Any) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return "" if value is None else str(value)
+
+
+def signed_money(amount: float) -> str:
+    """'-$20,000', '+$5,000' or '$0'."""
+    if not round(amount):
+        return "$0"
+    return f"{'-' if amount < 0 else '+'}{money(abs(amount))}"
+
+
+def compare_rows(comparison: Comparison) -> Iterable[dict[str, Any]]:
+    """One row per offer per year, for CSV and TSV."""
+    for offer in comparison.offers:
+        for year in offer.by_year:
+            yield {"name": offer.name, **year.as_dict()}
+
+
+def compare_table(comparison: Comparison, *, out: Console | None = None) -> None:
+    """Offers side by side: one column per offer, the best one marked."""
+    from rich import box
+    from rich.table import Table
+    from rich.text import Text
+
+    out = out or console()
+    table = Table(title=f"Offers over {comparison.horizon} years", box=box.SIMPLE_HEAD,
+                  caption="USD per year. * = best (highest total).",
+                  caption_justify="left")
+    table.add_column("")
+    for offer in comparison.offers:
+        header = Text(offer.name)
+        if offer.name == comparison.best:
+            header.append(" *", style="bold")
+        table.add_column(header, justify="right", no_wrap=True)
+    offers = comparison.offers
+
+    def row(label: str, cells: Iterable[str], style: str = "", end_section: bool = False) -> None:
+        table.add_row(label, *cells, style=style, end_section=end_section)
+
+    for i in range(comparison.horizon):
+        years = [offer.by_year[i] for offer in offers]
+        row(f"Year {i + 1} base", (money(y.base) for y in years))
+        row("  bonus", (money(y.bonus) for y in years))
+        row("  equity", (money(y.equity) for y in years))
+        if any(y.one_time for y in years):
+            row("  one-time", (money(y.one_time) for y in years))
+        row("  total", (money(y.total) for y in years), style="bold", end_section=True)
+    row("First-year total", (money(o.first_year) for o in offers))
+    row("Average per year", (money(o.average) for o in offers))
+    row(f"Total over {comparison.horizon} years", (money(o.total) for o in offers), style="bold")
+    row("Difference to best", (signed_money(o.delta_to_best) for o in offers), end_section=True)
+    if any(o.growth for o in offers):
+        row("Equity growth per year", (percent(o.growth) for o in offers), end_section=True)
+    if any(o.market for o in offers):
+        def cells(get: Any) -> list[str]:
+            return [get(o.market) if o.market else "n/a" for o in offers]
+
+        row("Market profile", cells(lambda m: f"{m.level}, {m.location}"))
+        row("Market base mid", cells(lambda m: money(m.base_mid)))
+        row("Market total comp mid", cells(lambda m: money(m.total_comp_mid)))
+        row("Base position (0=low, 1=high)", cells(lambda m: f"{m.base_position:.2f}"))
+        row("Average vs total comp mid", cells(lambda m: percent(m.total_comp_vs_mid)))
+        row("Verdict", cells(lambda m: m.verdict), style="bold")
+        row("Ask for base", cells(lambda m: money(m.ask_base)))
+        row("Location-adjusted average", cells(lambda m: money(m.location_adjusted_average)))
+    out.print(table)

@@ -1,0 +1,229 @@
+"""`mlcomp compare` through the real CLI: formats, sources of offers, errors and exit codes."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from mlcomp.cli import app
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+ACME = "name=Acme,base=240k,bonus=15%,equity=400k,vesting=5/15/40/40,sign_on=50k"
+GLOBEX = "name=Globex,base=265k,bonus=20k,equity=200k"
+
+
+def run(*args: str, input: str | None = None):
+    return CliRunner().invoke(app, ["compare", *args], input=input)
+
+
+def as_json(*args: str, input: str | None = None) -> dict:
+    result = run(*args, "--format", "json", input=input)
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+def test_help_shows_an_example():
+    result = run("--help")
+    assert result.exit_code == 0
+    assert "mlcomp compare examples/acme.toml" in result.stdout
+
+
+def test_inline_offers_json_contract():
+    data = as_json(ACME, GLOBEX)
+    assert list(data) == ["horizon", "best", "offers"]
+    assert data["horizon"] == 4
+    acme, globex = data["offers"]
+    assert list(acme) == ["name", "by_year", "first_year", "average", "total", "delta_to_best", "market"]
+    assert list(acme["by_year"][0]) == ["year", "base", "bonus", "equity", "one_time", "total"]
+    for offer in data["offers"]:
+        for year in offer["by_year"]:
+            assert all(type(v) is int for v in year.values())
+        assert all(type(offer[k]) is int for k in ("first_year", "average", "total", "delta_to_best"))
+        assert offer["market"] is None  # no years or level: no market view
+    # Acme: 240k + 36k bonus + 20k/60k/160k/160k equity + 50k sign-on
+    assert [y["total"] for y in acme["by_year"]] == [346_000, 336_000, 436_000, 436_000]
+    assert acme["total"] == 1_554_000 and acme["average"] == 388_500 and acme["first_year"] == 346_000
+    # Globex: 265k + 20k + 50k a year = 335k, 4 years = 1,340,000
+    assert globex["total"] == 1_340_000
+    assert data["best"] == "Acme" and globex["delta_to_best"] == -214_000 and acme["delta_to_best"] == 0
+
+
+def test_market_view_with_profile_options():
+    data = as_json(ACME, GLOBEX, "--years", "4", "--city", "sf")
+    market = data["offers"][0]["market"]
+    assert list(market) == ["base_position", "total_comp_vs_mid", "verdict", "ask_base",
+                            "location_adjusted_average"]
+    assert type(market["ask_base"]) is int and type(market["location_adjusted_average"]) is int
+    # mid/sf base 207,000..338,000: (240000-207000)/131000 = 0.2519; 388500/360800 - 1 = 0.0768
+    assert market["base_position"] == 0.2519 and market["total_comp_vs_mid"] == 0.0768
+    assert market["verdict"] == "within market" and market["ask_base"] == 272_500
+    assert market["location_adjusted_average"] == 317_143  # 388,500 / 1.225
+
+
+def test_order_does_not_matter():
+    ab, ba = as_json(ACME, GLOBEX, "-y", "6"), as_json(GLOBEX, ACME, "-y", "6")
+    assert ab["best"] == ba["best"] == "Acme"
+    assert ab["offers"] == ba["offers"][::-1]
+
+
+def test_horizon_and_growth_options():
+    data = as_json(ACME, GLOBEX, "--horizon", "6", "--growth", "10%")
+    assert data["horizon"] == 6 and len(data["offers"][0]["by_year"]) == 6
+    # Globex 200k even at +10%: 50000, 55000, 60500, 66550, then nothing vests
+    assert [y["equity"] for y in data["offers"][1]["by_year"]] == [50_000, 55_000, 60_500, 66_550, 0, 0]
+
+
+def test_example_files():
+    data = as_json(str(EXAMPLES / "acme.toml"), str(EXAMPLES / "globex.json"), "--years", "4")
+    assert [o["name"] for o in data["offers"]] == ["Acme", "Globex"]
+    assert all(o["market"] for o in data["offers"])
+
+
+def test_stdin_json_and_toml():
+    data = as_json("-", GLOBEX, input='{"name": "Piped", "base": "300k"}')
+    assert data["offers"][0]["name"] == "Piped" and data["offers"][0]["total"] == 1_200_000
+    data = as_json(GLOBEX, "-", input='name = "Toml"\nbase = 100000\n')
+    assert data["offers"][1]["total"] == 400_000
+
+
+def test_csv_one_row_per_offer_per_year():
+    result = run(ACME, GLOBEX, "--format", "csv", "--horizon", "3")
+    assert result.exit_code == 0
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert len(rows) == 6
+    assert list(rows[0]) == ["name", "year", "base", "bonus", "equity", "one_time", "total"]
+    assert rows[0] == {"name": "Acme", "year": "1", "base": "240000", "bonus": "36000", "equity": "20000",
+                       "one_time": "50000", "total": "346000"}
+    assert [r["year"] for r in rows] == ["1", "2", "3"] * 2
+
+
+def test_tsv():
+    result = run(ACME, GLOBEX, "-f", "tsv")
+    lines = result.stdout.splitlines()
+    assert lines[0].split("\t") == ["name", "year", "base", "bonus", "equity", "one_time", "total"]
+    assert len(lines) == 9
+
+
+def test_table_marks_the_best_and_shows_market():
+    result = run(ACME, GLOBEX, "-y", "4", "-c", "sf")
+    assert result.exit_code == 0
+    out = result.stdout
+    assert "Acme *" in out and "Globex *" not in out
+    assert "$1,554,000" in out and "-$214,000" in out and "within market" in out
+
+
+def test_table_without_profile_says_how_to_get_the_market_view():
+    result = CliRunner().invoke(app, ["compare", ACME, GLOBEX])
+    assert result.exit_code == 0
+    assert "Market view: give --years or --level" in result.stderr
+    assert "Market view" not in result.stdout
+
+
+def test_names_are_never_markup():
+    result = run("name=[bold]X[/bold],base=1", GLOBEX)
+    assert "[bold]X[/bold]" in result.stdout
+
+
+def write(tmp_path: Path, name: str, text: str) -> str:
+    path = tmp_path / name
+    path.write_text(text)
+    return str(path)
+
+
+FILE_ERRORS = [
+    ("typo.toml", 'base = "1"\nbnous = "15%"\n', "typo.toml: bnous: unknown key. Did you mean 'bonus'?"),
+    ("sched.toml", 'base = 1\nvesting = [10, 20]\n', "sched.toml: vesting: yearly percentages sum to 30"),
+    ("nobase.json", '{"name": "x"}', "nobase.json: base: missing (required)"),
+    ("neg.toml", 'base = "-5k"\n', "neg.toml: base: must not be negative, got '-5k'"),
+    ("nan.toml", 'base = "lots"\n', "nan.toml: base: expected an amount such as 240000"),
+    ("bonus.json", '{"base": 1, "bonus": "ten"}', "bonus.json: bonus: expected an amount"),
+    ("syntax.toml", 'base = 1\nbonus = \n', "syntax.toml: TOML syntax error: Invalid value (at line 2"),
+    ("syntax.json", '{"base": 1,\n "bonus": 2\n "x": 3}',
+     "syntax.json: JSON syntax error at line 3, column 2"),
+    ("list.json", '[1, 2]', "list.json: expected a JSON object"),
+    ("city.toml", 'base = 1\ncity = "sfo2"\nyears = 3\n',
+     "city.toml: city: unknown city 'sfo2'. Did you mean"),
+    ("years.toml", 'base = 1\nyears = 99\n', "years.toml: years: years of experience must be a number"),
+    ("growth.toml", 'base = 1\ngrowth = "fast"\n', "growth.toml: growth: expected a rate"),
+]
+
+
+@pytest.mark.parametrize(("name", "text", "message"), FILE_ERRORS, ids=[e[0] for e in FILE_ERRORS])
+def test_bad_file_contents_exit_1_naming_the_file_and_key(tmp_path, name, text, message):
+    result = run(write(tmp_path, name, text), GLOBEX)
+    assert result.exit_code == 1, result.output
+    assert result.stdout == ""
+    assert result.stderr.startswith("Error: ")
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_duplicate_names_in_files(tmp_path):
+    a = write(tmp_path, "a.toml", 'name = "Same"\nbase = 1\n')
+    b = write(tmp_path, "b.json", '{"name": "same", "base": 2}')
+    result = run(a, b)
+    assert result.exit_code == 1
+    assert "two offers are named 'same'" in result.stderr
+
+
+@pytest.mark.parametrize(("args", "stdin", "code", "message"), [
+    ([ACME], None, 2, "give at least two offers"),
+    ([], None, 2, "give at least two offers"),
+    (["-", GLOBEX], "", 1, "stdin: empty input"),
+    (["-", GLOBEX], "base = \n", 1, "stdin: TOML syntax error"),
+    (["-", "-"], "base = 1\n", 2, "'-' (stdin) can be given only once"),
+    ([ACME, "name=Acme,base=1"], None, 2, "two offers are named 'Acme'"),
+    ([ACME, "name=X,bnous=1,base=1"], None, 2, "offer 2 (inline): bnous: unknown key. Did you mean 'bonus'?"),
+    ([ACME, "name=X,base=-1"], None, 2, "offer 2 (inline): base: must not be negative"),
+    ([ACME, "name=X,base=1,vesting=flat"], None, 2, "offer 2 (inline): vesting: unknown schedule 'flat'"),
+    ([ACME, "missing.toml"], None, 2, "missing.toml: no such file"),
+    ([ACME, GLOBEX, "--horizon", "0"], None, 2, "--horizon"),
+    ([ACME, GLOBEX, "--growth", "lots"], None, 2, "Invalid value for '--growth'"),
+    ([ACME, GLOBEX, "--city", "atlantis"], None, 2, "Invalid value for '--city': unknown city 'atlantis'"),
+    ([ACME, GLOBEX, "--years", "-3"], None, 2, "Invalid value for '--years'"),
+    ([ACME, GLOBEX, "--format", "xml"], None, 2, "--format"),
+    ([ACME, GLOBEX, "--bogus"], None, 2, "No such option"),
+])
+def test_usage_and_stdin_errors(args, stdin, code, message):
+    result = run(*args, input=stdin)
+    assert result.exit_code == code, result.output
+    assert message in result.stderr
+    assert result.stdout == ""
+
+
+def test_unknown_file_type(tmp_path):
+    result = run(write(tmp_path, "offer.yaml", "base: 1\n"), GLOBEX)
+    assert result.exit_code == 2
+    assert "unknown file type '.yaml'; use .toml or .json" in result.stderr
+
+
+def mlcomp(*args: str, input: str = "", env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "mlcomp", *args], input=input.encode(), capture_output=True,
+                          env={**os.environ, **(env or {})}, check=False)
+
+
+def test_pipe_from_stdin_in_a_real_process():
+    proc = mlcomp("compare", "-", GLOBEX, "-f", "json", input='{"name": "Caf\u00e9", "base": "1.2m"}')
+    assert proc.returncode == 0, proc.stderr
+    data = json.loads(proc.stdout)
+    assert data["best"] == "Caf\u00e9" and data["offers"][0]["first_year"] == 1_200_000
+
+
+def test_ascii_terminal_does_not_crash():
+    proc = mlcomp("compare", "name=Caf\u00e9,base=1", GLOBEX, env={"PYTHONIOENCODING": "ascii"})
+    assert proc.returncode == 0, proc.stderr
+    assert b"Caf?" in proc.stdout
+
+
+def test_empty_stdin_exit_code_in_a_real_process():
+    proc = mlcomp("compare", "-", GLOBEX)
+    assert proc.returncode == 1
+    assert proc.stderr.decode().strip() == "Error: stdin: empty input; expected an offer in TOML or JSON"

@@ -1,0 +1,310 @@
+"""The pure offer arithmetic: money parsing, schedules, year-by-year cash, comparison, market position.
+
+Every expected number is worked out by hand in the test name or a comment.
+"""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from mlcomp.bands import load_bands
+from mlcomp.errors import MlcompError
+from mlcomp.money import parse_money, parse_rate
+from mlcomp.offers import (
+    Bonus,
+    cash_flows,
+    compare,
+    load_offers,
+    make_offer,
+    market_position,
+    parse_bonus,
+    parse_inline,
+    parse_schedule,
+)
+
+
+def offer(**fields: object):
+    return make_offer({"base": "100k", **fields}, origin="test", default_name=str(fields.get("name", "T")))
+
+
+def column(years, key: str) -> list[int]:
+    return [getattr(y, key) for y in years]
+
+
+# ---- money ----------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("text", "dollars"), [
+    ("240000", 240_000), ("240k", 240_000), ("240K", 240_000), ("$240,000", 240_000), ("1.2m", 1_200_000),
+    ("$1.2M", 1_200_000), (" 95k ", 95_000), ("0", 0), (240000, 240_000), (240000.4, 240_000),
+    (0.5, 1), ("1,234,567", 1_234_567), ("2.5k", 2_500), (".5k", 500),
+])
+def test_money_accepts_the_usual_spellings(text, dollars):
+    assert parse_money(text) == dollars
+
+
+@pytest.mark.parametrize("text", ["abc", "", "12x", "24,00", "1.2b", "$", "k", True, None, [1], float("nan"),
+                                  float("inf"), "1e6"])
+def test_money_rejects_unparsable(text):
+    with pytest.raises(ValueError, match="expected an amount such as 240000, 240k"):
+        parse_money(text)
+
+
+@pytest.mark.parametrize("text", ["-5k", "-$5,000", "$-5000", -1, -0.5])
+def test_money_rejects_negative(text):
+    with pytest.raises(ValueError, match="must not be negative"):
+        parse_money(text)
+
+
+@pytest.mark.parametrize(("text", "rate"), [
+    ("15%", 0.15), ("-20%", -0.2), (0.1, 0.1), ("0.1", 0.1), (0, 0.0),
+])
+def test_rate(text, rate):
+    assert parse_rate(text) == pytest.approx(rate)
+
+
+@pytest.mark.parametrize("text", ["x", "-150%", "2000%", True, "nan"])
+def test_rate_rejects(text):
+    with pytest.raises(ValueError, match="expected a rate"):
+        parse_rate(text)
+
+
+# ---- bonus and schedules --------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("value", "bonus"), [
+    ("15%", Bonus(rate=0.15)), (0.15, Bonus(rate=0.15)), ("0.15", Bonus(rate=0.15)),
+    ("20k", Bonus(amount=20_000)), (20000, Bonus(amount=20_000)), ("$20,000", Bonus(amount=20_000)),
+    (0, Bonus()),
+])
+def test_bonus_is_a_rate_below_one_or_with_percent_else_an_amount(value, bonus):
+    assert parse_bonus(value) == bonus
+
+
+@pytest.mark.parametrize(("value", "shares"), [
+    ("even", (25, 25, 25, 25)), ("front-loaded", (40, 30, 20, 10)), ("Back_Loaded", (5, 15, 40, 40)),
+    ("5/15/40/40", (5, 15, 40, 40)), ([50, 50], (50, 50)), ("100", (100,)),
+    ("33.5/33.25/33.25", (33.5, 33.25, 33.25)),
+])
+def test_schedules(value, shares):
+    assert parse_schedule(value) == shares
+
+
+@pytest.mark.parametrize(("value", "message"), [
+    ("10/10", "sum to 20, must sum to 100"),
+    ([0.25, 0.25, 0.25, 0.25], "percentages, not fractions"),
+    ("frontloaded", "Did you mean 'front-loaded'?"),
+    ([], "at least one year"),
+    ([50, -10, 60], "from 0 to 100"),
+    (["x", 100], "from 0 to 100"),
+    (25, "expected yearly percentages"),
+])
+def test_bad_schedules(value, message):
+    with pytest.raises(ValueError, match=message):
+        parse_schedule(value)
+
+
+# ---- cash flows -----------------------------------------------------------------------------------
+
+def test_back_loaded_with_sign_on():
+    # base 200k; 400k back-loaded 5/15/40/40 -> 20k, 60k, 160k, 160k; sign-on 50k + relocation 10k in year 1
+    years = cash_flows(offer(base="200k", equity="400k", vesting="back-loaded", sign_on="50k",
+                             relocation="10k"), 4)
+    assert column(years, "equity") == [20_000, 60_000, 160_000, 160_000]
+    assert column(years, "one_time") == [60_000, 0, 0, 0]
+    # 200+20+60 = 280k; 200+60 = 260k; 200+160 = 360k twice
+    assert column(years, "total") == [280_000, 260_000, 360_000, 360_000]
+
+
+def test_even_schedule_with_refreshers():
+    # 400k even -> 100k a year; 100k refresh granted in years 2, 3, 4 each vests 25k a year:
+    # y1 100k, y2 100k+25k, y3 100k+2*25k, y4 100k+3*25k
+    years = cash_flows(offer(equity="400k", refresh="100k"), 4)
+    assert column(years, "equity") == [100_000, 125_000, 150_000, 175_000]
+
+
+def test_refreshers_past_the_vesting_period():
+    # years 5 and 6: the initial grant is done; four refreshers vest 25k each (y5: g2..g5, y6: g3..g6)
+    years = cash_flows(offer(equity="400k", refresh="100k"), 6)
+    assert column(years, "equity")[4:] == [100_000, 100_000]
+
+
+def test_growth_compounds_from_the_grant_year():
+    # 100k even at +10%/year: 25000, 25000*1.1 = 27500, *1.21 = 30250, *1.331 = 33275
+    years = cash_flows(offer(equity="100k", growth="10%"), 4)
+    assert column(years, "equity") == [25_000, 27_500, 30_250, 33_275]
+
+
+def test_growth_of_a_refresher_counts_from_its_own_grant_year():
+    # refresh 40k granted in year 2: its year-2 slice 10k is not grown, its year-3 slice is 10k*1.1
+    # y2: 27500 + 10000 = 37500; y3: 30250 + 11000 + 10000 = 51250
+    years = cash_flows(offer(equity="100k", refresh="40k", growth=0.1), 3)
+    assert column(years, "equity") == [25_000, 37_500, 51_250]
+
+
+def test_growth_argument_overrides_the_offer():
+    # -50%: 25000, 12500, 6250, 3125
+    years = cash_flows(offer(equity="100k", growth="10%"), 4, growth=-0.5)
+    assert column(years, "equity") == [25_000, 12_500, 6_250, 3_125]
+
+
+def test_bonus_as_percent_and_as_amount():
+    # 15% of 240k = 36k; a flat 20k
+    assert cash_flows(offer(base="240k", bonus="15%"), 1)[0].bonus == 36_000
+    assert cash_flows(offer(base="240k", bonus="20k"), 1)[0].bonus == 20_000
+    # 0.125 of 100,001 = 12,500.125 -> 12,500
+    assert cash_flows(offer(base=100_001, bonus=0.125), 1)[0].bonus == 12_500
+
+
+def test_horizon_shorter_than_vesting():
+    # 400k back-loaded over 2 years: 20k, 60k; totals 100k+20k, 100k+60k
+    years = cash_flows(offer(equity="400k", vesting="5/15/40/40"), 2)
+    assert column(years, "total") == [120_000, 160_000]
+
+
+def test_horizon_longer_than_vesting():
+    # 400k over 4 years, no refresh: nothing vests in years 5 and 6
+    years = cash_flows(offer(equity="400k", vesting="back-loaded"), 6)
+    assert column(years, "equity") == [20_000, 60_000, 160_000, 160_000, 0, 0]
+    assert column(years, "total")[4:] == [100_000, 100_000]
+
+
+def test_a_schedule_longer_than_four_years():
+    # 5-year 20% each on 500k = 100k a year
+    assert column(cash_flows(offer(equity="500k", vesting="20/20/20/20/20"), 5), "equity") == [100_000] * 5
+
+
+# ---- comparison -----------------------------------------------------------------------------------
+
+def test_compare_totals_average_and_delta():
+    # A: 200k base + 50k sign-on = 850k over 4 years; B: 210k base = 840k
+    a = offer(name="A", base="200k", sign_on="50k")
+    b = offer(name="B", base="210k")
+    result = compare([a, b], horizon=4)
+    assert result.best == "A"
+    by_name = {o.name: o for o in result.offers}
+    assert by_name["A"].total == 850_000 and by_name["A"].average == 212_500
+    assert by_name["A"].first_year == 250_000
+    assert by_name["B"].delta_to_best == -10_000 and by_name["A"].delta_to_best == 0
+    # over 6 years B wins: 1,260,000 vs 1,250,000
+    assert compare([a, b], horizon=6).best == "B"
+
+
+def test_ties_are_broken_the_same_way_in_any_order():
+    # same totals; the higher first year wins: X has 40k sign-on (y1 140k), Y 10k more base a year
+    x = offer(name="X", base="100k", sign_on="40k")
+    y = offer(name="Y", base="110k")
+    assert compare([x, y]).best == compare([y, x]).best == "X"
+    same1, same2 = offer(name="b"), offer(name="a")
+    assert compare([same1, same2]).best == compare([same2, same1]).best == "a"
+
+
+offer_fields = st.fixed_dictionaries({
+    "base": st.integers(0, 1_000_000),
+    "bonus": st.one_of(st.integers(0, 200_000), st.sampled_from(["10%", 0.2])),
+    "equity": st.integers(0, 2_000_000), "refresh": st.integers(0, 300_000),
+    "sign_on": st.integers(0, 100_000),
+    "vesting": st.sampled_from(["even", "front-loaded", "back-loaded", "100"]),
+    "growth": st.sampled_from([0, 0.1, -0.3]),
+})
+
+
+@settings(max_examples=40, deadline=None)
+@given(offer_fields, offer_fields, st.integers(1, 8))
+def test_order_of_offers_never_changes_the_numbers_or_the_best(a, b, horizon):
+    first, second = offer(name="A", **a), offer(name="B", **b)
+    ab, ba = compare([first, second], horizon=horizon), compare([second, first], horizon=horizon)
+    assert ab.best == ba.best
+    assert sorted(o.as_dict()["total"] for o in ab.offers) == sorted(o.as_dict()["total"] for o in ba.offers)
+    assert {o.name: o.as_dict() for o in ab.offers} == {o.name: o.as_dict() for o in ba.offers}
+    for result in ab.offers:
+        assert result.total == sum(y.total for y in result.by_year)
+        assert all(y.total == y.base + y.bonus + y.equity + y.one_time for y in result.by_year)
+        assert result.delta_to_best <= 0
+
+
+def test_horizon_out_of_range():
+    with pytest.raises(MlcompError, match="horizon"):
+        compare([offer(name="A"), offer(name="B")], horizon=0)
+
+
+# ---- market position (shipped data: mid level, 4 years, sf) ---------------------------------------
+# base 180..260k * sf +15..30% = 207,000..338,000, mid 272,500; total comp *1.2..1.4 = 248,400..473,200,
+# mid 360,800; sf premium midpoint 22.5%.
+
+@pytest.fixture(scope="module")
+def bands():
+    return load_bands()
+
+
+def test_market_position_within(bands):
+    from mlcomp.engine import make_profile
+
+    profile = make_profile(bands, years=4, city="sf")
+    m = market_position(240_000, 300_000, profile, bands)
+    assert m.base_position == pytest.approx(0.2519)        # (240000-207000)/131000
+    assert m.total_comp_vs_mid == pytest.approx(-0.1685)   # 300000/360800 - 1
+    assert m.verdict == "within market"                    # 248,400 <= 300,000 <= 473,200
+    assert m.ask_base == 272_500                           # the base midpoint, above 240k
+    assert m.location_adjusted_average == 244_898          # 300000 / 1.225 = 244,897.96
+
+
+def test_market_verdicts_and_ask(bands):
+    from mlcomp.engine import make_profile
+
+    profile = make_profile(bands, years=4, city="sf")
+    assert market_position(200_000, 248_399, profile, bands).verdict == "below market"
+    assert market_position(200_000, 248_400, profile, bands).verdict == "within market"
+    assert market_position(200_000, 473_201, profile, bands).verdict == "above market"
+    assert market_position(350_000, 400_000, profile, bands).ask_base == 350_000  # already above mid
+    assert market_position(207_000, 1, profile, bands).base_position == 0.0
+
+
+def test_offer_fields_override_defaults_and_bad_values_name_the_offer(bands):
+    remote = offer(name="R", remote_first=True, city="remote")
+    sf = offer(name="S")
+    result = compare([remote, sf], bands=bands, defaults={"years": 4.0, "city": "sf"})
+    markets = {o.name: o.market for o in result.offers}
+    assert markets["R"].location == "remote-first" and markets["R"].base_mid == 220_000
+    assert markets["S"].location == "sf" and markets["S"].base_mid == 272_500
+    # no years or level anywhere: no market view
+    assert all(o.market is None for o in compare([remote, sf], bands=bands).offers)
+    bad = make_offer({"base": 1, "city": "sfo2"}, origin="bad.toml", default_name="bad")
+    with pytest.raises(MlcompError, match=r"^bad.toml: city: unknown city 'sfo2'") as e:
+        compare([bad, sf], bands=bands, defaults={"years": 4.0})
+    assert not e.value.usage
+
+
+# ---- reading offers -------------------------------------------------------------------------------
+
+def test_inline_spec_keeps_thousands_commas():
+    assert parse_inline("name=Acme, Inc,base=$240,000,bonus=15%", "o") == {
+        "name": "Acme, Inc", "base": "$240,000", "bonus": "15%"}
+
+
+@pytest.mark.parametrize(("spec", "message"), [
+    ("base", "expected key=value"),
+    ("base=1,base=2", "base: given twice"),
+])
+def test_bad_inline_specs(spec, message):
+    with pytest.raises(MlcompError, match=message) as e:
+        parse_inline(spec, "o")
+    assert e.value.usage
+
+
+def test_unknown_key_suggests_the_right_one():
+    with pytest.raises(MlcompError, match=r"^f.toml: bnous: unknown key. Did you mean 'bonus'\?"):
+        make_offer({"base": 1, "bnous": "15%"}, origin="f.toml", default_name="f")
+
+
+def test_missing_base():
+    with pytest.raises(MlcompError, match=r"^f\.toml: base: missing"):
+        make_offer({"name": "x"}, origin="f.toml", default_name="f")
+
+
+def test_default_names(tmp_path):
+    path = tmp_path / "initech.toml"
+    path.write_text('base = "150k"\n')
+    loaded = load_offers([str(path), "base=1", "-"], lambda: '{"base": 2}')
+    assert [o.name for o in loaded] == ["initech", "Offer 2", "Offer 3"]
+    assert [o.origin for o in loaded] == [str(path), "offer 2 (inline)", "stdin"]
