@@ -38,7 +38,7 @@ class Glyphs:
 
 # Full block, dark shade, medium shade, light shade; heavy vertical; box-drawing rule and tick.
 BLOCKS = Glyphs(fills=("\u2588", "\u2593", "\u2592", "\u2591"), mark="\u2503", rule="\u2500", tick="\u252c")
-ASCII = Glyphs(fills=("#", "=", "+", "-"), mark="|", rule="-", tick="+")
+ASCII = Glyphs(fills=("#", "=", "%", ":"), mark="|", rule="-", tick="+")
 # Colours by segment kind (the fills differ too, so a picture reads without colour).
 STYLES = ("cyan", "green", "magenta", "yellow")
 
