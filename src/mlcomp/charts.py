@@ -137,10 +137,11 @@ def draw(bar: Bar, axis: Axis, width: int, glyphs: Glyphs) -> list[tuple[str, in
     return cells
 
 
-def axis_lines(axis: Axis, width: int, glyphs: Glyphs) -> tuple[str, str]:
-    """The rule with a tick per step, and the tick labels under it (labels that would touch are left out)."""
+def axis_lines(axis: Axis, width: int, glyphs: Glyphs, overhang: int = 3) -> tuple[str, str]:
+    """The rule with a tick per step, and the tick labels under it, centred on their ticks; a label
+    that would touch the one before is left out. Labels may run `overhang` cells past the rule."""
     rule = [glyphs.rule] * width
-    labels = [" "] * width
+    labels = [" "] * (width + overhang)
     free = 0  # the first column a label may use
     for value in axis.ticks():
         i = min(width - 1, column(value, axis.lo, axis.hi, width))
@@ -244,13 +245,13 @@ def curve_table(points: Sequence[Estimate], title: str, out: Console | None = No
         headers = [str(column.header) for column in table.columns]
         # Each column takes its text, a space of padding either side and a divider, plus one edge.
         used = sum(max(len(h), *(len(row[i]) for row in texts)) + 3 for i, h in enumerate(headers)) + 1
-        width = max(12, min(out.width, max_width) - used - 3)
+        width = max(12, min(out.width, max_width) - used - 6)
         axis = nice_axis([tc["mid"] for _, _, tc in rows], width, zero=True)
         rule, labels = axis_lines(axis, width, glyphs)
         foot = Text(f"{rule}\n{labels}\n", no_wrap=True, overflow="crop")
         foot.append_text(legend(["base", "equity and bonus"], glyphs))
-        table.add_column("Mid: base + equity and bonus", footer=foot, no_wrap=True, width=width,
-                         overflow="crop")
+        table.add_column("Mid: base + equity and bonus", footer=foot, no_wrap=True, width=width + 3,
+                         overflow="crop")  # 3: room for the last tick label
     previous = None
     for (est, base, tc), row in zip(rows, texts, strict=True):
         changed = est.level != previous
