@@ -124,8 +124,8 @@ def _key(group: str, help: str, short: str | None = None) -> Any:
          "specialization": "specializations", "role": "roles"}[group]))
 
 
-CHART = typer.Option("--chart/--no-chart", help="Draw the chart under the table. "
-                     "Default: only when the output is a terminal. Never in JSON or CSV.")
+CHART = typer.Option("--chart/--no-chart", help="Draw charts with the table. "
+                     "Default: only when the output is a terminal. Never in JSON, CSV or TSV.")
 
 
 def show_chart(flag: bool | None) -> bool:
