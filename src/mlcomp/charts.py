@@ -231,8 +231,12 @@ def curve_table(points: Sequence[Estimate], title: str, out: Console | None = No
 
     out = out or render.console()
     glyphs = glyphs_for(out)
-    table = Table(title=title, box=box.SIMPLE_HEAD, caption=f"{points[0].currency if points else 'USD'} "
-                  "per year", caption_justify="left", show_footer=chart)
+    caption = Text(f"{points[0].currency if points else 'USD'} per year")
+    if chart:
+        caption.append(". Bars: ")
+        caption.append_text(legend(["base mid", "equity and bonus, up to the total-comp mid"], glyphs))
+    table = Table(title=title, box=box.SIMPLE_HEAD, caption=caption, caption_justify="left",
+                  show_footer=chart)
     table.add_column("Years", justify="right", no_wrap=True)
     table.add_column("Level", no_wrap=True)
     for name in ("Base low", "Base high", "TC low", "TC high"):
@@ -248,9 +252,8 @@ def curve_table(points: Sequence[Estimate], title: str, out: Console | None = No
         width = max(12, min(out.width, max_width) - used - 6)
         axis = nice_axis([tc["mid"] for _, _, tc in rows], width, zero=True)
         rule, labels = axis_lines(axis, width, glyphs)
-        foot = Text(f"{rule}\n{labels}\n", no_wrap=True, overflow="crop")
-        foot.append_text(legend(["base", "equity and bonus"], glyphs))
-        table.add_column("Mid: base + equity and bonus", footer=foot, no_wrap=True, width=width + 3,
+        foot = Text(f"{rule}\n{labels}", no_wrap=True, overflow="crop")
+        table.add_column("Mid", footer=foot, no_wrap=True, width=width + 3,
                          overflow="crop")  # 3: room for the last tick label
     previous = None
     for (est, base, tc), row in zip(rows, texts, strict=True):
