@@ -343,3 +343,12 @@ def test_on_a_terminal_the_chart_shows_by_default_and_no_chart_hides_it():
 
     assert NOTE in on_tty("estimate", "-y", "4")
     assert NOTE not in on_tty("estimate", "-y", "4", "--no-chart")
+
+
+def test_labels_are_literal_text_and_wide_labels_keep_bars_aligned():
+    out = fixed_console(60)
+    charts.print_chart([charts.ranged("[bold]x[/]", 100, 200), charts.ranged("\u6771\u4eac", 100, 200)], out)
+    first, second = out.file.getvalue().splitlines()[:2]
+    assert first.startswith("[bold]x[/] ")  # printed as typed, not read as markup
+    # "東京" is 2 characters but 4 cells wide: both bars start after 10 cells of label and a space
+    assert first.index("\u2588") == 11 and second.index("\u2588") == 11 - 2

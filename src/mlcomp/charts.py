@@ -187,17 +187,18 @@ def legend(names: Sequence[str], glyphs: Glyphs) -> Text:
 def print_chart(bars: Sequence[Bar], out: Console | None = None, *, zero: bool = False,
                 note: str = "", names: Sequence[str] = (), max_width: int = 100) -> None:
     """Labelled bars on one shared dollar axis, with tick labels, a legend and a note under it."""
+    from rich.cells import cell_len
     from rich.text import Text
 
     out = out or render.console()
     glyphs = glyphs_for(out)
-    label_width = max((len(bar.label) for bar in bars), default=0)
+    label_width = max((cell_len(bar.label) for bar in bars), default=0)
     width = max(10, min(out.width, max_width) - label_width - 4)
     values = [v for bar in bars for seg in bar.segments for v in (seg.start, seg.end)]
     axis = nice_axis(values + [m for bar in bars for m in bar.marks], width, zero=zero)
     for bar in bars:
-        out.print(Text(bar.label.ljust(label_width) + " ") + bar_text(bar, axis, width, glyphs),
-                  no_wrap=True, crop=True)
+        label = Text(bar.label + " " * (label_width - cell_len(bar.label) + 1))
+        out.print(label + bar_text(bar, axis, width, glyphs), no_wrap=True, crop=True)
     rule, labels = axis_lines(axis, width, glyphs)
     pad = " " * (label_width + 1)
     out.print(Text(pad + rule), no_wrap=True, crop=True)
