@@ -126,6 +126,15 @@ def _key(group: str, help: str, short: str | None = None) -> Any:
          "specialization": "specializations", "role": "roles"}[group]))
 
 
+CHART = typer.Option("--chart/--no-chart", help="Draw charts with the table. "
+                     "Default: only when the output is a terminal. Never in JSON, CSV or TSV.")
+
+
+def show_chart(flag: bool | None) -> bool:
+    """--chart / --no-chart when given; otherwise a chart only on a terminal."""
+    return flag if flag is not None else sys.stdout.isatty()
+
+
 @app.command()
 def estimate(
     ctx: typer.Context,
@@ -149,6 +158,7 @@ def estimate(
     field: Annotated[str | None, typer.Option(
         "--field", metavar="PATH", help="Print one value of the JSON output, e.g. total_comp.mid.")] = None,
     explain: Annotated[bool, typer.Option("--explain", "-e", help="Show each rule's source in the table.")] = False,
+    chart: Annotated[bool | None, CHART] = None,
 ) -> None:
     """Estimate base salary and total compensation for a profile.
 
@@ -185,6 +195,65 @@ def estimate(
         render.write_rows([render.flatten(data)], fmt.value, sys.stdout)
     else:
         render.estimate_table(result, bands, explain=explain)
+        if show_chart(chart):
+            from mlcomp import charts
+
+            charts.estimate_chart(result)
+
+
+@app.command()
+def curve(
+    ctx: typer.Context,
+    start: Annotated[int, typer.Option("--from", metavar="N", help="First year of experience.")] = 0,
+    end: Annotated[int, typer.Option("--to", metavar="N", help="Last year of experience.")] = 20,
+    city: Annotated[str | None, _key("city", "sf, nyc, seattle, remote or national (default).", "-c")] = None,
+    tier: Annotated[str | None, _key("tier", "Company tier: faang, ai-startup, mid-size, consultancy. "
+                                     "Default: the market as a whole.", "-t")] = None,
+    industry: Annotated[str | None, _key("industry", "quant-finance, autonomous-driving, tech (default), "
+                                         "marketing-analytics.", "-i")] = None,
+    specialization: Annotated[str | None, _key("specialization", "rl, distributed-training, "
+                                               "inference-optimization, generalist (default).", "-s")] = None,
+    full_lifecycle: Annotated[bool, typer.Option(
+        "--full-lifecycle", help="Covers the whole ML lifecycle (MLOps plus modeling).")] = False,
+    remote_first: Annotated[bool, typer.Option(
+        "--remote-first", help="The employer pays one national band wherever you live.")] = False,
+    role: Annotated[str | None, _key(
+        "role", "ml (default) or swe: the equivalent software engineer pay.")] = None,
+    fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.table,
+    chart: Annotated[bool | None, CHART] = None,
+) -> None:
+    """How the estimate grows with experience: base and total-comp ranges for each year, 0 to 20.
+
+    The level follows the years; a line marks where it changes. On a terminal each row gets a bar.
+
+    Examples:
+
+        mlcomp curve --city sf --tier faang
+
+        mlcomp curve -c nyc --from 3 --to 12 --format csv
+
+        mlcomp curve -c sf -f json | jq '.[] | [.years, .total_comp.mid]'
+    """
+    from mlcomp.curve import as_dict
+    from mlcomp.curve import curve as run_curve
+
+    bands = load(ctx)
+    try:
+        points = run_curve(bands, start, end, city=city, tier=tier, industry=industry,
+                           specialization=specialization, full_lifecycle=full_lifecycle,
+                           remote_first=remote_first, role=role)
+    except MlcompError as e:
+        raise as_usage(e) from None
+    if fmt is Format.json:
+        print(render.to_json([as_dict(p) for p in points]))
+    elif fmt in (Format.csv, Format.tsv):
+        render.write_rows((render.flatten(as_dict(p)) for p in points), fmt.value, sys.stdout)
+    else:
+        from mlcomp import charts
+
+        labels = [a.label for a in points[0].adjustments if a.factor != "cap"] or ["national band"]
+        charts.curve_table(points, f"ML engineer pay by years of experience: {', '.join(labels)}",
+                           chart=show_chart(chart))
 
 
 @app.command()

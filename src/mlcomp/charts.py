@@ -1,0 +1,269 @@
+"""Horizontal bar charts for the terminal, on one shared dollar axis.
+
+Part of the rendering layer. A chart is a list of `Bar`s; each bar is made of segments (a span of
+dollars drawn in one fill) and marks (one cell drawn with the mark glyph, e.g. a midpoint, or a
+value placed on a range). Two shapes cover the pictures:
+
+- `ranged(label, low, high)`: a range from low to high, its midpoint (or any value) marked;
+- `stacked(label, parts)`: parts laid end to end from zero (e.g. base, bonus, equity, one-time).
+
+The arithmetic (dollars -> cell columns, a readable axis) and drawing a bar into cells are pure and
+work without rich; rich is imported only to colour and print. When the output encoding cannot
+draw block characters, the same picture is drawn in plain ASCII.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from mlcomp import render
+
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.text import Text
+
+    from mlcomp.engine import Estimate
+
+
+@dataclass(frozen=True, slots=True)
+class Glyphs:
+    fills: tuple[str, ...]  # one fill per segment kind
+    mark: str
+    rule: str
+    tick: str
+
+
+# Full block, dark shade, medium shade, light shade; heavy vertical; box-drawing rule and tick.
+BLOCKS = Glyphs(fills=("\u2588", "\u2593", "\u2592", "\u2591"), mark="\u2503", rule="\u2500", tick="\u252c")
+ASCII = Glyphs(fills=("#", "=", "%", ":"), mark="|", rule="-", tick="+")
+# Colours by segment kind (the fills differ too, so a picture reads without colour).
+STYLES = ("cyan", "green", "magenta", "yellow")
+
+
+@dataclass(frozen=True, slots=True)
+class Segment:
+    start: float
+    end: float
+    kind: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Bar:
+    label: str
+    segments: tuple[Segment, ...]
+    marks: tuple[float, ...] = ()
+
+
+def ranged(label: str, low: float, high: float, *, kind: int = 0, mark: float | None = None) -> Bar:
+    """A range from low to high with one value marked (its midpoint unless `mark` is given)."""
+    return Bar(label, (Segment(low, high, kind),), ((low + high) / 2 if mark is None else mark,))
+
+
+def stacked(label: str, parts: Sequence[float], marks: Sequence[float] = ()) -> Bar:
+    """Parts laid end to end from zero, part i drawn in fill i."""
+    segments, start = [], 0.0
+    for kind, part in enumerate(parts):
+        segments.append(Segment(start, start + part, kind))
+        start += part
+    return Bar(label, tuple(segments), tuple(marks))
+
+
+@dataclass(frozen=True, slots=True)
+class Axis:
+    lo: float
+    hi: float
+    step: float
+
+    def ticks(self) -> list[float]:
+        return [self.lo + i * self.step for i in range(round((self.hi - self.lo) / self.step) + 1)]
+
+
+def column(value: float, lo: float, hi: float, width: int) -> int:
+    """The cell edge (0..width) nearest to `value` on an axis from lo to hi drawn in `width` cells.
+
+    A span from a to b fills the cells column(a) .. column(b) - 1, so its length is proportional
+    to b - a (within one cell of rounding)."""
+    if hi <= lo or width <= 0:
+        return 0
+    return max(0, min(width, round((value - lo) / (hi - lo) * width)))
+
+
+def nice_axis(values: Iterable[float], width: int, *, zero: bool = False, room: int = 8) -> Axis:
+    """The tightest axis with round ticks (1, 2, 2.5 or 5 times a power of ten) that covers
+    `values`, with at least `room` cells between ticks for their labels."""
+    values = list(values) or [0.0]
+    low, high = min(values), max(values)
+    if zero:
+        low = min(0.0, low)
+    for power in range(0, 13):
+        for m in (1, 2, 2.5, 5):
+            step = m * 10**power
+            lo, hi = math.floor(low / step) * step, math.ceil(high / step) * step
+            if hi == lo:
+                hi = lo + step
+            if width / round((hi - lo) / step) >= room:
+                return Axis(lo, hi, step)
+    return Axis(low, high if high > low else low + 1, high - low or 1)
+
+
+def short_money(amount: float) -> str:
+    """Axis labels: $0, $150k, $1.25m."""
+    if amount >= 1_000_000:
+        return f"${amount / 1_000_000:g}m"
+    if amount >= 1000:
+        return f"${amount / 1000:g}k"
+    return f"${amount:g}"
+
+
+def draw(bar: Bar, axis: Axis, width: int, glyphs: Glyphs) -> list[tuple[str, int | None]]:
+    """The bar's cells, left to right: (character, segment kind or None for blank)."""
+    cells: list[tuple[str, int | None]] = [(" ", None)] * width
+    for seg in bar.segments:
+        start = column(seg.start, axis.lo, axis.hi, width)
+        end = column(seg.end, axis.lo, axis.hi, width)
+        if end <= start and len(bar.segments) == 1:
+            end = min(width, start + 1)  # a range too narrow to see still gets one cell
+            start = end - 1
+        for i in range(start, end):
+            cells[i] = (glyphs.fills[seg.kind % len(glyphs.fills)], seg.kind)
+    for value in bar.marks:
+        i = min(width - 1, column(value, axis.lo, axis.hi, width))
+        if cells[i][1] is None and i > 0 and cells[i - 1][1] is not None:
+            i -= 1  # a mark at a segment's right edge belongs to the segment's last cell
+        cells[i] = (glyphs.mark, cells[i][1])
+    return cells
+
+
+def axis_lines(axis: Axis, width: int, glyphs: Glyphs, overhang: int = 3) -> tuple[str, str]:
+    """The rule with a tick per step, and the tick labels under it, centred on their ticks; a label
+    that would touch the one before is left out. Labels may run `overhang` cells past the rule."""
+    rule = [glyphs.rule] * width
+    labels = [" "] * (width + overhang)
+    free = 0  # the first column a label may use
+    for value in axis.ticks():
+        i = min(width - 1, column(value, axis.lo, axis.hi, width))
+        rule[i] = glyphs.tick
+        text = short_money(value)
+        start = max(0, min(i - len(text) // 2, len(labels) - len(text)))
+        if start >= free:
+            labels[start:start + len(text)] = text
+            free = start + len(text) + 1
+    return "".join(rule), "".join(labels).rstrip()
+
+
+def glyphs_for(out: Console) -> Glyphs:
+    """Blocks when the console's encoding can draw them, plain ASCII otherwise."""
+    try:
+        "".join((*BLOCKS.fills, BLOCKS.mark, BLOCKS.rule, BLOCKS.tick)).encode(out.encoding)
+    except (UnicodeEncodeError, LookupError):
+        return ASCII
+    return BLOCKS
+
+
+def bar_text(bar: Bar, axis: Axis, width: int, glyphs: Glyphs) -> Text:
+    from rich.text import Text
+
+    text = Text(no_wrap=True, overflow="crop")
+    for char, kind in draw(bar, axis, width, glyphs):
+        text.append(char, style=STYLES[kind % len(STYLES)] if kind is not None else "")
+    return text
+
+
+def legend(names: Sequence[str], glyphs: Glyphs) -> Text:
+    """'# base  = bonus ...': what each fill means."""
+    from rich.text import Text
+
+    text = Text()
+    for kind, name in enumerate(names):
+        text.append(glyphs.fills[kind % len(glyphs.fills)] * 2, style=STYLES[kind % len(STYLES)])
+        text.append(f" {name}  ")
+    text.rstrip()
+    return text
+
+
+def print_chart(bars: Sequence[Bar], out: Console | None = None, *, zero: bool = False,
+                note: str = "", names: Sequence[str] = (), max_width: int = 100) -> None:
+    """Labelled bars on one shared dollar axis, with tick labels, a legend and a note under it."""
+    from rich.cells import cell_len
+    from rich.text import Text
+
+    out = out or render.console()
+    glyphs = glyphs_for(out)
+    label_width = max((cell_len(bar.label) for bar in bars), default=0)
+    width = max(10, min(out.width, max_width) - label_width - 4)
+    values = [v for bar in bars for seg in bar.segments for v in (seg.start, seg.end)]
+    axis = nice_axis(values + [m for bar in bars for m in bar.marks], width, zero=zero)
+    for bar in bars:
+        label = Text(bar.label + " " * (label_width - cell_len(bar.label) + 1))
+        out.print(label + bar_text(bar, axis, width, glyphs), no_wrap=True, crop=True)
+    rule, labels = axis_lines(axis, width, glyphs)
+    pad = " " * (label_width + 1)
+    out.print(Text(pad + rule), no_wrap=True, crop=True)
+    out.print(Text(pad + labels), no_wrap=True, crop=True)
+    if names:
+        out.print(Text(pad) + legend(names, glyphs), no_wrap=True, crop=True)
+    if note:
+        out.print(Text(pad + note.replace("{mark}", glyphs.mark)))
+
+
+def estimate_chart(est: Estimate, out: Console | None = None) -> None:
+    """The national band, the adjusted base range and the total-comp range on one axis."""
+    band, base, tc = est.band.dollars(), est.base.dollars(), est.total_comp.dollars()
+    out = out or render.console()
+    out.print()
+    print_chart([ranged(f"National band ({est.level_label})", band["low"], band["high"], kind=3,
+                        mark=band["mid"]),
+                 ranged("Base salary", base["low"], base["high"], kind=0, mark=base["mid"]),
+                 ranged("Total compensation", tc["low"], tc["high"], kind=1, mark=tc["mid"])],
+                out, note=f"{est.currency} per year, low to high; {{mark}} marks the midpoint")
+
+
+def curve_table(points: Sequence[Estimate], title: str, out: Console | None = None, *,
+                chart: bool = False, max_width: int = 120) -> None:
+    """One row per year: the level (named where it changes, with a line between levels), the base
+    and total-comp ranges, and with `chart` a bar: base mid, then equity and bonus up to the
+    total-comp mid, on one axis from zero."""
+    from rich import box
+    from rich.table import Table
+    from rich.text import Text
+
+    out = out or render.console()
+    glyphs = glyphs_for(out)
+    caption = Text(f"{points[0].currency if points else 'USD'} per year")
+    if chart:
+        caption.append(". Bars: ")
+        caption.append_text(legend(["base mid", "equity and bonus, up to the total-comp mid"], glyphs))
+    table = Table(title=title, box=box.SIMPLE_HEAD, caption=caption, caption_justify="left",
+                  show_footer=chart)
+    table.add_column("Years", justify="right", no_wrap=True)
+    table.add_column("Level", no_wrap=True)
+    for name in ("Base low", "Base high", "TC low", "TC high"):
+        table.add_column(name, justify="right", no_wrap=True)
+    rows = [(est, est.base.dollars(), est.total_comp.dollars()) for est in points]
+    texts = [[f"{est.years:g}", est.level, *(render.money(d[k]) for d in (base, tc) for k in ("low", "high"))]
+             for est, base, tc in rows]
+    width = 0
+    if chart:
+        headers = [str(column.header) for column in table.columns]
+        # Each column takes its text, a space of padding either side and a divider, plus one edge.
+        used = sum(max(len(h), *(len(row[i]) for row in texts)) + 3 for i, h in enumerate(headers)) + 1
+        width = max(12, min(out.width, max_width) - used - 6)
+        axis = nice_axis([tc["mid"] for _, _, tc in rows], width, zero=True)
+        rule, labels = axis_lines(axis, width, glyphs)
+        foot = Text(f"{rule}\n{labels}", no_wrap=True, overflow="crop")
+        table.add_column("Mid", footer=foot, no_wrap=True, width=width + 3,
+                         overflow="crop")  # 3: room for the last tick label
+    previous = None
+    for (est, base, tc), row in zip(rows, texts, strict=True):
+        changed = est.level != previous
+        if changed and previous is not None:
+            table.add_section()
+        cells: list[Any] = [text if i != 1 or changed else "" for i, text in enumerate(row)]
+        if chart:
+            cells.append(bar_text(stacked("", [base["mid"], tc["mid"] - base["mid"]]), axis, width, glyphs))
+        table.add_row(*cells, style="bold" if changed else "")
+        previous = est.level
+    out.print(table)
