@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import os
 import sys
 from enum import StrEnum
@@ -20,6 +21,7 @@ EXIT_DATA, EXIT_USAGE = 1, 2
 class Format(StrEnum):
     table = "table"
     json = "json"
+    jsonl = "jsonl"
     csv = "csv"
     tsv = "tsv"
 
@@ -27,6 +29,17 @@ class Format(StrEnum):
 def fail(message: str, code: int) -> NoReturn:
     sys.stderr.write(f"Error: {message}\n")
     sys.exit(code)
+
+
+class InputFormat(StrEnum):
+    csv = "csv"
+    tsv = "tsv"
+    jsonl = "jsonl"
+
+
+class OnError(StrEnum):
+    stop = "stop"
+    skip = "skip"
 
 
 class Group(TyperGroup):
@@ -149,6 +162,16 @@ def estimate(
     field: Annotated[str | None, typer.Option(
         "--field", metavar="PATH", help="Print one value of the JSON output, e.g. total_comp.mid.")] = None,
     explain: Annotated[bool, typer.Option("--explain", "-e", help="Show each rule's source in the table.")] = False,
+    input: Annotated[str | None, typer.Option(
+        "--input", metavar="FILE", help="Estimate every row of a CSV/TSV or JSON Lines file ('-' = stdin); "
+        "columns are named like the options, other columns are carried through. Options given "
+        "fill empty cells.")] = None,
+    input_format: Annotated[InputFormat | None, typer.Option(
+        "--input-format", help="Format of --input. Default: from the extension, else from the first line.")]
+        = None,
+    on_error: Annotated[OnError, typer.Option(
+        "--on-error", help="A bad row: stop (exit 1) or skip it (reported on stderr, with a summary).")]
+        = OnError.stop,
 ) -> None:
     """Estimate base salary and total compensation for a profile.
 
@@ -161,11 +184,18 @@ def estimate(
         mlcomp estimate -y 7 -c nyc --format json | jq .total_comp
 
         offer_floor=$(mlcomp estimate -y 4 -c sf --field base.mid)
+
+        mlcomp estimate --input people.csv --format csv > estimates.csv
     """
     from mlcomp.engine import estimate as run_estimate
     from mlcomp.engine import make_profile
 
     bands = load(ctx)
+    if input is not None:
+        return _batch(bands, input, input_format, on_error, fmt, field, explain, {
+            "years": years, "level": level, "city": city, "tier": tier, "industry": industry,
+            "specialization": specialization, "full_lifecycle": full_lifecycle or None,
+            "remote_first": remote_first or None, "role": role})
     try:
         profile = make_profile(bands, years=years, level=level, city=city, tier=tier, industry=industry,
                                specialization=specialization, full_lifecycle=full_lifecycle,
@@ -181,10 +211,57 @@ def estimate(
             raise as_usage(e) from None
     elif fmt is Format.json:
         print(render.to_json(data))
+    elif fmt is Format.jsonl:
+        print(render.to_json(data, indent=None))
     elif fmt in (Format.csv, Format.tsv):
         render.write_rows([render.flatten(data)], fmt.value, sys.stdout)
     else:
         render.estimate_table(result, bands, explain=explain)
+
+
+def _batch(bands: Any, name: str, input_format: InputFormat | None, on_error: OnError, fmt: Format,
+           field: str | None, explain: bool, defaults: dict[str, Any]) -> None:
+    """`estimate --input`: stream rows through the engine and out as they come."""
+    from mlcomp import batch
+
+    if fmt is Format.json:
+        raise typer.BadParameter("--input writes one object per row: use --format jsonl (or csv, tsv, table)",
+                                 param_hint="'--format'")
+    if explain:
+        raise typer.BadParameter("--explain is for a single estimate; see 'mlcomp factors' for sources",
+                                 param_hint="'--explain'")
+    defaults = {k: v for k, v in defaults.items() if v is not None}
+    try:
+        batch.check_defaults(bands, defaults)
+    except MlcompError as e:
+        raise as_usage(e) from None
+
+    def report(message: str) -> None:
+        sys.stderr.write(message + "\n")
+
+    stats = batch.Stats()
+    out = sys.stdout
+    with batch.open_input(name) as stream:
+        rows = batch.read_rows(stream, input_format.value if input_format else None, name)
+        records = batch.estimates(rows, bands, defaults=defaults, skip=on_error is OnError.skip,
+                                  report=report, stats=stats)
+        if field:
+            first = next(records, None)
+            if first is not None:
+                try:
+                    render.pick(first, field)
+                except MlcompError as e:
+                    raise as_usage(e) from None
+                for record in itertools.chain([first], records):
+                    out.write(render.scalar(render.pick(record, field)) + "\n")
+        elif fmt is Format.jsonl:
+            batch.write_jsonl(records, out, ascii=not (out.encoding or "").lower().startswith("utf"))
+        elif fmt in (Format.csv, Format.tsv):
+            render.write_rows(map(render.flatten, records), fmt.value, out)
+        else:
+            render.batch_tables(records)
+    if on_error is OnError.skip:
+        report(stats.summary())
 
 
 def main() -> None:
