@@ -274,10 +274,11 @@ def locate(text: list[str], path: list[str]) -> int | None:
 
 def overlay(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
     """Entries of the user's file replace (or add to) the shipped ones, one entry at a time;
-    an entry is replaced whole, so its numbers and their source stay together."""
+    an entry is replaced whole, so its numbers and their source stay together. [defaults] is merged
+    key by key (a file may change the default city alone)."""
     merged = dict(base)
     for key, value in extra.items():
-        if key in GROUPS and isinstance(value, dict) and isinstance(base.get(key), dict):
+        if (key in GROUPS or key == "defaults") and isinstance(value, dict) and isinstance(base.get(key), dict):
             merged[key] = {**base[key], **value}
         else:
             merged[key] = value
@@ -311,3 +312,38 @@ def check_file(path: Path | str) -> list[str]:
     except ValidationError as e:
         return validation_message(path, e).splitlines()
     return []
+
+
+def level_rows(bands: Bands) -> list[dict[str, Any]]:
+    """The level bands, one row each, for `mlcomp bands`."""
+    return [{"key": key, "label": lv.label, "aliases": lv.aliases, "years_from": lv.years_from,
+             "years_to": lv.years_to, "low": lv.low, "mid": round((lv.low + lv.high) / 2), "high": lv.high,
+             "source": lv.source, "assumption": lv.assumption} for key, lv in bands.levels.items()]
+
+
+def factor_rows(bands: Bands) -> list[dict[str, Any]]:
+    """Every key a user can type and every rule's premium, for `mlcomp factors`. `low`/`high` are the
+    change to the low and high end of the band (a role divides by the ML premium over it)."""
+    rows = []
+
+    def row(group: str, key: str, entry: Sourced, low: float, high: float, aliases: list[str],
+            option: str) -> None:
+        rows.append({"group": group, "key": key, "option": option, "aliases": aliases,
+                     "label": getattr(entry, "label", ""), "low": round(low, 4), "high": round(high, 4),
+                     "default": key == getattr(bands.defaults, group, None),
+                     "source": entry.source, "assumption": entry.assumption})
+
+    for group in ("cities", "tiers", "industries", "specializations"):
+        option = GROUPS[group]
+        for key, p in getattr(bands, group).items():
+            row(option, key, p, p.low, p.high, p.aliases, f"--{option} {key}")
+    for key, r in bands.roles.items():
+        row("role", key, r, 1 / (1 + r.ml_premium_low) - 1, 1 / (1 + r.ml_premium_high) - 1, r.aliases,
+            f"--role {key}")
+    row("lifecycle", "full-lifecycle", bands.lifecycle, bands.lifecycle.low, bands.lifecycle.high, [],
+        "--full-lifecycle")
+    row("location", "remote-first", bands.remote_first, bands.remote_first.low, bands.remote_first.high, [],
+        "--remote-first")
+    row("cap", "combined", bands.cap, bands.cap.low, bands.cap.high, [], "")
+    row("total_comp", "equity-and-bonus", bands.total_comp, bands.total_comp.low, bands.total_comp.high, [], "")
+    return rows

@@ -264,5 +264,63 @@ def _batch(bands: Any, name: str, input_format: InputFormat | None, on_error: On
         report(stats.summary())
 
 
+@app.command("bands")
+def bands_command(
+    ctx: typer.Context,
+    check: Annotated[Path | None, typer.Option(
+        "--check", metavar="FILE", dir_okay=False,
+        help="Validate a bands file (alone or laid over the shipped data): every problem with its key path "
+             "and line; exit 0 if valid, 1 if not.")] = None,
+    fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.table,
+) -> None:
+    """Show the national pay bands for each level, with their sources.
+
+    Examples:
+
+        mlcomp bands
+
+        mlcomp bands --format json | jq '.[] | {key, low, high}'
+
+        mlcomp bands --check my-bands.toml
+    """
+    from mlcomp.bands import check_file, level_rows
+
+    if check is not None:
+        problems = check_file(check)
+        for problem in problems:
+            print(problem)
+        if problems:
+            raise typer.Exit(EXIT_DATA)
+        print(f"{check}: ok")
+        return
+    render.listing(level_rows(load(ctx)), fmt.value, [
+        ("Level", "key", "key"), ("Aliases", "aliases", "text"), ("Experience", "years", "years"),
+        ("Low", "low", "money"), ("Mid", "mid", "money"), ("High", "high", "money"),
+        ("Source", "source", "source")])
+
+
+@app.command()
+def factors(
+    ctx: typer.Context,
+    fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.table,
+) -> None:
+    """List every key you can type (cities, tiers, industries, specializations, roles) and every rule,
+    with aliases, premiums on the band's low and high end, and sources.
+
+    Examples:
+
+        mlcomp factors
+
+        mlcomp factors --format json | jq -r '.[] | select(.group == "city") | .key'
+
+        mlcomp factors --format csv > factors.csv
+    """
+    from mlcomp.bands import factor_rows
+
+    render.listing(factor_rows(load(ctx)), fmt.value, [
+        ("Option", "group", "key"), ("Key", "key", "key"), ("Aliases", "aliases", "text"),
+        ("Low", "low", "percent"), ("High", "high", "percent"), ("Source", "source", "source")])
+
+
 def main() -> None:
     app()

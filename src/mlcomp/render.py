@@ -57,7 +57,8 @@ def print_wide(out: Console, table: Any) -> None:
     for column in table.columns:  # rich measures a no_wrap cell by its longest word; make it the whole cell
         if column.no_wrap:
             texts = [str(cell) for cell in (column.header, *column.cells) if isinstance(cell, (str, Text))]
-            column.min_width = max([column.min_width or 0, *map(cell_len, texts)])
+            column.min_width = max([column.min_width or 0,
+                                    *(cell_len(line) for text in texts for line in text.splitlines())])
     need = Measurement.get(out, out.options.update_width(10_000), table).minimum
     width = out.width
     out.width = max(width, need)
@@ -158,6 +159,48 @@ def batch_tables(records: Iterable[Mapping[str, Any]], *, out: Console | None = 
             table, count = None, 0
     if table is not None:
         print_wide(out, table)
+
+
+def listing(rows: list[dict[str, Any]], fmt: str, columns: list[tuple[str, str, str]],
+            out: IO[str] | None = None) -> None:
+    """Rows of `mlcomp bands` / `mlcomp factors`: JSON (a list), CSV/TSV (lists joined by spaces) or a
+    table of `columns` (title, key, kind: text | money | percent | years | source)."""
+    out = out or sys.stdout
+    if fmt in ("json", "jsonl"):
+        if fmt == "json":
+            out.write(to_json(rows) + "\n")
+        else:
+            out.writelines(to_json(row, indent=None) + "\n" for row in rows)
+        return
+    if fmt in ("csv", "tsv"):
+        def text(v: Any) -> str:
+            return " ".join(v) if isinstance(v, list) else str(v).lower() if isinstance(v, bool) else scalar(v)
+
+        write_rows(({k: text(v) for k, v in row.items()} for row in rows), fmt, out)
+        return
+    from rich import box
+    from rich.table import Table
+
+    def cell(row: dict[str, Any], key: str, kind: str) -> str:
+        value = row.get(key)
+        if kind == "money":
+            return money(value)
+        if kind == "percent":
+            return percent(value)
+        if kind == "years":
+            return years_text(row["years_from"], row["years_to"])
+        if kind == "source":
+            return provenance(row["source"], row["assumption"])
+        return "\n".join(value) if isinstance(value, list) else scalar(value)
+
+    table = Table(box=box.SIMPLE_HEAD)
+    for title, _, kind in columns:
+        numeric = kind in ("money", "percent")
+        table.add_column(title, justify="right" if numeric else "left", overflow="fold",
+                         no_wrap=kind not in ("source", "years"))
+    for row in rows:
+        table.add_row(*(cell(row, key, kind) for _, key, kind in columns))
+    print_wide(console(file=out), table)
 
 
 def to_json(value: Any, *, indent: int | None = 2) -> str:
