@@ -120,11 +120,11 @@ def as_usage(error: MlcompError) -> typer.BadParameter:
 
 
 def _completer(group: str) -> Any:
-    def complete(incomplete: str) -> list[str]:
+    def complete(ctx: typer.Context, incomplete: str) -> list[str]:
         try:
             from mlcomp.bands import load_bands
 
-            names = load_bands().lookup[group]
+            names = load_bands(ctx.find_root().params.get("bands") or None).lookup[group]
         except MlcompError:
             return []
         return [name for name in names if name.startswith(incomplete.lower())]
