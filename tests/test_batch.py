@@ -199,7 +199,7 @@ def test_stop_raises_with_the_line():
     rows = [(2, {"years": "4"}, None), (3, {"years": "-1"}, None)]
     gen = batch.estimates(rows, BANDS)
     assert next(gen)["level"] == "mid"
-    with pytest.raises(MlcompError, match="^line 3: years of experience"):
+    with pytest.raises(MlcompError, match=r"^line 3: years of experience"):
         next(gen)
 
 
