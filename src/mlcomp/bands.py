@@ -127,25 +127,31 @@ class Bands(_Model):
 
     @model_validator(mode="after")
     def _consistent(self) -> Bands:
+        problems: list[str] = []  # every problem, one per line, each starting with its key path
         for group in GROUPS:
             entries: dict[str, Keyed] = getattr(self, group)
             if not entries:
-                raise ValueError(f"{group}: needs at least one entry")
+                problems.append(f"{group}: needs at least one entry")
             seen: dict[str, str] = {}
             for key, entry in entries.items():
                 for name in (key, *entry.aliases):
                     if not KEY.match(name):
-                        raise ValueError(f"{group}.{key}: '{name}' must be lowercase letters, digits and dashes")
-                    if name in seen and seen[name] != key:
-                        raise ValueError(f"{group}.{key}: '{name}' is already used by {group}.{seen[name]}")
+                        problems.append(f"{group}.{key}: '{name}' must be lowercase letters, digits and dashes")
+                    elif name in seen and seen[name] != key:
+                        problems.append(f"{group}.{key}: '{name}' is already used by {group}.{seen[name]}")
                     seen[name] = key
         for field, group in (("city", "cities"), ("industry", "industries"),
                              ("specialization", "specializations"), ("role", "roles")):
             value = getattr(self.defaults, field)
             if value not in getattr(self, group):
-                raise ValueError(f"defaults.{field}: '{value}' is not a key of [{group}]")
-        self._check_levels()
-        self._check_order_kept()
+                problems.append(f"defaults.{field}: '{value}' is not a key of [{group}]")
+        for check in (self._check_levels, self._check_order_kept):
+            try:
+                check()
+            except ValueError as e:
+                problems.append(str(e))
+        if problems:
+            raise ValueError("\n".join(problems))
         return self
 
     def _check_levels(self) -> None:
@@ -222,21 +228,57 @@ def read_toml(path: Path) -> dict[str, Any]:
 
 
 def validation_message(path: Path | str, error: ValidationError) -> str:
-    """One line per problem: 'file: key.path: what is wrong'."""
+    """One line per problem: 'file: key.path: what is wrong (line N)', with the line when the key is
+    set in that file."""
+    try:
+        text = Path(path).read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        text = []
     lines = []
     for err in error.errors():
-        loc = ".".join(str(part) for part in err["loc"])
+        loc = [str(part) for part in err["loc"]]
         msg = "unknown key" if err["type"] == "extra_forbidden" else err["msg"].removeprefix("Value error, ")
-        lines.append(f"{path}: {loc}: {msg}" if loc else f"{path}: {msg}")
+        for part in msg.splitlines():
+            where = loc
+            if not loc:  # a whole-file check: each line of its message starts with its own key path
+                head, sep, _ = part.partition(": ")
+                where = head.split(".") if sep and " " not in head else []
+            line = locate(text, where) if where else None
+            at = f" (line {line})" if line else ""
+            lines.append(f"{path}: {'.'.join(loc)}: {part}{at}" if loc else f"{path}: {part}{at}")
     return "\n".join(lines)
+
+
+def locate(text: list[str], path: list[str]) -> int | None:
+    """The line (1-based) of a TOML file that sets the deepest part of a key path, if any."""
+    table: list[str] = []
+    best, depth = None, 0
+
+    def parts(dotted: str) -> list[str]:
+        return [p.strip().strip('"').strip("'") for p in dotted.split(".")]
+
+    for number, raw in enumerate(text, 1):
+        line = raw.strip()
+        if line.startswith("["):
+            table = parts(line.split("#")[0].strip().strip("[]"))
+            full = table
+        elif "=" in line and not line.startswith("#"):
+            full = table + parts(line.split("=", 1)[0])
+        else:
+            continue
+        size = len(full)
+        if size > depth and full == path[:size]:
+            best, depth = number, size
+    return best
 
 
 def overlay(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
     """Entries of the user's file replace (or add to) the shipped ones, one entry at a time;
-    an entry is replaced whole, so its numbers and their source stay together."""
+    an entry is replaced whole, so its numbers and their source stay together. [defaults] is merged
+    key by key (a file may change the default city alone)."""
     merged = dict(base)
     for key, value in extra.items():
-        if key in GROUPS and isinstance(value, dict) and isinstance(base.get(key), dict):
+        if (key in GROUPS or key == "defaults") and isinstance(value, dict) and isinstance(base.get(key), dict):
             merged[key] = {**base[key], **value}
         else:
             merged[key] = value
@@ -270,3 +312,38 @@ def check_file(path: Path | str) -> list[str]:
     except ValidationError as e:
         return validation_message(path, e).splitlines()
     return []
+
+
+def level_rows(bands: Bands) -> list[dict[str, Any]]:
+    """The level bands, one row each, for `mlcomp bands`."""
+    return [{"key": key, "label": lv.label, "aliases": lv.aliases, "years_from": lv.years_from,
+             "years_to": lv.years_to, "low": lv.low, "mid": round((lv.low + lv.high) / 2), "high": lv.high,
+             "source": lv.source, "assumption": lv.assumption} for key, lv in bands.levels.items()]
+
+
+def factor_rows(bands: Bands) -> list[dict[str, Any]]:
+    """Every key a user can type and every rule's premium, for `mlcomp factors`. `low`/`high` are the
+    change to the low and high end of the band (a role divides by the ML premium over it)."""
+    rows = []
+
+    def row(group: str, key: str, entry: Sourced, low: float, high: float, aliases: list[str],
+            option: str) -> None:
+        rows.append({"group": group, "key": key, "option": option, "aliases": aliases,
+                     "label": getattr(entry, "label", ""), "low": round(low, 4), "high": round(high, 4),
+                     "default": key == getattr(bands.defaults, group, None),
+                     "source": entry.source, "assumption": entry.assumption})
+
+    for group in ("cities", "tiers", "industries", "specializations"):
+        option = GROUPS[group]
+        for key, p in getattr(bands, group).items():
+            row(option, key, p, p.low, p.high, p.aliases, f"--{option} {key}")
+    for key, r in bands.roles.items():
+        row("role", key, r, 1 / (1 + r.ml_premium_low) - 1, 1 / (1 + r.ml_premium_high) - 1, r.aliases,
+            f"--role {key}")
+    row("lifecycle", "full-lifecycle", bands.lifecycle, bands.lifecycle.low, bands.lifecycle.high, [],
+        "--full-lifecycle")
+    row("location", "remote-first", bands.remote_first, bands.remote_first.low, bands.remote_first.high, [],
+        "--remote-first")
+    row("cap", "combined", bands.cap, bands.cap.low, bands.cap.high, [], "")
+    row("total_comp", "equity-and-bonus", bands.total_comp, bands.total_comp.low, bands.total_comp.high, [], "")
+    return rows

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import os
 import sys
 from enum import StrEnum
@@ -20,6 +21,7 @@ EXIT_DATA, EXIT_USAGE = 1, 2
 class Format(StrEnum):
     table = "table"
     json = "json"
+    jsonl = "jsonl"
     csv = "csv"
     tsv = "tsv"
 
@@ -27,6 +29,17 @@ class Format(StrEnum):
 def fail(message: str, code: int) -> NoReturn:
     sys.stderr.write(f"Error: {message}\n")
     sys.exit(code)
+
+
+class InputFormat(StrEnum):
+    csv = "csv"
+    tsv = "tsv"
+    jsonl = "jsonl"
+
+
+class OnError(StrEnum):
+    stop = "stop"
+    skip = "skip"
 
 
 class Group(TyperGroup):
@@ -107,11 +120,11 @@ def as_usage(error: MlcompError) -> typer.BadParameter:
 
 
 def _completer(group: str) -> Any:
-    def complete(incomplete: str) -> list[str]:
+    def complete(ctx: typer.Context, incomplete: str) -> list[str]:
         try:
             from mlcomp.bands import load_bands
 
-            names = load_bands().lookup[group]
+            names = load_bands(ctx.find_root().params.get("bands") or None).lookup[group]
         except MlcompError:
             return []
         return [name for name in names if name.startswith(incomplete.lower())]
@@ -159,6 +172,16 @@ def estimate(
         "--field", metavar="PATH", help="Print one value of the JSON output, e.g. total_comp.mid.")] = None,
     explain: Annotated[bool, typer.Option("--explain", "-e", help="Show each rule's source in the table.")] = False,
     chart: Annotated[bool | None, CHART] = None,
+    input: Annotated[str | None, typer.Option(
+        "--input", metavar="FILE", help="Estimate every row of a CSV/TSV or JSON Lines file ('-' = stdin); "
+        "columns are named like the options, other columns are carried through. Options given "
+        "fill empty cells.")] = None,
+    input_format: Annotated[InputFormat | None, typer.Option(
+        "--input-format", help="Format of --input. Default: from the extension, else from the first line.")]
+        = None,
+    on_error: Annotated[OnError, typer.Option(
+        "--on-error", help="A bad row: stop (exit 1) or skip it (reported on stderr, with a summary).")]
+        = OnError.stop,
 ) -> None:
     """Estimate base salary and total compensation for a profile.
 
@@ -171,11 +194,18 @@ def estimate(
         mlcomp estimate -y 7 -c nyc --format json | jq .total_comp
 
         offer_floor=$(mlcomp estimate -y 4 -c sf --field base.mid)
+
+        mlcomp estimate --input people.csv --format csv > estimates.csv
     """
     from mlcomp.engine import estimate as run_estimate
     from mlcomp.engine import make_profile
 
     bands = load(ctx)
+    if input is not None:
+        return _batch(bands, input, input_format, on_error, fmt, field, explain, {
+            "years": years, "level": level, "city": city, "tier": tier, "industry": industry,
+            "specialization": specialization, "full_lifecycle": full_lifecycle or None,
+            "remote_first": remote_first or None, "role": role})
     try:
         profile = make_profile(bands, years=years, level=level, city=city, tier=tier, industry=industry,
                                specialization=specialization, full_lifecycle=full_lifecycle,
@@ -191,6 +221,8 @@ def estimate(
             raise as_usage(e) from None
     elif fmt is Format.json:
         print(render.to_json(data))
+    elif fmt is Format.jsonl:
+        print(render.to_json(data, indent=None))
     elif fmt in (Format.csv, Format.tsv):
         render.write_rows([render.flatten(data)], fmt.value, sys.stdout)
     else:
@@ -331,6 +363,109 @@ def compare(
         render.compare_table(result)
         if not any(o.market for o in result.offers):
             sys.stderr.write("Market view: give --years or --level (or years/level in the offers).\n")
+
+
+def _batch(bands: Any, name: str, input_format: InputFormat | None, on_error: OnError, fmt: Format,
+           field: str | None, explain: bool, defaults: dict[str, Any]) -> None:
+    """`estimate --input`: stream rows through the engine and out as they come."""
+    from mlcomp import batch
+
+    if fmt is Format.json:
+        raise typer.BadParameter("--input writes one object per row: use --format jsonl (or csv, tsv, table)",
+                                 param_hint="'--format'")
+    if explain:
+        raise typer.BadParameter("--explain is for a single estimate; see 'mlcomp factors' for sources",
+                                 param_hint="'--explain'")
+    defaults = {k: v for k, v in defaults.items() if v is not None}
+    try:
+        batch.check_defaults(bands, defaults)
+    except MlcompError as e:
+        raise as_usage(e) from None
+
+    def report(message: str) -> None:
+        sys.stderr.write(message + "\n")
+
+    stats = batch.Stats()
+    out = sys.stdout
+    with batch.open_input(name) as stream:
+        rows = batch.read_rows(stream, input_format.value if input_format else None, name)
+        records = batch.estimates(rows, bands, defaults=defaults, skip=on_error is OnError.skip,
+                                  report=report, stats=stats)
+        if field:
+            first = next(records, None)
+            if first is not None:
+                try:
+                    render.pick(first, field)
+                except MlcompError as e:
+                    raise as_usage(e) from None
+                for record in itertools.chain([first], records):
+                    out.write(render.scalar(render.pick(record, field)) + "\n")
+        elif fmt is Format.jsonl:
+            batch.write_jsonl(records, out, ascii=not (out.encoding or "").lower().startswith("utf"))
+        elif fmt in (Format.csv, Format.tsv):
+            render.write_rows(map(render.flatten, records), fmt.value, out)
+        else:
+            render.batch_tables(records)
+    if on_error is OnError.skip:
+        report(stats.summary())
+
+
+@app.command("bands")
+def bands_command(
+    ctx: typer.Context,
+    check: Annotated[Path | None, typer.Option(
+        "--check", metavar="FILE", dir_okay=False,
+        help="Validate a bands file (alone or laid over the shipped data): every problem with its key path "
+             "and line; exit 0 if valid, 1 if not.")] = None,
+    fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.table,
+) -> None:
+    """Show the national pay bands for each level, with their sources.
+
+    Examples:
+
+        mlcomp bands
+
+        mlcomp bands --format json | jq '.[] | {key, low, high}'
+
+        mlcomp bands --check my-bands.toml
+    """
+    from mlcomp.bands import check_file, level_rows
+
+    if check is not None:
+        problems = check_file(check)
+        for problem in problems:
+            print(problem)
+        if problems:
+            raise typer.Exit(EXIT_DATA)
+        print(f"{check}: ok")
+        return
+    render.listing(level_rows(load(ctx)), fmt.value, [
+        ("Level", "key", "key"), ("Aliases", "aliases", "text"), ("Experience", "years", "years"),
+        ("Low", "low", "money"), ("Mid", "mid", "money"), ("High", "high", "money"),
+        ("Source", "source", "source")])
+
+
+@app.command()
+def factors(
+    ctx: typer.Context,
+    fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.table,
+) -> None:
+    """List every key you can type (cities, tiers, industries, specializations, roles) and every rule,
+    with aliases, premiums on the band's low and high end, and sources.
+
+    Examples:
+
+        mlcomp factors
+
+        mlcomp factors --format json | jq -r '.[] | select(.group == "city") | .key'
+
+        mlcomp factors --format csv > factors.csv
+    """
+    from mlcomp.bands import factor_rows
+
+    render.listing(factor_rows(load(ctx)), fmt.value, [
+        ("Option", "group", "key"), ("Key", "key", "key"), ("Aliases", "aliases", "text"),
+        ("Low", "low", "percent"), ("High", "high", "percent"), ("Source", "source", "source")])
 
 
 def main() -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import sys
 from collections.abc import Iterable, Mapping
 from typing import IO, TYPE_CHECKING, Any
@@ -37,10 +38,35 @@ def years_text(start: float, end: float | None) -> str:
 
 
 def console(file: IO[str] | None = None, width: int | None = None) -> Console:
-    """A console that never reads markup in text (offer names, row values are literal)."""
+    """A console that never reads markup in text (offer names, row values are literal).
+
+    With NO_COLOR set it writes no control codes at all (rich alone would still write bold)."""
     from rich.console import Console
 
-    return Console(file=file or sys.stdout, width=width, markup=False, highlight=False, emoji=False)
+    plain = {"color_system": None} if os.environ.get("NO_COLOR") else {}
+    return Console(file=file or sys.stdout, width=width, markup=False, highlight=False, emoji=False,
+                   **plain)
+
+
+def print_wide(out: Console, table: Any) -> None:
+    """Print a table at least as wide as its narrowest form, so that no number is ever cut
+    (rich would shorten no_wrap cells to '$260,0...' on a narrow terminal; a wider line wraps instead)."""
+    from rich.cells import cell_len
+    from rich.measure import Measurement
+    from rich.text import Text
+
+    for column in table.columns:  # rich measures a no_wrap cell by its longest word; make it the whole cell
+        if column.no_wrap:
+            texts = [str(cell) for cell in (column.header, *column.cells) if isinstance(cell, (str, Text))]
+            column.min_width = max([column.min_width or 0,
+                                    *(cell_len(line) for text in texts for line in text.splitlines())])
+    need = Measurement.get(out, out.options.update_width(10_000), table).minimum
+    width = out.width
+    out.width = max(width, need)
+    try:
+        out.print(table)
+    finally:
+        out.width = width
 
 
 def provenance(source: str | None, assumption: str | None) -> str:
@@ -91,9 +117,91 @@ def estimate_table(est: Estimate, bands: Bands, *, explain: bool = False, out: C
     rule(est.total_comp_rule, "Total comp")
     tc = est.total_comp.dollars()
     row("Total compensation", money(tc["low"]), money(tc["mid"]), money(tc["high"]), style="bold")
-    out.print(table)
+    print_wide(out, table)
     for number, note in enumerate(notes, 1):
         out.print(f"[{number}] {note}")
+
+
+BATCH_COLUMNS = (("Level", "level"), ("Base low", "base.low"), ("Base mid", "base.mid"),
+                 ("Base high", "base.high"), ("Total low", "total_comp.low"), ("Total mid", "total_comp.mid"),
+                 ("Total high", "total_comp.high"))
+
+
+def batch_tables(records: Iterable[Mapping[str, Any]], *, out: Console | None = None, rows: int = 1000) -> None:
+    """Batch estimates as tables of up to `rows` rows each (so memory stays flat): the carried
+    columns, then level, base and total-comp ranges. Cell text is literal, never markup."""
+    from rich import box
+    from rich.table import Table
+    from rich.text import Text
+
+    out = out or console()
+    table: Table | None = None
+    carried: list[str] = []
+    count = 0
+    for record in records:
+        if table is None:
+            carried = [key for key in record if key not in ("level", "years", "currency", "band", "base",
+                                                            "total_comp", "adjustments")]
+            table = Table(box=box.SIMPLE_HEAD)
+            for name in carried:
+                table.add_column(Text(name), overflow="fold", min_width=min(len(name), 20))
+            table.add_column("Level", no_wrap=True)
+            for title, _ in BATCH_COLUMNS[1:]:
+                table.add_column(title, justify="right", no_wrap=True)
+        cells = [Text(scalar(record.get(name))) for name in carried]
+        for column, cell in zip(table.columns, cells, strict=False):
+            column.min_width = max(column.min_width or 0, min(len(cell), 20))
+        cells.append(Text(str(record["level"])))
+        cells += [money(pick(record, path)) for _, path in BATCH_COLUMNS[1:]]
+        table.add_row(*cells)
+        count += 1
+        if count == rows:
+            print_wide(out, table)
+            table, count = None, 0
+    if table is not None:
+        print_wide(out, table)
+
+
+def listing(rows: list[dict[str, Any]], fmt: str, columns: list[tuple[str, str, str]],
+            out: IO[str] | None = None) -> None:
+    """Rows of `mlcomp bands` / `mlcomp factors`: JSON (a list), CSV/TSV (lists joined by spaces) or a
+    table of `columns` (title, key, kind: text | money | percent | years | source)."""
+    out = out or sys.stdout
+    if fmt in ("json", "jsonl"):
+        if fmt == "json":
+            out.write(to_json(rows) + "\n")
+        else:
+            out.writelines(to_json(row, indent=None) + "\n" for row in rows)
+        return
+    if fmt in ("csv", "tsv"):
+        def text(v: Any) -> str:
+            return " ".join(v) if isinstance(v, list) else str(v).lower() if isinstance(v, bool) else scalar(v)
+
+        write_rows(({k: text(v) for k, v in row.items()} for row in rows), fmt, out)
+        return
+    from rich import box
+    from rich.table import Table
+
+    def cell(row: dict[str, Any], key: str, kind: str) -> str:
+        value = row.get(key)
+        if kind == "money":
+            return money(value)
+        if kind == "percent":
+            return percent(value)
+        if kind == "years":
+            return years_text(row["years_from"], row["years_to"])
+        if kind == "source":
+            return provenance(row["source"], row["assumption"])
+        return "\n".join(value) if isinstance(value, list) else scalar(value)
+
+    table = Table(box=box.SIMPLE_HEAD)
+    for title, _, kind in columns:
+        numeric = kind in ("money", "percent")
+        table.add_column(title, justify="right" if numeric else "left", overflow="fold",
+                         no_wrap=kind not in ("source", "years"))
+    for row in rows:
+        table.add_row(*(cell(row, key, kind) for _, key, kind in columns))
+    print_wide(console(file=out), table)
 
 
 def to_json(value: Any, *, indent: int | None = 2) -> str:

@@ -1,0 +1,233 @@
+"""Batch estimates: profiles streamed from CSV, TSV or JSON Lines, one estimate per row.
+
+Rows are read, estimated and written one at a time, so memory stays flat and the first result is
+out before the last row is read. Identical profiles are estimated once per run. Columns named like
+the options (years, level, city, ... ; `full-lifecycle` and `Full Lifecycle` count too) make the
+profile; any other column is carried through to the output unchanged.
+
+Pure: no rich, no typer. Problems are MlcompError with 'line N: what is wrong'.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import itertools
+import json
+import sys
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+
+from mlcomp.bands import GROUPS, Bands
+from mlcomp.engine import estimate, make_profile, parse_years
+from mlcomp.errors import MlcompError, did_you_mean
+
+INPUTS = ("years", "level", "city", "tier", "industry", "specialization", "full_lifecycle", "remote_first",
+          "role")
+FLAGS = ("full_lifecycle", "remote_first")
+TEXT = ("level", "city", "tier", "industry", "specialization", "role")
+# Keys of the estimate contract a carried column must not overwrite (level and years are inputs).
+OUTPUT_KEYS = frozenset({"currency", "band", "base", "total_comp", "adjustments"})
+BOOLEANS = {"true": True, "yes": True, "1": True, "false": False, "no": False, "0": False}
+INPUT_FORMATS = ("csv", "tsv", "jsonl")
+EXTENSIONS = {".csv": "csv", ".tsv": "tsv", ".tab": "tsv", ".jsonl": "jsonl", ".ndjson": "jsonl",
+              ".json": "jsonl"}
+CACHE_SIZE = 10_000  # distinct profiles kept; years are free-form, so the cache must not grow forever
+
+Row = tuple[int, dict[str, Any] | None, str | None]  # line number, the row or None, what is wrong
+
+
+@dataclass
+class Stats:
+    read: int = 0
+    skipped: int = 0
+
+    @property
+    def written(self) -> int:
+        return self.read - self.skipped
+
+    def summary(self) -> str:
+        return f"{self.read} rows read, {self.written} written, {self.skipped} skipped"
+
+
+def open_input(name: str) -> IO[str]:
+    """The file, or stdin for '-', as UTF-8 text (a byte-order mark is dropped) whatever the locale."""
+    if name == "-":
+        return io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8-sig", newline="")
+    try:
+        return open(name, encoding="utf-8-sig", newline="")
+    except FileNotFoundError:
+        raise MlcompError(f"{name}: file not found") from None
+    except IsADirectoryError:
+        raise MlcompError(f"{name}: is a directory, not a file") from None
+    except OSError as e:
+        raise MlcompError(f"{name}: cannot read: {e.strerror}") from None
+
+
+def read_rows(stream: Iterable[str], fmt: str | None = None, name: str = "-") -> Iterator[Row]:
+    """(line, row, None) per record, or (line, None, problem) for a record that cannot be read.
+
+    `fmt` is csv, tsv or jsonl; None means: from the file's extension, else from the first line
+    ('{' starts JSON Lines, anything else is CSV)."""
+    lines = iter(stream)
+    fmt = fmt or EXTENSIONS.get(Path(name).suffix.lower())
+    if fmt is None:
+        first = next(lines, "")
+        fmt = "jsonl" if first.lstrip().startswith("{") else "csv"
+        lines = itertools.chain([first], lines)
+    reader = _jsonl_rows if fmt == "jsonl" else _delimited_rows
+    try:
+        yield from reader(lines, "\t" if fmt == "tsv" else ",")
+    except UnicodeDecodeError as e:
+        raise MlcompError(f"{name}: not UTF-8 text ({e.reason})") from None
+    except csv.Error as e:
+        raise MlcompError(f"{name}: CSV error: {e}") from None
+
+
+def _jsonl_rows(lines: Iterable[str], _delimiter: str) -> Iterator[Row]:
+    loads = json.loads
+    for number, text in enumerate(lines, 1):
+        try:
+            row = loads(text)
+        except ValueError as e:
+            if not text.strip():
+                continue
+            yield number, None, f"not valid JSON: {getattr(e, 'msg', e)} (column {getattr(e, 'colno', '?')})"
+            continue
+        if type(row) is not dict:
+            yield number, None, f"expected a JSON object {{...}}, got {type(row).__name__}"
+            continue
+        yield number, row, None
+
+
+def _delimited_rows(lines: Iterable[str], delimiter: str) -> Iterator[Row]:
+    reader = csv.reader(lines, delimiter=delimiter)
+    header = next(reader, None)
+    if header is None:
+        return
+    header = [name.strip() for name in header]
+    duplicates = sorted({name for name in header if header.count(name) > 1})
+    if duplicates:
+        raise MlcompError(f"line 1: column {', '.join(map(repr, duplicates))} appears more than once")
+    width = len(header)
+    start = reader.line_num + 1
+    for record in reader:
+        line, start = start, reader.line_num + 1
+        if len(record) == width:
+            yield line, dict(zip(header, record, strict=True)), None
+        elif record:  # a blank line is no record
+            yield line, None, f"{len(record)} values for {width} columns ({', '.join(header)})"
+
+
+def check_defaults(bands: Bands, defaults: Mapping[str, Any]) -> None:
+    """Values given as options (they fill empty cells): a usage error now rather than on every row."""
+    group_of = {option: group for group, option in GROUPS.items()}
+    for name, value in defaults.items():
+        if name == "years":
+            parse_years(value, bands)
+        elif name in group_of:
+            bands.resolve(group_of[name], value)
+
+
+def _column(name: str) -> str | None:
+    """The input a column feeds, or None if it is carried through."""
+    canonical = name.strip().lower().replace("-", "_").replace(" ", "_")
+    return canonical if canonical in INPUTS else None
+
+
+def _flag(name: str, value: Any) -> bool:
+    if type(value) is bool:
+        return value
+    flag = BOOLEANS.get(str(value).strip().lower())
+    if flag is None:
+        raise MlcompError(f"{name} must be true/false, yes/no, 1/0 or empty, got {value!r}")
+    return flag
+
+
+class Estimator:
+    """Estimates rows against one set of bands, caching identical profiles."""
+
+    def __init__(self, bands: Bands, defaults: Mapping[str, Any] | None = None) -> None:
+        self.bands = bands
+        self.defaults = {k: v for k, v in (defaults or {}).items() if v is not None and v != ""}
+        self.columns: dict[str, str | None] = {}  # column name -> input (or None: carried)
+        self.cache: dict[Any, dict[str, Any]] = {}
+
+    def record(self, row: Mapping[str, Any]) -> dict[str, Any]:
+        """The carried columns followed by the estimate contract (Estimate.as_dict())."""
+        values = dict(self.defaults)
+        carried = {}
+        columns = self.columns
+        for name, value in row.items():
+            column = columns.get(name, "")
+            if column == "":
+                column = columns[name] = _column(name)
+            if column is None:
+                carried[name] = value
+            elif value is not None and value != "":
+                values[column] = value
+        if carried and not OUTPUT_KEYS.isdisjoint(carried):
+            clash = sorted(OUTPUT_KEYS.intersection(carried))[0]
+            raise MlcompError(f"column '{clash}' has the name of an output field; rename it")
+        return {**carried, **self.estimate(values)}
+
+    def estimate(self, values: dict[str, Any]) -> dict[str, Any]:
+        bands = self.bands
+        if "years" not in values and "level" not in values:
+            raise MlcompError(f"needs years or level ({', '.join(bands.levels)}); both are empty")
+        for name in TEXT:
+            if name in values and not isinstance(values[name], str):
+                raise MlcompError(f"{name} must be text, got {values[name]!r}")
+        for name in FLAGS:
+            if name in values:
+                values[name] = _flag(name, values[name])
+        profile = make_profile(bands, **values)
+        result = self.cache.get(profile)
+        if result is None:
+            if len(self.cache) >= CACHE_SIZE:
+                self.cache.clear()
+            result = self.cache[profile] = estimate(profile, bands).as_dict()
+        return result
+
+
+def estimates(rows: Iterable[Row], bands: Bands, *, defaults: Mapping[str, Any] | None = None,
+              skip: bool = False, report: Callable[[str], None] | None = None,
+              stats: Stats | None = None) -> Iterator[dict[str, Any]]:
+    """One output record per good row, in order. A bad row raises MlcompError('line N: ...'), or
+    with `skip` is passed to `report` and left out."""
+    estimator = Estimator(bands, defaults)
+    stats = stats if stats is not None else Stats()
+    first = True
+    for line, row, problem in rows:
+        stats.read += 1
+        try:
+            if problem is not None:
+                raise MlcompError(problem)
+            assert row is not None
+            if first and report is not None:
+                first = False
+                for name in row:
+                    if _column(name) is None and did_you_mean(name.lower(), INPUTS):
+                        report(f"note: column '{name}' is carried through unchanged."
+                               f"{did_you_mean(name.lower(), INPUTS)}")
+            record = estimator.record(row)
+        except MlcompError as e:
+            message = f"line {line}: {e.message}"
+            if not skip:
+                raise MlcompError(message) from None
+            stats.skipped += 1
+            if report is not None:
+                report(message)
+            continue
+        yield record
+
+
+def write_jsonl(records: Iterable[Mapping[str, Any]], out: IO[str], *, ascii: bool = False) -> None:
+    """One JSON object per line. Written line by line; the stream's own buffering decides when to
+    flush (line by line on a terminal)."""
+    dumps = json.dumps
+    write = out.write
+    for record in records:
+        write(dumps(record, ensure_ascii=ascii) + "\n")

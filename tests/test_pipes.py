@@ -1,0 +1,229 @@
+"""Real subprocesses: pipes closed early, terminals and their absence, NO_COLOR, TERM=dumb, narrow
+widths, non-UTF-8 encodings, stdin streaming, and a 100k-row batch checked line by line."""
+
+from __future__ import annotations
+
+import json
+import os
+import pty
+import select
+import subprocess
+import sys
+import threading
+
+import pytest
+
+MLCOMP = [sys.executable, "-m", "mlcomp"]
+BASE_ENV = {k: v for k, v in os.environ.items()
+            if k not in ("NO_COLOR", "FORCE_COLOR", "TERM", "COLUMNS", "LINES", "MLCOMP_BANDS",
+                         "PYTHONIOENCODING", "LC_ALL", "LANG")}
+ESC = "\x1b"
+
+
+def run(*args: str, input: str | bytes | None = None, **env: str) -> subprocess.CompletedProcess:
+    data = input.encode() if isinstance(input, str) else input
+    return subprocess.run([*MLCOMP, *args], input=data, capture_output=True, env={**BASE_ENV, **env},
+                          timeout=60)
+
+
+def on_a_terminal(*args: str, **env: str) -> str:
+    """Run with stdout on a pseudo-terminal (what a user sees in a shell), return all it wrote."""
+    leader, follower = pty.openpty()
+    proc = subprocess.Popen([*MLCOMP, *args], stdout=follower, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
+                            env={**BASE_ENV, "COLUMNS": "100", **env})
+    os.close(follower)
+    chunks = []
+    while True:
+        ready, _, _ = select.select([leader], [], [], 30)
+        if not ready:
+            break
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:  # EIO: the child closed the terminal
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(leader)
+    assert proc.wait(timeout=30) == 0, proc.stderr.read()
+    return b"".join(chunks).decode()
+
+
+def profiles_jsonl(n: int) -> str:
+    cities = ["sf", "nyc", "national"]
+    return "".join(json.dumps({"id": i, "years": 4, "city": cities[i % 3]}) + "\n" for i in range(n))
+
+
+# --- stdout carries results only -------------------------------------------------------------------
+
+def test_json_on_stdout_and_nothing_on_stderr():
+    done = run("estimate", "--years", "4", "--city", "sf", "--format", "json")
+    assert done.returncode == 0
+    assert json.loads(done.stdout)["base"]["mid"] == 272500  # (207000 + 338000) / 2
+    assert done.stderr == b""
+
+
+def test_errors_go_to_stderr_only():
+    done = run("estimate", "--years", "4", "--city", "atlantis", "--format", "json")
+    assert done.returncode == 2 and done.stdout == b""
+    assert done.stderr.decode().startswith("Error: ")
+
+
+def test_batch_skip_messages_are_on_stderr_not_stdout():
+    done = run("estimate", "--input", "-", "--format", "jsonl", "--on-error", "skip",
+               input='{"years": 4}\n{"years": "x"}\n')
+    assert [json.loads(line)["level"] for line in done.stdout.decode().splitlines()] == ["mid"]
+    assert "2 rows read, 1 written, 1 skipped" in done.stderr.decode()
+
+
+# --- closed pipes ------------------------------------------------------------------------------------
+
+def test_head_1_on_a_large_batch_ends_quietly(tmp_path):
+    data = tmp_path / "big.jsonl"
+    data.write_text(profiles_jsonl(20_000))
+    with open(data, "rb") as stdin:
+        proc = subprocess.Popen([*MLCOMP, "estimate", "--input", "-", "--format", "jsonl"], stdin=stdin,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=BASE_ENV)
+        first = proc.stdout.readline()
+        proc.stdout.close()  # what `| head -1` does
+        err = proc.stderr.read().decode()
+        proc.wait(timeout=60)
+    assert json.loads(first)["id"] == 0
+    assert "Traceback" not in err and "Exception" not in err and err == ""
+
+
+@pytest.mark.parametrize("command", [
+    "estimate --years 4 --city sf --explain",
+    "factors",
+    "factors --format csv",
+    "bands --format json",
+])
+def test_shell_pipe_into_head_is_quiet(command):
+    done = subprocess.run(["bash", "-c", f"{' '.join(MLCOMP)} {command} | head -1"], capture_output=True,
+                          env=BASE_ENV, timeout=60)
+    assert done.returncode == 0
+    assert done.stderr == b""
+    assert len(done.stdout.splitlines()) == 1
+
+
+# --- colour and control codes ------------------------------------------------------------------------
+
+def test_a_terminal_gets_styles_so_the_checks_below_can_fail():
+    assert ESC in on_a_terminal("estimate", "--years", "4")
+
+
+@pytest.mark.parametrize("env", [{"NO_COLOR": "1"}, {"TERM": "dumb"}])
+def test_no_control_codes_with_no_color_or_a_dumb_terminal(env):
+    text = on_a_terminal("estimate", "--years", "4", "--city", "sf", **env)
+    assert "$272,500" in text
+    assert ESC not in text
+
+
+@pytest.mark.parametrize("args", [
+    ("estimate", "--years", "4", "--explain"),
+    ("bands",),
+    ("factors",),
+])
+def test_no_control_codes_into_a_pipe(args):
+    done = run(*args)
+    assert done.returncode == 0 and done.stdout
+    assert ESC.encode() not in done.stdout
+
+
+# --- widths --------------------------------------------------------------------------------------------
+
+def test_estimate_numbers_are_whole_at_40_columns():
+    out = run("estimate", "--years", "4", "--city", "sf", "--tier", "faang", "--explain", COLUMNS="40").stdout.decode()
+    # 180000*1.15*1.10 = 227700 .. 260000*1.30*1.20 = 405600; total x1.2..x1.4 = 273240 .. 567840
+    for number in ("$180,000", "$260,000", "$227,700", "$405,600", "$273,240", "$567,840", "+15%", "+30%"):
+        assert number in out, number
+    assert "\u2026" not in out
+
+
+def test_estimate_numbers_are_whole_at_40_columns_on_a_terminal():
+    out = on_a_terminal("estimate", "--years", "4", "--city", "sf", COLUMNS="40", NO_COLOR="1")
+    for number in ("$207,000", "$272,500", "$338,000", "$248,400", "$360,800", "$473,200"):
+        assert number in out, number
+
+
+def test_batch_and_listing_tables_keep_numbers_whole_at_40_columns():
+    out = run("estimate", "--input", "-", "--input-format", "csv", input="id,years\nalpha,12\n",
+              COLUMNS="40").stdout.decode()
+    # staff 350000..450000, total x1.2..x1.4 = 420000 .. 630000
+    for number in ("$350,000", "$400,000", "$450,000", "$420,000", "$630,000"):
+        assert number in out, number
+    bands = run("bands", COLUMNS="40").stdout.decode()
+    assert all(n in bands for n in ("$130,000", "$155,000", "$450,000"))
+    factors = run("factors", COLUMNS="40").stdout.decode()
+    assert "+30%" in factors and "\u2026" not in factors
+
+
+# --- encodings -------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("env", [{"PYTHONIOENCODING": "ascii"}, {"LC_ALL": "C", "LANG": "C"}])
+@pytest.mark.parametrize("args", [
+    ("estimate", "--years", "4", "--city", "sf", "--explain"),
+    ("bands",),
+    ("factors",),
+    ("estimate", "--input", "-", "--input-format", "csv"),
+])
+def test_restricted_encodings_do_not_crash(env, args):
+    done = run(*args, input="name,years\nJos\u00e9 \u20ac,4\n", **env)
+    assert done.returncode == 0, done.stderr
+    assert b"Traceback" not in done.stderr
+    assert b"$" in done.stdout
+
+
+def test_jsonl_under_ascii_escapes_rather_than_loses_text():
+    done = run("estimate", "--input", "-", "--format", "jsonl", input='{"name": "Jos\u00e9", "years": 4}\n',
+               PYTHONIOENCODING="ascii")
+    assert done.returncode == 0
+    assert json.loads(done.stdout)["name"] == "Jos\u00e9"
+
+
+def test_markup_in_a_carried_column_prints_literally():
+    text = "name,years\n[bold]x[/bold],4\n[red]y,4\n"
+    piped = run("estimate", "--input", "-", "--input-format", "csv", input=text).stdout.decode()
+    assert "[bold]x[/bold]" in piped and "[red]y" in piped
+
+
+# --- streaming -------------------------------------------------------------------------------------
+
+def test_first_result_comes_out_before_the_input_ends():
+    proc = subprocess.Popen([*MLCOMP, "estimate", "--input", "-", "--format", "jsonl"], stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=BASE_ENV)
+    proc.stdin.write(profiles_jsonl(200).encode())  # more than one output buffer, input left open
+    proc.stdin.flush()
+    got: list[bytes] = []
+    reader = threading.Thread(target=lambda: got.append(proc.stdout.readline()))
+    reader.start()
+    reader.join(timeout=30)
+    still_reading = proc.poll() is None
+    proc.stdin.close()
+    proc.stdout.read()
+    proc.wait(timeout=30)
+    assert got and json.loads(got[0])["id"] == 0
+    assert still_reading  # the process had not seen the end of its input
+
+
+def test_100k_rows_through_stdin_every_line_checked():
+    # Three profiles in turn, at 4 years (mid band 180000..260000):
+    #   sf  +15..30% -> 207000..338000, mid 272500; total x1.2..x1.4 -> 248400..473200
+    #   nyc +15..25% -> 207000..325000, mid 266000; total -> 248400..455000
+    #   national     -> 180000..260000, mid 220000; total -> 216000..364000
+    expected = {"sf": (207000, 272500, 338000, 248400, 473200),
+                "nyc": (207000, 266000, 325000, 248400, 455000),
+                "national": (180000, 220000, 260000, 216000, 364000)}
+    n = 100_000
+    done = subprocess.run([*MLCOMP, "estimate", "--input", "-", "--format", "jsonl"],
+                          input=profiles_jsonl(n).encode(), capture_output=True, env=BASE_ENV, timeout=120)
+    assert done.returncode == 0 and done.stderr == b""
+    lines = done.stdout.decode().splitlines()
+    assert len(lines) == n
+    cities = ["sf", "nyc", "national"]
+    for i, line in enumerate(lines):
+        row = json.loads(line)
+        low, mid, high, tc_low, tc_high = expected[cities[i % 3]]
+        assert row["id"] == i
+        assert (row["base"]["low"], row["base"]["mid"], row["base"]["high"]) == (low, mid, high)
+        assert (row["total_comp"]["low"], row["total_comp"]["high"]) == (tc_low, tc_high)
