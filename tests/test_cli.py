@@ -163,3 +163,19 @@ def test_overlay_city_is_usable(tmp_path):
     result = run("--bands", str(extra), "estimate", "--level", "mid", "--city", "Austin", "--field", "base.low")
     assert result.exit_code == 0, result.output
     assert result.stdout.strip() == str(round(180_000 * 1.05))
+
+
+@pytest.mark.parametrize(
+    ("args", "lines", "key"),
+    [(["curve", "--from", "2", "--to", "4"], 3, "years"),
+     (["compare", "examples/acme.toml", "examples/globex.json", "--years", "4"], 2, "name"),
+     (["estimate", "-y", "4"], 1, "level")],
+)
+def test_jsonl_is_one_object_per_line_for_every_command(args, lines, key, monkeypatch):
+    from pathlib import Path
+
+    monkeypatch.chdir(Path(__file__).resolve().parents[1])
+    result = run(*args, "--format", "jsonl")
+    assert result.exit_code == 0, result.output
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert len(rows) == lines and all(key in row for row in rows)

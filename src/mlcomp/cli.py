@@ -278,6 +278,8 @@ def curve(
         raise as_usage(e) from None
     if fmt is Format.json:
         print(render.to_json([as_dict(p) for p in points]))
+    elif fmt is Format.jsonl:
+        sys.stdout.writelines(render.to_json(as_dict(p), indent=None) + "\n" for p in points)
     elif fmt in (Format.csv, Format.tsv):
         render.write_rows((render.flatten(as_dict(p)) for p in points), fmt.value, sys.stdout)
     else:
@@ -357,6 +359,8 @@ def compare(
     result = run_compare(loaded, horizon=horizon, growth=override, bands=bands, defaults=defaults)
     if fmt is Format.json:
         print(render.to_json(result.as_dict()))
+    elif fmt is Format.jsonl:
+        sys.stdout.writelines(render.to_json(o.as_dict(), indent=None) + "\n" for o in result.offers)
     elif fmt in (Format.csv, Format.tsv):
         render.write_rows(render.compare_rows(result), fmt.value, sys.stdout)
     else:

@@ -288,7 +288,8 @@ def compare_table(comparison: Comparison, *, out: Console | None = None) -> None
     from rich.text import Text
 
     out = out or console()
-    table = Table(title=f"Offers over {comparison.horizon} years", box=box.SIMPLE_HEAD,
+    span = f"{comparison.horizon} year{'s' if comparison.horizon != 1 else ''}"
+    table = Table(title=f"Offers over {span}", box=box.SIMPLE_HEAD,
                   caption="USD per year. * = best (highest total).",
                   caption_justify="left")
     table.add_column("")
@@ -312,7 +313,7 @@ def compare_table(comparison: Comparison, *, out: Console | None = None) -> None
         row("  total", (money(y.total) for y in years), style="bold", end_section=True)
     row("First-year total", (money(o.first_year) for o in offers))
     row("Average per year", (money(o.average) for o in offers))
-    row(f"Total over {comparison.horizon} years", (money(o.total) for o in offers), style="bold")
+    row(f"Total over {span}", (money(o.total) for o in offers), style="bold")
     row("Difference to best", (signed_money(o.delta_to_best) for o in offers), end_section=True)
     if any(o.growth for o in offers):
         row("Equity growth per year", (percent(o.growth) for o in offers), end_section=True)
