@@ -1,8 +1,9 @@
 """Horizontal bar charts for the terminal, on one shared dollar axis.
 
 Part of the rendering layer. A chart is a list of `Bar`s; each bar is made of segments (a span of
-dollars drawn in one fill) and marks (one cell drawn with the mark glyph, e.g. a midpoint, or a
-value placed on a range). Two shapes cover the pictures:
+dollars drawn in one fill), marks (one cell drawn with the mark glyph, e.g. a midpoint) and points
+(one cell drawn with the point glyph, e.g. an offer placed on a market range). Two shapes cover the
+pictures:
 
 - `ranged(label, low, high)`: a range from low to high, its midpoint (or any value) marked;
 - `stacked(label, parts)`: parts laid end to end from zero (e.g. base, bonus, equity, one-time).
@@ -26,6 +27,7 @@ if TYPE_CHECKING:
     from rich.text import Text
 
     from mlcomp.engine import Estimate
+    from mlcomp.offers import Comparison
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,11 +36,14 @@ class Glyphs:
     mark: str
     rule: str
     tick: str
+    point: str
 
 
-# Full block, dark shade, medium shade, light shade; heavy vertical; box-drawing rule and tick.
-BLOCKS = Glyphs(fills=("\u2588", "\u2593", "\u2592", "\u2591"), mark="\u2503", rule="\u2500", tick="\u252c")
-ASCII = Glyphs(fills=("#", "=", "%", ":"), mark="|", rule="-", tick="+")
+# Full block, dark shade, medium shade, light shade; heavy vertical; box-drawing rule and tick;
+# black diamond.
+BLOCKS = Glyphs(fills=("\u2588", "\u2593", "\u2592", "\u2591"), mark="\u2503", rule="\u2500", tick="\u252c",
+                point="\u25c6")
+ASCII = Glyphs(fills=("#", "=", "%", ":"), mark="|", rule="-", tick="+", point="O")
 # Colours by segment kind (the fills differ too, so a picture reads without colour).
 STYLES = ("cyan", "green", "magenta", "yellow")
 
@@ -55,11 +60,15 @@ class Bar:
     label: str
     segments: tuple[Segment, ...]
     marks: tuple[float, ...] = ()
+    points: tuple[float, ...] = ()
 
 
-def ranged(label: str, low: float, high: float, *, kind: int = 0, mark: float | None = None) -> Bar:
-    """A range from low to high with one value marked (its midpoint unless `mark` is given)."""
-    return Bar(label, (Segment(low, high, kind),), ((low + high) / 2 if mark is None else mark,))
+def ranged(label: str, low: float, high: float, *, kind: int = 0, mark: float | None = None,
+           points: Sequence[float] = ()) -> Bar:
+    """A range from low to high with one value marked (its midpoint unless `mark` is given), and
+    `points` (e.g. an offer's average) drawn with the point glyph."""
+    return Bar(label, (Segment(low, high, kind),), ((low + high) / 2 if mark is None else mark,),
+               tuple(points))
 
 
 def stacked(label: str, parts: Sequence[float], marks: Sequence[float] = ()) -> Bar:
@@ -129,11 +138,13 @@ def draw(bar: Bar, axis: Axis, width: int, glyphs: Glyphs) -> list[tuple[str, in
             start = end - 1
         for i in range(start, end):
             cells[i] = (glyphs.fills[seg.kind % len(glyphs.fills)], seg.kind)
-    for value in bar.marks:
-        i = min(width - 1, column(value, axis.lo, axis.hi, width))
-        if cells[i][1] is None and i > 0 and cells[i - 1][1] is not None:
-            i -= 1  # a mark at a segment's right edge belongs to the segment's last cell
-        cells[i] = (glyphs.mark, cells[i][1])
+    end = max((seg.end for seg in bar.segments), default=axis.lo)
+    for glyph, values in ((glyphs.mark, bar.marks), (glyphs.point, bar.points)):
+        for value in values:
+            i = min(width - 1, column(value, axis.lo, axis.hi, width))
+            if value <= end and cells[i][1] is None and i > 0 and cells[i - 1][1] is not None:
+                i -= 1  # a mark at a segment's right edge belongs to the segment's last cell
+            cells[i] = (glyph, cells[i][1])
     return cells
 
 
@@ -157,7 +168,7 @@ def axis_lines(axis: Axis, width: int, glyphs: Glyphs, overhang: int = 3) -> tup
 def glyphs_for(out: Console) -> Glyphs:
     """Blocks when the console's encoding can draw them, plain ASCII otherwise."""
     try:
-        "".join((*BLOCKS.fills, BLOCKS.mark, BLOCKS.rule, BLOCKS.tick)).encode(out.encoding)
+        "".join((*BLOCKS.fills, BLOCKS.mark, BLOCKS.rule, BLOCKS.tick, BLOCKS.point)).encode(out.encoding)
     except (UnicodeEncodeError, LookupError):
         return ASCII
     return BLOCKS
@@ -195,8 +206,11 @@ def print_chart(bars: Sequence[Bar], out: Console | None = None, *, zero: bool =
     label_width = max((cell_len(bar.label) for bar in bars), default=0)
     width = max(10, min(out.width, max_width) - label_width - 4)
     values = [v for bar in bars for seg in bar.segments for v in (seg.start, seg.end)]
-    axis = nice_axis(values + [m for bar in bars for m in bar.marks], width, zero=zero)
+    axis = nice_axis(values + [m for bar in bars for m in (*bar.marks, *bar.points)], width, zero=zero)
     for bar in bars:
+        if not (bar.label or bar.segments or bar.marks or bar.points):
+            out.print()  # an empty bar: a blank line between groups
+            continue
         label = Text(bar.label + " " * (label_width - cell_len(bar.label) + 1))
         out.print(label + bar_text(bar, axis, width, glyphs), no_wrap=True, crop=True)
     rule, labels = axis_lines(axis, width, glyphs)
@@ -206,7 +220,7 @@ def print_chart(bars: Sequence[Bar], out: Console | None = None, *, zero: bool =
     if names:
         out.print(Text(pad) + legend(names, glyphs), no_wrap=True, crop=True)
     if note:
-        out.print(Text(pad + note.replace("{mark}", glyphs.mark)))
+        out.print(Text(pad + note.replace("{mark}", glyphs.mark).replace("{point}", glyphs.point)))
 
 
 def estimate_chart(est: Estimate, out: Console | None = None) -> None:
@@ -219,6 +233,40 @@ def estimate_chart(est: Estimate, out: Console | None = None) -> None:
                  ranged("Base salary", base["low"], base["high"], kind=0, mark=base["mid"]),
                  ranged("Total compensation", tc["low"], tc["high"], kind=1, mark=tc["mid"])],
                 out, note=f"{est.currency} per year, low to high; {{mark}} marks the midpoint")
+
+
+def compare_chart(comparison: Comparison, out: Console | None = None) -> None:
+    """Each offer's total per year as stacked bars (base, bonus, equity, one-time) on one axis from
+    zero, grouped by year; then, for offers with a market view, the offer's average per year placed
+    on the market total-comp range of its profile (midpoint marked), on one shared axis."""
+    from rich.text import Text
+
+    out = out or render.console()
+    offers = comparison.offers
+    one_time = any(y.one_time for o in offers for y in o.by_year)
+    names = ["base", "bonus", "equity"] + (["one-time"] if one_time else [])
+    year_width = len(f"Year {comparison.horizon}")
+    bars: list[Bar] = []
+    for i in range(comparison.horizon):
+        if i:
+            bars.append(Bar("", ()))
+        for n, offer in enumerate(offers):
+            year = offer.by_year[i]
+            head = f"Year {i + 1}" if n == 0 else ""
+            bars.append(stacked(f"{head:<{year_width}}  {offer.name}",
+                                [year.base, year.bonus, year.equity, year.one_time]))
+    out.print()
+    out.print(Text("Total per year"))
+    print_chart(bars, out, zero=True, names=names, note="USD per year")
+    market_bars = [ranged(f"{offer.name} ({m.level}, {m.location})", m.total_comp_low, m.total_comp_high,
+                          kind=1, mark=m.total_comp_mid, points=[offer.average])
+                   for offer in offers if (m := offer.market)]
+    if not market_bars:
+        return
+    glyphs = glyphs_for(out)
+    out.print()
+    out.print(Text(f"Average per year ({glyphs.point}) on the market total-comp range ({glyphs.mark} midpoint)"))
+    print_chart(market_bars, out, note="USD per year")
 
 
 def curve_table(points: Sequence[Estimate], title: str, out: Console | None = None, *,

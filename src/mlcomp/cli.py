@@ -317,6 +317,7 @@ def compare(
     remote_first: Annotated[bool, typer.Option(
         "--remote-first", help="The employer pays one national band wherever you live.")] = False,
     fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.table,
+    chart: Annotated[bool | None, CHART] = None,
 ) -> None:
     """Compare two or more job offers year by year, and against the market.
 
@@ -365,6 +366,10 @@ def compare(
         render.write_rows(render.compare_rows(result), fmt.value, sys.stdout)
     else:
         render.compare_table(result)
+        if show_chart(chart):
+            from mlcomp import charts
+
+            charts.compare_chart(result)
         if not any(o.market for o in result.offers):
             sys.stderr.write("Market view: give --years or --level (or years/level in the offers).\n")
 
