@@ -224,3 +224,15 @@ def _peak(n: int) -> int:
 def test_memory_stays_flat_as_rows_grow():
     small, large = _peak(1_000), _peak(10_000)
     assert large < small * 1.5 + 64_000
+
+
+def test_jsonl_lines_are_exactly_json_dumps_of_the_record():
+    # The writer splices a cached estimate after each row's own columns; the text must not differ
+    # from serializing the whole record, with or without carried columns, in utf-8 or ascii.
+    rows = [(1, {"id": "a", "years": "4", "city": "sf"}, None), (2, {"years": "4", "city": "sf"}, None),
+            (3, {"name": "Zoë", "n": 3, "years": 4, "city": "SF"}, None), (4, {"level": "staff"}, None)]
+    expected = list(batch.estimates(rows, BANDS))
+    for ascii in (False, True):
+        out = io.StringIO()
+        batch.write_jsonl(batch.split_estimates(rows, BANDS), out, ascii=ascii)
+        assert out.getvalue().splitlines() == [json.dumps(r, ensure_ascii=ascii) for r in expected]

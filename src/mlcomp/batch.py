@@ -147,16 +147,18 @@ def _flag(name: str, value: Any) -> bool:
 
 
 class Estimator:
-    """Estimates rows against one set of bands, caching identical profiles."""
+    """Estimates rows against one set of bands. Identical inputs are validated and estimated once:
+    a cache keyed by the raw values typed, in front of one keyed by the validated profile."""
 
     def __init__(self, bands: Bands, defaults: Mapping[str, Any] | None = None) -> None:
         self.bands = bands
         self.defaults = {k: v for k, v in (defaults or {}).items() if v is not None and v != ""}
         self.columns: dict[str, str | None] = {}  # column name -> input (or None: carried)
         self.cache: dict[Any, dict[str, Any]] = {}
+        self.raw: dict[tuple[tuple[str, Any], ...], dict[str, Any]] = {}
 
-    def record(self, row: Mapping[str, Any]) -> dict[str, Any]:
-        """The carried columns followed by the estimate contract (Estimate.as_dict())."""
+    def split(self, row: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+        """(carried columns, estimate contract) for one row."""
         values = dict(self.defaults)
         carried = {}
         columns = self.columns
@@ -171,7 +173,23 @@ class Estimator:
         if carried and not OUTPUT_KEYS.isdisjoint(carried):
             clash = sorted(OUTPUT_KEYS.intersection(carried))[0]
             raise MlcompError(f"column '{clash}' has the name of an output field; rename it")
-        return {**carried, **self.estimate(values)}
+        try:
+            key: Any = tuple(values.items())
+            result = self.raw.get(key)
+        except TypeError:  # a list or object in a JSON cell: not hashable, validation will say why
+            key = result = None
+        if result is None:
+            result = self.estimate(values)
+            if key is not None:
+                if len(self.raw) >= CACHE_SIZE:
+                    self.raw.clear()
+                self.raw[key] = result
+        return carried, result
+
+    def record(self, row: Mapping[str, Any]) -> dict[str, Any]:
+        """The carried columns followed by the estimate contract (Estimate.as_dict())."""
+        carried, result = self.split(row)
+        return {**carried, **result}
 
     def estimate(self, values: dict[str, Any]) -> dict[str, Any]:
         bands = self.bands
@@ -192,11 +210,11 @@ class Estimator:
         return result
 
 
-def estimates(rows: Iterable[Row], bands: Bands, *, defaults: Mapping[str, Any] | None = None,
-              skip: bool = False, report: Callable[[str], None] | None = None,
-              stats: Stats | None = None) -> Iterator[dict[str, Any]]:
-    """One output record per good row, in order. A bad row raises MlcompError('line N: ...'), or
-    with `skip` is passed to `report` and left out."""
+def split_estimates(rows: Iterable[Row], bands: Bands, *, defaults: Mapping[str, Any] | None = None,
+                    skip: bool = False, report: Callable[[str], None] | None = None,
+                    stats: Stats | None = None) -> Iterator[tuple[dict[str, Any], dict[str, Any]]]:
+    """(carried columns, estimate) per good row, in order. A bad row raises MlcompError('line N: ...'),
+    or with `skip` is passed to `report` and left out."""
     estimator = Estimator(bands, defaults)
     stats = stats if stats is not None else Stats()
     first = True
@@ -212,7 +230,7 @@ def estimates(rows: Iterable[Row], bands: Bands, *, defaults: Mapping[str, Any] 
                     if _column(name) is None and did_you_mean(name.lower(), INPUTS):
                         report(f"note: column '{name}' is carried through unchanged."
                                f"{did_you_mean(name.lower(), INPUTS)}")
-            record = estimator.record(row)
+            pair = estimator.split(row)
         except MlcompError as e:
             message = f"line {line}: {e.message}"
             if not skip:
@@ -221,13 +239,30 @@ def estimates(rows: Iterable[Row], bands: Bands, *, defaults: Mapping[str, Any] 
             if report is not None:
                 report(message)
             continue
-        yield record
+        yield pair
 
 
-def write_jsonl(records: Iterable[Mapping[str, Any]], out: IO[str], *, ascii: bool = False) -> None:
-    """One JSON object per line. Written line by line; the stream's own buffering decides when to
-    flush (line by line on a terminal)."""
+def estimates(rows: Iterable[Row], bands: Bands, **options: Any) -> Iterator[dict[str, Any]]:
+    """One output record per good row: the carried columns followed by the estimate contract."""
+    for carried, result in split_estimates(rows, bands, **options):
+        yield {**carried, **result}
+
+
+def write_jsonl(pairs: Iterable[tuple[dict[str, Any], dict[str, Any]]], out: IO[str], *,
+                ascii: bool = False) -> None:
+    """One JSON object per line, the same text as json.dumps({**carried, **estimate}). An estimate
+    shared by many rows is serialized once and spliced in after the row's own columns. Written line
+    by line; the stream's own buffering decides when to flush (line by line on a terminal)."""
     dumps = json.dumps
     write = out.write
-    for record in records:
-        write(dumps(record, ensure_ascii=ascii) + "\n")
+    texts: dict[int, tuple[dict[str, Any], str]] = {}  # id(estimate) -> (estimate, its JSON after "{")
+    for carried, result in pairs:
+        cached = texts.get(id(result))
+        if cached is None or cached[0] is not result:
+            if len(texts) >= CACHE_SIZE:
+                texts.clear()
+            cached = texts[id(result)] = (result, dumps(result, ensure_ascii=ascii)[1:])
+        if carried:
+            write(dumps(carried, ensure_ascii=ascii)[:-1] + ", " + cached[1] + "\n")
+        else:
+            write("{" + cached[1] + "\n")

@@ -398,8 +398,9 @@ def _batch(bands: Any, name: str, input_format: InputFormat | None, on_error: On
     out = sys.stdout
     with batch.open_input(name) as stream:
         rows = batch.read_rows(stream, input_format.value if input_format else None, name)
-        records = batch.estimates(rows, bands, defaults=defaults, skip=on_error is OnError.skip,
-                                  report=report, stats=stats)
+        pairs = batch.split_estimates(rows, bands, defaults=defaults, skip=on_error is OnError.skip,
+                                      report=report, stats=stats)
+        records = ({**carried, **result} for carried, result in pairs)
         if field:
             first = next(records, None)
             if first is not None:
@@ -410,7 +411,7 @@ def _batch(bands: Any, name: str, input_format: InputFormat | None, on_error: On
                 for record in itertools.chain([first], records):
                     out.write(render.scalar(render.pick(record, field)) + "\n")
         elif fmt is Format.jsonl:
-            batch.write_jsonl(records, out, ascii=not (out.encoding or "").lower().startswith("utf"))
+            batch.write_jsonl(pairs, out, ascii=not (out.encoding or "").lower().startswith("utf"))
         elif fmt in (Format.csv, Format.tsv):
             render.write_rows(map(render.flatten, records), fmt.value, out)
         else:
