@@ -182,6 +182,8 @@ def listing(rows: list[dict[str, Any]], fmt: str, columns: list[tuple[str, str, 
     from rich import box
     from rich.table import Table
 
+    notes: dict[str, int] = {}  # source text -> its number; rows quoting the same words share one
+
     def cell(row: dict[str, Any], key: str, kind: str) -> str:
         value = row.get(key)
         if kind == "money":
@@ -191,17 +193,20 @@ def listing(rows: list[dict[str, Any]], fmt: str, columns: list[tuple[str, str, 
         if kind == "years":
             return years_text(row["years_from"], row["years_to"])
         if kind == "source":
-            return provenance(row["source"], row["assumption"])
-        return "\n".join(value) if isinstance(value, list) else scalar(value)
+            return f"[{notes.setdefault(provenance(row['source'], row['assumption']), len(notes) + 1)}]"
+        return ", ".join(value) if isinstance(value, list) else scalar(value)
 
     table = Table(box=box.SIMPLE_HEAD)
     for title, _, kind in columns:
-        numeric = kind in ("money", "percent")
+        numeric = kind in ("money", "percent", "source")
         table.add_column(title, justify="right" if numeric else "left", overflow="fold",
-                         no_wrap=kind not in ("source", "years"))
+                         no_wrap=kind not in ("text", "years"))
     for row in rows:
         table.add_row(*(cell(row, key, kind) for _, key, kind in columns))
-    print_wide(console(file=out), table)
+    screen = console(file=out)
+    print_wide(screen, table)
+    for note, number in notes.items():
+        screen.print(f"[{number}] {note}")
 
 
 def to_json(value: Any, *, indent: int | None = 2) -> str:
