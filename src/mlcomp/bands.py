@@ -7,10 +7,12 @@ gaps or overlaps in the experience ranges.
 
 from __future__ import annotations
 
+import json
 import math
 import os
 import re
 import tomllib
+from collections.abc import Iterable
 from functools import cached_property
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -135,9 +137,11 @@ class Bands(_Model):
             for key, entry in entries.items():
                 for name in (key, *entry.aliases):
                     if not KEY.match(name):
-                        raise ValueError(f"{group}.{key}: '{name}' must be lowercase letters, digits and dashes")
+                        raise ValueError(f"{key_path((group, key))}: '{name}' must be lowercase letters, "
+                                         "digits and dashes")
                     if name in seen and seen[name] != key:
-                        raise ValueError(f"{group}.{key}: '{name}' is already used by {group}.{seen[name]}")
+                        raise ValueError(f"{key_path((group, key))}: '{name}' is already used by "
+                                         f"{key_path((group, seen[name]))}")
                     seen[name] = key
         for field, group in (("city", "cities"), ("industry", "industries"),
                              ("specialization", "specializations"), ("role", "roles")):
@@ -154,14 +158,14 @@ class Bands(_Model):
         for i, (key, level) in enumerate(levels):
             if level.years_from != expected:
                 kind = "gap" if level.years_from > expected else "overlap"
-                raise ValueError(f"levels.{key}.years_from: {kind} in experience ranges: "
+                raise ValueError(f"{key_path(('levels', key, 'years_from'))}: {kind} in experience ranges: "
                                  f"starts at {level.years_from:g}, expected {expected:g}")
             last = i == len(levels) - 1
             if last and level.years_to is not None and level.years_to <= self.experience.max_years:
-                raise ValueError(f"levels.{key}.years_to: the last level must have no years_to "
+                raise ValueError(f"{key_path(('levels', key, 'years_to'))}: the last level must have no years_to "
                                  f"(or one above experience.max_years)")
             if not last and level.years_to is None:
-                raise ValueError(f"levels.{key}.years_to: only the last level may leave years_to out")
+                raise ValueError(f"{key_path(('levels', key, 'years_to'))}: only the last level may leave years_to out")
             expected = level.years_to if level.years_to is not None else math.inf
 
     def _check_order_kept(self) -> None:
@@ -221,11 +225,20 @@ def read_toml(path: Path) -> dict[str, Any]:
         raise MlcompError(f"{path}: cannot read: {e.strerror}") from None
 
 
+BARE_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
+
+
+def key_path(parts: Iterable[str | int]) -> str:
+    """A key path as TOML writes it: levels.mid.low, or cities."new york".low for an odd key."""
+    return ".".join(str(part) if isinstance(part, int) or BARE_KEY.match(part) else json.dumps(part)
+                    for part in parts)
+
+
 def validation_message(path: Path | str, error: ValidationError) -> str:
     """One line per problem: 'file: key.path: what is wrong'."""
     lines = []
     for err in error.errors():
-        loc = ".".join(str(part) for part in err["loc"])
+        loc = key_path(err["loc"])
         msg = "unknown key" if err["type"] == "extra_forbidden" else err["msg"].removeprefix("Value error, ")
         lines.append(f"{path}: {loc}: {msg}" if loc else f"{path}: {msg}")
     return "\n".join(lines)
