@@ -170,15 +170,28 @@ class Bands(_Model):
 
     def _check_order_kept(self) -> None:
         """No combination of premiums may turn a band upside down (low above high)."""
-        squeeze = min((lv.high / lv.low for lv in self.levels.values() if lv.low), default=math.inf)
-        for group in ("cities", "tiers", "industries", "specializations"):
-            squeeze *= min(1.0, *((1 + p.high) / (1 + p.low) for p in getattr(self, group).values()))
-        squeeze *= min(1.0, (1 + self.lifecycle.high) / (1 + self.lifecycle.low))
-        squeeze *= min(1.0, *((1 + r.ml_premium_low) / (1 + r.ml_premium_high) for r in self.roles.values()))
-        squeeze *= min(1.0, (1 + self.total_comp.high) / (1 + self.total_comp.low))
-        if squeeze < 1:
-            raise ValueError("premiums narrow the bands so much that some profile would get a low end "
-                             "above its high end; widen the bands or the premiums' high ends")
+
+        def ratio(p: Premium) -> float:
+            return (1 + p.high) / (1 + p.low)
+
+        # For each rule, the entry that pulls the high end closest to the low end (one of them applies).
+        choices = [[(ratio(p), key_path(("cities", k))) for k, p in self.cities.items()]
+                   + [(ratio(self.remote_first), "remote_first")]]
+        choices += [[(ratio(p), key_path((group, k))) for k, p in getattr(self, group).items()]
+                    for group in ("tiers", "industries", "specializations")]
+        choices += [[(ratio(self.lifecycle), "lifecycle")], [(ratio(self.total_comp), "total_comp")],
+                    [((1 + r.ml_premium_low) / (1 + r.ml_premium_high), key_path(("roles", k)))
+                     for k, r in self.roles.items()]]
+        squeeze, narrowing = 1.0, []
+        for factor, where in (min(options) for options in choices):
+            if factor < 1:
+                squeeze *= factor
+                narrowing.append(where)
+        for key, level in self.levels.items():
+            if level.high * squeeze < level.low:
+                raise ValueError(f"{key_path(('levels', key))}: the band {level.low}..{level.high} is too narrow "
+                                 f"for the premiums that narrow it ({', '.join(narrowing)}): some profile would "
+                                 "get a low end above its high end; widen the band or those premiums' high ends")
 
     @cached_property
     def lookup(self) -> dict[str, dict[str, str]]:
