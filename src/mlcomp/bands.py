@@ -23,8 +23,9 @@ from mlcomp.errors import MlcompError, did_you_mean
 
 KEY = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 Money = Annotated[int, Field(strict=True, ge=0)]
-Rate = Annotated[float, Field(gt=-1, le=10, allow_inf_nan=False)]
-Years = Annotated[float, Field(ge=0, allow_inf_nan=False)]
+Rate = Annotated[float, Field(strict=True, gt=-1, le=10, allow_inf_nan=False)]
+Years = Annotated[float, Field(strict=True, ge=0, allow_inf_nan=False)]
+Share = Annotated[float, Field(strict=True, ge=0, le=10, allow_inf_nan=False)]
 # Groups of keys a user can type, with the option (and batch column) that takes them.
 GROUPS = {
     "levels": "level",
@@ -81,14 +82,14 @@ class Premium(Keyed):
 class Role(Keyed):
     """A role other than ML engineer: the ML premium over it divides the band."""
 
-    ml_premium_low: Annotated[float, Field(ge=0, le=10, allow_inf_nan=False)]
-    ml_premium_high: Annotated[float, Field(ge=0, le=10, allow_inf_nan=False)]
+    ml_premium_low: Share
+    ml_premium_high: Share
 
 
 class Cap(Sourced):
     label: str
-    low: Annotated[float, Field(ge=0, le=10, allow_inf_nan=False)]
-    high: Annotated[float, Field(ge=0, le=10, allow_inf_nan=False)]
+    low: Share
+    high: Share
 
     @model_validator(mode="after")
     def _ordered(self) -> Cap:
