@@ -102,6 +102,12 @@ class Experience(Sourced):
     min_years: Years = 0
     max_years: Years
 
+    @model_validator(mode="after")
+    def _ordered(self) -> Experience:
+        if self.min_years > self.max_years:
+            raise ValueError(f"min_years ({self.min_years:g}) is above max_years ({self.max_years:g})")
+        return self
+
 
 class Defaults(_Model):
     city: str
