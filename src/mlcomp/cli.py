@@ -53,7 +53,8 @@ class Group(TyperGroup):
         except MlcompError as e:
             fail(e.message, EXIT_USAGE if e.usage else EXIT_DATA)
         except typer.TyperException as e:
-            message = e.format_message()
+            # Typer checks some values through pydantic, whose wording leaks in ("Value error, ...").
+            message = e.format_message().replace(": Value error, ", ": ")
             if not message:  # `mlcomp` alone: the help was printed already
                 sys.exit(e.exit_code)
             ctx = getattr(e, "ctx", None)
