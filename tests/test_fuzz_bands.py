@@ -288,3 +288,17 @@ def test_real_process_with_a_broken_bands_file_prints_one_error_and_exits_1(tmp_
                           capture_output=True, text=True, timeout=60)
     assert (proc.returncode, proc.stdout) == (1, "")
     assert proc.stderr.startswith(f"Error: {path}: ") and "Traceback" not in proc.stderr
+
+
+def test_experience_min_above_max_names_the_key(tmp_path):
+    path = write(tmp_path, b'[experience]\nmin_years = 10\nmax_years = 5\nassumption = "x"\n')
+    with pytest.raises(MlcompError) as info:
+        load_bands(path)
+    assert info.value.message == f"{path}: experience: min_years (10) is above max_years (5)"
+
+
+def test_an_odd_key_is_quoted_in_the_key_path(tmp_path):
+    path = write(tmp_path, dumps({"cities": {"new york": {**SHIPPED["cities"]["nyc"], "aliases": []}}}).encode())
+    with pytest.raises(MlcompError) as info:
+        load_bands(path)
+    assert info.value.message.startswith(f'{path}: cities."new york": ')
