@@ -7,10 +7,12 @@ gaps or overlaps in the experience ranges.
 
 from __future__ import annotations
 
+import json
 import math
 import os
 import re
 import tomllib
+from collections.abc import Iterable
 from functools import cached_property
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -21,8 +23,9 @@ from mlcomp.errors import MlcompError, did_you_mean
 
 KEY = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 Money = Annotated[int, Field(strict=True, ge=0)]
-Rate = Annotated[float, Field(gt=-1, le=10, allow_inf_nan=False)]
-Years = Annotated[float, Field(ge=0, allow_inf_nan=False)]
+Rate = Annotated[float, Field(strict=True, gt=-1, le=10, allow_inf_nan=False)]
+Years = Annotated[float, Field(strict=True, ge=0, allow_inf_nan=False)]
+Share = Annotated[float, Field(strict=True, ge=0, le=10, allow_inf_nan=False)]
 # Groups of keys a user can type, with the option (and batch column) that takes them.
 GROUPS = {
     "levels": "level",
@@ -79,14 +82,14 @@ class Premium(Keyed):
 class Role(Keyed):
     """A role other than ML engineer: the ML premium over it divides the band."""
 
-    ml_premium_low: Annotated[float, Field(ge=0, le=10, allow_inf_nan=False)]
-    ml_premium_high: Annotated[float, Field(ge=0, le=10, allow_inf_nan=False)]
+    ml_premium_low: Share
+    ml_premium_high: Share
 
 
 class Cap(Sourced):
     label: str
-    low: Annotated[float, Field(ge=0, le=10, allow_inf_nan=False)]
-    high: Annotated[float, Field(ge=0, le=10, allow_inf_nan=False)]
+    low: Share
+    high: Share
 
     @model_validator(mode="after")
     def _ordered(self) -> Cap:
@@ -98,6 +101,12 @@ class Cap(Sourced):
 class Experience(Sourced):
     min_years: Years = 0
     max_years: Years
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Experience:
+        if self.min_years > self.max_years:
+            raise ValueError(f"min_years ({self.min_years:g}) is above max_years ({self.max_years:g})")
+        return self
 
 
 class Defaults(_Model):
@@ -136,9 +145,11 @@ class Bands(_Model):
             for key, entry in entries.items():
                 for name in (key, *entry.aliases):
                     if not KEY.match(name):
-                        problems.append(f"{group}.{key}: '{name}' must be lowercase letters, digits and dashes")
+                        problems.append(f"{key_path((group, key))}: '{name}' must be lowercase letters, "
+                                        "digits and dashes")
                     elif name in seen and seen[name] != key:
-                        problems.append(f"{group}.{key}: '{name}' is already used by {group}.{seen[name]}")
+                        problems.append(f"{key_path((group, key))}: '{name}' is already used by "
+                                        f"{key_path((group, seen[name]))}")
                     seen[name] = key
         for field, group in (("city", "cities"), ("industry", "industries"),
                              ("specialization", "specializations"), ("role", "roles")):
@@ -160,27 +171,40 @@ class Bands(_Model):
         for i, (key, level) in enumerate(levels):
             if level.years_from != expected:
                 kind = "gap" if level.years_from > expected else "overlap"
-                raise ValueError(f"levels.{key}.years_from: {kind} in experience ranges: "
+                raise ValueError(f"{key_path(('levels', key, 'years_from'))}: {kind} in experience ranges: "
                                  f"starts at {level.years_from:g}, expected {expected:g}")
             last = i == len(levels) - 1
             if last and level.years_to is not None and level.years_to <= self.experience.max_years:
-                raise ValueError(f"levels.{key}.years_to: the last level must have no years_to "
+                raise ValueError(f"{key_path(('levels', key, 'years_to'))}: the last level must have no years_to "
                                  f"(or one above experience.max_years)")
             if not last and level.years_to is None:
-                raise ValueError(f"levels.{key}.years_to: only the last level may leave years_to out")
+                raise ValueError(f"{key_path(('levels', key, 'years_to'))}: only the last level may leave years_to out")
             expected = level.years_to if level.years_to is not None else math.inf
 
     def _check_order_kept(self) -> None:
         """No combination of premiums may turn a band upside down (low above high)."""
-        squeeze = min((lv.high / lv.low for lv in self.levels.values() if lv.low), default=math.inf)
-        for group in ("cities", "tiers", "industries", "specializations"):
-            squeeze *= min(1.0, *((1 + p.high) / (1 + p.low) for p in getattr(self, group).values()))
-        squeeze *= min(1.0, (1 + self.lifecycle.high) / (1 + self.lifecycle.low))
-        squeeze *= min(1.0, *((1 + r.ml_premium_low) / (1 + r.ml_premium_high) for r in self.roles.values()))
-        squeeze *= min(1.0, (1 + self.total_comp.high) / (1 + self.total_comp.low))
-        if squeeze < 1:
-            raise ValueError("premiums narrow the bands so much that some profile would get a low end "
-                             "above its high end; widen the bands or the premiums' high ends")
+
+        def ratio(p: Premium) -> float:
+            return (1 + p.high) / (1 + p.low)
+
+        # For each rule, the entry that pulls the high end closest to the low end (one of them applies).
+        choices = [[(ratio(p), key_path(("cities", k))) for k, p in self.cities.items()]
+                   + [(ratio(self.remote_first), "remote_first")]]
+        choices += [[(ratio(p), key_path((group, k))) for k, p in getattr(self, group).items()]
+                    for group in ("tiers", "industries", "specializations")]
+        choices += [[(ratio(self.lifecycle), "lifecycle")], [(ratio(self.total_comp), "total_comp")],
+                    [((1 + r.ml_premium_low) / (1 + r.ml_premium_high), key_path(("roles", k)))
+                     for k, r in self.roles.items()]]
+        squeeze, narrowing = 1.0, []
+        for factor, where in (min(options) for options in choices):
+            if factor < 1:
+                squeeze *= factor
+                narrowing.append(where)
+        for key, level in self.levels.items():
+            if level.high * squeeze < level.low:
+                raise ValueError(f"{key_path(('levels', key))}: the band {level.low}..{level.high} is too narrow "
+                                 f"for the premiums that narrow it ({', '.join(narrowing)}): some profile would "
+                                 "get a low end above its high end; widen the band or those premiums' high ends")
 
     @cached_property
     def lookup(self) -> dict[str, dict[str, str]]:
@@ -227,6 +251,15 @@ def read_toml(path: Path) -> dict[str, Any]:
         raise MlcompError(f"{path}: cannot read: {e.strerror}") from None
 
 
+BARE_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
+
+
+def key_path(parts: Iterable[str | int]) -> str:
+    """A key path as TOML writes it: levels.mid.low, or cities."new york".low for an odd key."""
+    return ".".join(str(part) if isinstance(part, int) or BARE_KEY.match(part) else json.dumps(part)
+                    for part in parts)
+
+
 def validation_message(path: Path | str, error: ValidationError) -> str:
     """One line per problem: 'file: key.path: what is wrong (line N)', with the line when the key is
     set in that file."""
@@ -245,7 +278,7 @@ def validation_message(path: Path | str, error: ValidationError) -> str:
                 where = head.split(".") if sep and " " not in head else []
             line = locate(text, where) if where else None
             at = f" (line {line})" if line else ""
-            lines.append(f"{path}: {'.'.join(loc)}: {part}{at}" if loc else f"{path}: {part}{at}")
+            lines.append(f"{path}: {key_path(loc)}: {part}{at}" if loc else f"{path}: {part}{at}")
     return "\n".join(lines)
 
 

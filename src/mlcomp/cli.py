@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import os
 import sys
@@ -27,7 +28,8 @@ class Format(StrEnum):
 
 
 def fail(message: str, code: int) -> NoReturn:
-    sys.stderr.write(f"Error: {message}\n")
+    if sys.stderr is not None:  # None when the caller closed it (2>&-)
+        sys.stderr.write(f"Error: {message}\n")
     sys.exit(code)
 
 
@@ -42,6 +44,12 @@ class OnError(StrEnum):
     skip = "skip"
 
 
+def silence_stdout() -> None:
+    """Point stdout at /dev/null, so Python's own flush at exit cannot fail again."""
+    with contextlib.suppress(OSError, ValueError):
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+
+
 class Group(TyperGroup):
     """Runs the app with every user mistake turned into one line on stderr and an exit code."""
 
@@ -50,13 +58,16 @@ class Group(TyperGroup):
         for stream in (sys.stdout, sys.stderr):
             if hasattr(stream, "reconfigure") and not (stream.encoding or "").lower().startswith("utf"):
                 stream.reconfigure(errors="replace")
+        if sys.stdout is None:  # closed by the caller (>&-): results could only be lost
+            fail("cannot write output: standard output is closed", EXIT_DATA)
         try:
             code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
             sys.stdout.flush()
         except MlcompError as e:
             fail(e.message, EXIT_USAGE if e.usage else EXIT_DATA)
         except typer.TyperException as e:
-            message = e.format_message()
+            # Typer checks some values through pydantic, whose wording leaks in ("Value error, ...").
+            message = e.format_message().replace(": Value error, ", ": ")
             if not message:  # `mlcomp` alone: the help was printed already
                 sys.exit(e.exit_code)
             ctx = getattr(e, "ctx", None)
@@ -67,8 +78,12 @@ class Group(TyperGroup):
             fail("aborted", EXIT_DATA)
         except BrokenPipeError:
             # The reader went away (`| head`): stop quietly, and keep Python from complaining at exit.
-            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            silence_stdout()
             sys.exit(EXIT_DATA)
+        except OSError as e:  # e.g. > /dev/full: the output could not be written
+            silence_stdout()
+            fail(f"{e.filename}: {e.strerror}" if e.filename else f"cannot write output: {e.strerror or e}",
+                 EXIT_DATA)
         except KeyboardInterrupt:
             sys.exit(130)
         sys.exit(code if isinstance(code, int) else 0)

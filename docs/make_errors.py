@@ -1,0 +1,146 @@
+"""Write docs/errors.md: every kind of bad input, with the exact message and exit code mlcomp gives.
+
+Each case is run for real (a shell runs `mlcomp ...` as a user would type it, in a scratch
+directory holding the case's files), so the table shows what the tool prints today.
+tests/test_errors_doc.py fails when docs/errors.md differs from a fresh run.
+
+    python docs/make_errors.py          # rewrite docs/errors.md
+    python docs/make_errors.py --check  # exit 1 if it is out of date
+
+To cover a new command (offer files, inline offers, batch rows, ...), add Case rows to CASES.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import tempfile
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+DOC = Path(__file__).with_name("errors.md")
+# The installed command (so messages say 'mlcomp', as a user sees them), else the module.
+SCRIPT = Path(sys.executable).with_name("mlcomp")
+TOOL = f'"{SCRIPT}"' if SCRIPT.exists() else f'"{sys.executable}" -m mlcomp'
+
+
+@dataclass(frozen=True)
+class Case:
+    kind: str  # the group of the table it goes in
+    what: str  # the bad input, in words
+    command: str  # as typed in a shell; `mlcomp` is the tool
+    files: dict[str, bytes] = field(default_factory=dict)  # written to the scratch directory first
+
+
+def bands(text: str) -> dict[str, bytes]:
+    return {"bands.toml": text.encode()}
+
+
+CITY = '[cities.boston]\nlabel = "Boston"\nlow = 0.10\nhigh = 0.15\nassumption = "Our own survey."\n'
+LEVEL = '[levels.mid]\nlabel = "Mid"\nyears_from = 3\nyears_to = 6\nlow = 180000\nhigh = 260000\nassumption = "x"\n'
+
+CASES = [
+    Case("Options", "No command", "mlcomp"),
+    Case("Options", "Unknown command", "mlcomp estimat -y 4"),
+    Case("Options", "Unknown option", "mlcomp estimate --yeers 4"),
+    Case("Options", "Option without its value", "mlcomp estimate --years"),
+    Case("Options", "Neither --years nor --level", "mlcomp estimate"),
+    Case("Options", "Years out of range", "mlcomp estimate --years 99"),
+    Case("Options", "Years not a number", "mlcomp estimate --years four"),
+    Case("Options", "Years not finite", "mlcomp estimate --years nan"),
+    Case("Options", "Unknown city, close to a known one", "mlcomp estimate -y 4 --city seatle"),
+    Case("Options", "Unknown tier", "mlcomp estimate -y 4 --tier google"),
+    Case("Options", "Unknown level", "mlcomp estimate --level lead"),
+    Case("Options", "Unknown format", "mlcomp estimate -y 4 --format xml"),
+    Case("Options", "Unknown --field path", "mlcomp estimate -y 4 --field base.median"),
+    Case("Bands files", "File does not exist", "mlcomp --bands missing.toml estimate -y 4"),
+    Case("Bands files", "File does not exist (from the environment)",
+         "MLCOMP_BANDS=missing.toml mlcomp estimate -y 4"),
+    Case("Bands files", "A directory", "mlcomp --bands . estimate -y 4"),
+    Case("Bands files", "TOML syntax error", "mlcomp --bands bands.toml estimate -y 4",
+         bands('[cities.boston]\nlabel = "Boston"\nlow = \n')),
+    Case("Bands files", "Unknown (misspelt) key", "mlcomp --bands bands.toml estimate -y 4",
+         bands(CITY.replace("assumption", "asumption"))),
+    Case("Bands files", "No `source` and no `assumption`", "mlcomp --bands bands.toml estimate -y 4",
+         bands(CITY.replace('assumption = "Our own survey."\n', ""))),
+    Case("Bands files", "Missing key", "mlcomp --bands bands.toml estimate -y 4",
+         bands(CITY.replace("high = 0.15\n", ""))),
+    Case("Bands files", "Number in quotes", "mlcomp --bands bands.toml estimate -y 4",
+         bands(CITY.replace("low = 0.10", 'low = "0.10"'))),
+    Case("Bands files", "NaN or infinity", "mlcomp --bands bands.toml estimate -y 4",
+         bands(CITY.replace("low = 0.10", "low = nan"))),
+    Case("Bands files", "Dollars not whole", "mlcomp --bands bands.toml estimate -y 4",
+         bands(LEVEL.replace("180000", "180000.5"))),
+    Case("Bands files", "Negative dollars", "mlcomp --bands bands.toml estimate -y 4",
+         bands(LEVEL.replace("180000", "-180000"))),
+    Case("Bands files", "low above high", "mlcomp --bands bands.toml estimate -y 4",
+         bands(LEVEL.replace("low = 180000\nhigh = 260000", "low = 260000\nhigh = 180000"))),
+    Case("Bands files", "Gap in the years", "mlcomp --bands bands.toml estimate -y 4",
+         bands(LEVEL.replace("years_from = 3", "years_from = 4"))),
+    Case("Bands files", "Overlap in the years", "mlcomp --bands bands.toml estimate -y 4",
+         bands(LEVEL.replace("years_from = 3", "years_from = 2"))),
+    Case("Bands files", "Alias used twice", "mlcomp --bands bands.toml estimate -y 4",
+         bands(CITY + 'aliases = ["sf"]\n')),
+    Case("Bands files", "Premiums that would turn a band upside down", "mlcomp --bands bands.toml estimate -y 4",
+         bands('[remote_first]\nlabel = "Remote-first"\nlow = 0.5\nhigh = 0.0\nassumption = "x"\n')),
+    Case("Encodings", "Bands file not UTF-8", "mlcomp --bands bands.toml estimate -y 4",
+         {"bands.toml": CITY.replace("Boston", "Bost\xf6n").encode("latin-1")}),
+    Case("Encodings", "Argument not UTF-8", "mlcomp estimate -y 4 --city $'\\xff'"),
+    Case("Encodings", "Non-ASCII argument, ASCII terminal",
+         "PYTHONIOENCODING=ascii mlcomp estimate -y 4 --city z\u00fcrich"),
+    Case("Pipes", "Output to a full disk", "mlcomp estimate -y 4 > /dev/full"),
+    Case("Pipes", "Standard output closed", "mlcomp estimate -y 4 >&-"),
+    Case("Pipes", "Reader stops early", "mlcomp estimate -y 4 --format json | true"),
+]
+
+
+def run(case: Case) -> tuple[int, str]:
+    """Exit code and stderr of the case, run by bash in a scratch directory."""
+    with tempfile.TemporaryDirectory() as scratch:
+        for name, data in case.files.items():
+            Path(scratch, name).write_bytes(data)
+        script = f'mlcomp() {{ {TOOL} "$@"; }}\n{case.command}\nexit ${{PIPESTATUS[0]}}\n'
+        env = {k: v for k, v in os.environ.items() if k not in ("MLCOMP_BANDS", "PYTHONIOENCODING", "NO_COLOR")}
+        proc = subprocess.run(["bash", "-c", script], cwd=scratch, capture_output=True, timeout=120,
+                              env={**env, "LC_ALL": "C.UTF-8", "COLUMNS": "80"})
+    return proc.returncode, proc.stderr.decode("utf-8", "backslashreplace")
+
+
+def cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", "<br>")
+
+
+def render(results: list[tuple[Case, tuple[int, str]]]) -> str:
+    lines = ["# Bad input: what mlcomp says", "",
+             "Every kind of bad input, with the exact message (on stderr) and exit code: 0 ok, 1 a bad file,",
+             "row or output, 2 a bad command line. Generated by `python docs/make_errors.py` from real runs;",
+             "`tests/test_errors_doc.py` fails when this file differs from what the tool prints."]
+    kind = None
+    for case, (code, stderr) in results:
+        if case.kind != kind:
+            kind = case.kind
+            lines += ["", f"## {kind}", "", "| Bad input | Command | Exit | Message |", "|---|---|---|---|"]
+        files = "".join(f"<br>`{name}`: `{cell(data.decode('utf-8', 'backslashreplace').strip())}`"
+                        for name, data in case.files.items())
+        message = cell(stderr.strip()) or "(no message)"
+        lines.append(f"| {cell(case.what)}{files} | `{cell(case.command)}` | {code} | {message} |")
+    return "\n".join(lines) + "\n"
+
+
+def run_all(cases: list[Case] = CASES) -> list[tuple[Case, tuple[int, str]]]:
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        return list(zip(cases, pool.map(run, cases), strict=True))
+
+
+def generate() -> str:
+    return render(run_all())
+
+
+if __name__ == "__main__":
+    text = generate()
+    if "--check" in sys.argv[1:]:
+        sys.exit(0 if DOC.exists() and DOC.read_text(encoding="utf-8") == text else 1)
+    DOC.write_text(text, encoding="utf-8")
+    print(f"wrote {DOC}")

@@ -1,0 +1,25 @@
+"""Hypothesis profiles, chosen with the HYPOTHESIS_PROFILE environment variable.
+
+- dev (default): 200 examples a test, for everyday runs.
+- ci: 100 examples, derandomized (the same examples every run) and no deadline, so the property and
+  fuzz tests finish well within two minutes on a small shared machine; .ci/run selects it.
+- long: 2000 examples, for a thorough local run (a few minutes):  HYPOTHESIS_PROFILE=long pytest
+
+Tests that go through the CLI or start real subprocesses ask for a fraction of the profile's
+examples: settings(max_examples=max(5, settings().max_examples // 4)).
+"""
+
+from __future__ import annotations
+
+import os
+
+from hypothesis import HealthCheck, settings
+
+_SLOW_CHECKS = [HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much]
+
+settings.register_profile("ci", max_examples=100, deadline=None, derandomize=True,
+                          suppress_health_check=_SLOW_CHECKS, print_blob=True)
+settings.register_profile("dev", max_examples=200, deadline=None, suppress_health_check=_SLOW_CHECKS)
+settings.register_profile("long", max_examples=2000, deadline=None, suppress_health_check=_SLOW_CHECKS,
+                          print_blob=True)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE") or "dev")

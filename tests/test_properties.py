@@ -1,0 +1,174 @@
+"""Invariants of the estimate for every valid profile, over the shipped bands.
+
+Profiles are drawn from the keys and aliases in data/bands.toml, typed in any case, and go through
+make_profile() exactly as the CLI's options do. The last tests run the same profiles through the CLI.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
+from typer.testing import CliRunner
+
+from mlcomp import render
+from mlcomp.bands import Bands, read_toml, shipped_path
+from mlcomp.cli import app
+from mlcomp.engine import Estimate, estimate, make_profile
+
+BANDS = Bands.model_validate(read_toml(shipped_path()))
+MONEY = ("band", "base", "total_comp")
+ENDS = ("low", "mid", "high")
+
+
+def fewer(divisor: int = 4) -> settings:
+    """A fraction of the active profile's examples, for tests that go through the CLI."""
+    return settings(max_examples=max(5, settings().max_examples // divisor))
+
+
+@st.composite
+def any_case(draw: st.DrawFn, name: str) -> str:
+    flips = draw(st.lists(st.booleans(), min_size=len(name), max_size=len(name)))
+    return "".join(c.upper() if flip else c for c, flip in zip(name, flips, strict=True))
+
+
+def typed(group: str, keys: list[str] | None = None) -> st.SearchStrategy[str]:
+    """Something a user may type for a key of `group`: the key or one of its aliases, in any case."""
+    names = [name for name, key in BANDS.lookup[group].items() if keys is None or key in keys]
+    return st.sampled_from(sorted(names)).flatmap(any_case)
+
+
+def keys_where(group: str, test) -> list[str]:
+    return [key for key, entry in getattr(BANDS, group).items() if test(entry)]
+
+
+TOP_TIERS = keys_where("tiers", lambda p: p.low >= 0 and p.high >= 0 and (p.low or p.high))
+ABOVE_NEUTRAL = keys_where("industries", lambda p: p.low >= 0 and p.high >= 0 and (p.low or p.high))
+YEARS = st.floats(BANDS.experience.min_years, BANDS.experience.max_years, allow_nan=False)
+
+
+@st.composite
+def profiles(draw: st.DrawFn) -> dict[str, object]:
+    """Keyword arguments for make_profile, as a user would type them."""
+    values: dict[str, object] = {}
+    if draw(st.booleans()):
+        values["years"] = draw(st.one_of(YEARS, st.integers(0, int(BANDS.experience.max_years))))
+    if "years" not in values or draw(st.booleans()):
+        values["level"] = draw(typed("levels"))
+    for option, group in (("city", "cities"), ("tier", "tiers"), ("industry", "industries"),
+                          ("specialization", "specializations"), ("role", "roles")):
+        if draw(st.booleans()):
+            values[option] = draw(typed(group))
+    values["full_lifecycle"] = draw(st.booleans())
+    values["remote_first"] = draw(st.booleans())
+    return values
+
+
+def run(values: dict[str, object]) -> Estimate:
+    return estimate(make_profile(BANDS, **values), BANDS)  # type: ignore[arg-type]
+
+
+def ends(est: Estimate) -> dict[str, tuple[float, float]]:
+    return {"base": (est.base.low, est.base.high), "total_comp": (est.total_comp.low, est.total_comp.high)}
+
+
+@given(profiles())
+def test_low_le_mid_le_high_and_total_comp_at_least_base(values):
+    est = run(values)
+    data = est.as_dict()
+    for part in MONEY:
+        assert data[part]["low"] <= data[part]["mid"] <= data[part]["high"], (part, data[part])
+    for end in ENDS:
+        assert data["total_comp"][end] >= data["base"][end], end
+    assert est.base.low <= est.base.high
+    assert est.total_comp.low >= est.base.low and est.total_comp.high >= est.base.high
+
+
+@given(profiles(), YEARS, YEARS)
+def test_more_experience_never_lowers_either_end(values, a, b):
+    values.pop("level", None)
+    fewer_years, more_years = sorted((a, b))
+    less, more = ends(run({**values, "years": fewer_years})), ends(run({**values, "years": more_years}))
+    for part in less:
+        assert more[part][0] >= less[part][0] and more[part][1] >= less[part][1], (part, less, more)
+
+
+PREMIUMS = st.one_of(
+    st.tuples(st.just("city"), typed("cities")),
+    st.tuples(st.just("tier"), typed("tiers", TOP_TIERS)),
+    st.tuples(st.just("specialization"), typed("specializations")),
+    st.tuples(st.just("industry"), typed("industries", ABOVE_NEUTRAL)),
+    st.tuples(st.just("full_lifecycle"), st.just(True)),
+)
+
+
+@given(profiles(), PREMIUMS)
+def test_adding_a_premium_never_lowers_either_end(values, premium):
+    option, value = premium
+    without = {**values, option: False if option == "full_lifecycle" else None}
+    with_it = {**values, option: value}
+    before, after = ends(run(without)), ends(run(with_it))
+    for part in before:
+        assert after[part][0] >= before[part][0] - 1e-6, (option, value, part, before, after)
+        assert after[part][1] >= before[part][1] - 1e-6, (option, value, part, before, after)
+
+
+@given(profiles())
+def test_software_engineer_pay_never_above_ml_engineer_pay(values):
+    ml, swe = ends(run({**values, "role": "ml"})), ends(run({**values, "role": "swe"}))
+    for part in ml:
+        assert swe[part][0] <= ml[part][0] and swe[part][1] <= ml[part][1], (part, ml, swe)
+
+
+@given(profiles())
+def test_json_parses_and_money_is_whole_dollars(values):
+    data = json.loads(render.to_json(run(values).as_dict()))
+    for part in MONEY:
+        for end in ENDS:
+            assert type(data[part][end]) is int, (part, end, data[part][end])
+
+
+def argv(values: dict[str, object]) -> list[str]:
+    args = ["estimate"]
+    for option, value in values.items():
+        flag = "--" + option.replace("_", "-")
+        if value is True:
+            args.append(flag)
+        elif value is not False:
+            args += [flag, str(value)]
+    return args
+
+
+@fewer()
+@given(profiles())
+def test_cli_json_is_whole_dollars_and_csv_agrees_with_it(values):
+    runner = CliRunner()
+    as_json = runner.invoke(app, [*argv(values), "--format", "json"])
+    as_csv = runner.invoke(app, [*argv(values), "--format", "csv"])
+    assert as_json.exit_code == 0 and as_csv.exit_code == 0, (as_json.output, as_csv.output)
+    data = json.loads(as_json.stdout)
+    rows = list(csv.DictReader(io.StringIO(as_csv.stdout)))
+    assert len(rows) == 1
+    flat = render.flatten(data)
+    assert list(rows[0]) == list(flat)
+    for part in MONEY:
+        for end in ENDS:
+            assert type(data[part][end]) is int
+            assert rows[0][f"{part}_{end}"] == str(data[part][end])
+    for key, value in flat.items():
+        assert rows[0][key] == ("" if value is None else str(value)), key
+
+
+@fewer()
+@given(profiles(), st.sampled_from(["base.low", "base.mid", "total_comp.high", "band.mid"]))
+def test_cli_field_prints_the_json_value(values, path):
+    runner = CliRunner()
+    as_json = runner.invoke(app, [*argv(values), "--format", "json"])
+    one = runner.invoke(app, [*argv(values), "--field", path])
+    part, end = path.split(".")
+    assume(as_json.exit_code == 0)
+    assert one.exit_code == 0
+    assert one.stdout == f"{json.loads(as_json.stdout)[part][end]}\n"
