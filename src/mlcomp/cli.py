@@ -128,10 +128,11 @@ def load(ctx: typer.Context) -> Any:
     return obj["bands"]
 
 
-def as_usage(error: MlcompError) -> typer.BadParameter:
-    """A bad option value: exit 2 with the option named."""
-    hint = f"'--{error.field.replace('_', '-')}'" if error.field else None
-    return typer.BadParameter(error.message, param_hint=hint)
+def as_usage(error: MlcompError) -> Exception:
+    """A bad option value: exit 2 with the option named (a problem of no one option is raised as is)."""
+    if not error.field:
+        return MlcompError(error.message, usage=True)
+    return typer.BadParameter(error.message, param_hint=f"'--{error.field.replace('_', '-')}'")
 
 
 def _completer(group: str) -> Any:
@@ -229,7 +230,7 @@ def estimate(
         raise as_usage(e) from None
     result = run_estimate(profile, bands)
     data = result.as_dict()
-    if field:
+    if field is not None:
         try:
             print(render.scalar(render.pick(data, field)))
         except MlcompError as e:
@@ -416,7 +417,7 @@ def _batch(bands: Any, name: str, input_format: InputFormat | None, on_error: On
         pairs = batch.split_estimates(rows, bands, defaults=defaults, skip=on_error is OnError.skip,
                                       report=report, stats=stats)
         records = ({**carried, **result} for carried, result in pairs)
-        if field:
+        if field is not None:
             first = next(records, None)
             if first is not None:
                 try:

@@ -99,7 +99,7 @@ def parse_years(value: object, bands: Bands) -> float:
     if isinstance(value, bool):
         raise MlcompError(f"{allowed}, got {value!r}", usage=True, field="years")
     try:
-        years = float(value)  # type: ignore[arg-type]
+        years = math.nan if isinstance(value, str) and "_" in value else float(value)  # type: ignore[arg-type]
     except (TypeError, ValueError):
         years = math.nan
     if not math.isfinite(years) or not lo <= years <= hi:
