@@ -20,7 +20,7 @@ def run(*args: str, **kwargs):
     return runner.invoke(app, list(args), prog_name="mlcomp", **kwargs)
 
 
-COMMANDS = sorted(get_command(app).commands)
+COMMANDS = sorted(get_command(app).list_commands(None))
 
 
 @pytest.mark.parametrize("command", COMMANDS)

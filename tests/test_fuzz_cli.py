@@ -30,8 +30,9 @@ def option_names(command) -> list[str]:
             if name.startswith("-") and name not in UNSAFE]
 
 
-COMMANDS = sorted(getattr(ROOT, "commands", {}))
-OPTIONS = sorted({"-h", "--help"} | {name for cmd in [ROOT, *ROOT.commands.values()] for name in option_names(cmd)})
+COMMANDS = sorted(ROOT.list_commands(None))
+SUBCOMMANDS = [ROOT.get_command(None, name) for name in COMMANDS]
+OPTIONS = sorted({"-h", "--help"} | {name for cmd in [ROOT, *SUBCOMMANDS] for name in option_names(cmd)})
 
 
 def choices(param) -> list[str]:
@@ -42,7 +43,7 @@ def choices(param) -> list[str]:
     return [str(c) for c in getattr(getattr(param, "type", None), "choices", ())]
 
 
-CHOICES = sorted({c for cmd in ROOT.commands.values() for param in cmd.params for c in choices(param)})
+CHOICES = sorted({c for cmd in SUBCOMMANDS for param in cmd.params for c in choices(param)})
 TYPICAL = ["4", "0", "60", "61", "-1", "4.5", "1e999", "nan", "inf", "-inf", "", " ", "-", "--", "sf", "SF",
            "faang", "senior", "staff", "rl", "swe", "base.mid", "total_comp.high", "adjustments.0.key",
            "nope", "/dev/null", "/nonexistent/bands.toml", ".", "[bold]x[/bold]", "\u00e9"]

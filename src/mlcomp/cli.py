@@ -14,7 +14,7 @@ import typer
 from typer.core import TyperGroup
 
 from mlcomp import __version__, render
-from mlcomp.errors import MlcompError
+from mlcomp.errors import MlcompError, did_you_mean
 
 EXIT_DATA, EXIT_USAGE = 1, 2
 
@@ -50,8 +50,42 @@ def silence_stdout() -> None:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
+# Each command lives in a one-command Typer app of its own and is turned into a click command only
+# when it is run or listed: Typer would otherwise convert every option of every command at each start.
+COMMANDS: dict[str, typer.Typer] = {}
+
+
+def command(name: str | None = None) -> Any:
+    """Register a command (like @app.command()), built lazily by Group.get_command."""
+
+    def register(function: Any) -> Any:
+        key = name or function.__name__
+        COMMANDS[key] = one = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
+        one.command(key)(function)
+        return function
+
+    return register
+
+
 class Group(TyperGroup):
     """Runs the app with every user mistake turned into one line on stderr and an exit code."""
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        return list(COMMANDS)
+
+    def resolve_command(self, ctx: Any, args: list[str]) -> Any:
+        name = args[0] if args else ""
+        if name and not name.startswith("-") and name not in COMMANDS:
+            raise MlcompError(f"no command '{name}'.{did_you_mean(name, COMMANDS)} "
+                              f"Commands: {', '.join(COMMANDS)}.", usage=True)
+        return super().resolve_command(ctx, args)
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        if cmd_name not in self.commands and cmd_name in COMMANDS:
+            built = typer.main.get_command(COMMANDS[cmd_name])
+            built.name = cmd_name
+            self.commands[cmd_name] = built
+        return self.commands.get(cmd_name)
 
     def main(self, args: Any = None, prog_name: Any = None, complete_var: Any = None,
              standalone_mode: bool = True, **extra: Any) -> Any:
@@ -164,7 +198,7 @@ def show_chart(flag: bool | None) -> bool:
     return flag if flag is not None else sys.stdout.isatty()
 
 
-@app.command()
+@command()
 def estimate(
     ctx: typer.Context,
     years: Annotated[str | None, typer.Option(
@@ -249,7 +283,7 @@ def estimate(
             charts.estimate_chart(result)
 
 
-@app.command()
+@command()
 def curve(
     ctx: typer.Context,
     start: Annotated[int, typer.Option("--from", metavar="N", help="First year of experience.")] = 0,
@@ -306,7 +340,7 @@ def curve(
                            chart=show_chart(chart))
 
 
-@app.command()
+@command()
 def compare(
     ctx: typer.Context,
     offers: Annotated[list[str] | None, typer.Argument(
@@ -436,7 +470,7 @@ def _batch(bands: Any, name: str, input_format: InputFormat | None, on_error: On
         report(stats.summary())
 
 
-@app.command("bands")
+@command("bands")
 def bands_command(
     ctx: typer.Context,
     check: Annotated[Path | None, typer.Option(
@@ -471,13 +505,15 @@ def bands_command(
         ("Source", "source", "source")])
 
 
-@app.command()
+@command()
 def factors(
     ctx: typer.Context,
     fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.table,
 ) -> None:
-    """List every key you can type (cities, tiers, industries, specializations, roles) and every rule,
-    with aliases, premiums on the band's low and high end, and sources.
+    """List every key you can type and every rule, with aliases, premiums and sources.
+
+    Cities, tiers, industries, specializations and roles, with the premium on the band's low and
+    high end; then the lifecycle, remote-first, cap and total-comp rules.
 
     Examples:
 
