@@ -227,3 +227,11 @@ def test_100k_rows_through_stdin_every_line_checked():
         assert row["id"] == i
         assert (row["base"]["low"], row["base"]["mid"], row["base"]["high"]) == (low, mid, high)
         assert (row["total_comp"]["low"], row["total_comp"]["high"]) == (tc_low, tc_high)
+
+
+@pytest.mark.parametrize("data", [b"\xff\xfe", b"years\n4\n\xff\n", b'{"years": 4}\n\xc3\x28\n'])
+def test_non_utf8_stdin_is_one_error_line_not_a_traceback(data):
+    proc = subprocess.run([sys.executable, "-m", "mlcomp", "estimate", "--input", "-", "--format", "jsonl"],
+                          input=data, capture_output=True, timeout=60)
+    assert proc.returncode == 1
+    assert proc.stderr.decode().startswith("Error: stdin: not UTF-8 text") and b"Traceback" not in proc.stderr

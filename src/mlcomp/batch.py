@@ -73,17 +73,17 @@ def read_rows(stream: Iterable[str], fmt: str | None = None, name: str = "-") ->
     ('{' starts JSON Lines, anything else is CSV)."""
     lines = iter(stream)
     fmt = fmt or EXTENSIONS.get(Path(name).suffix.lower())
-    if fmt is None:
-        first = next(lines, "")
-        fmt = "jsonl" if first.lstrip().startswith("{") else "csv"
-        lines = itertools.chain([first], lines)
-    reader = _jsonl_rows if fmt == "jsonl" else _delimited_rows
     try:
+        if fmt is None:
+            first = next(lines, "")
+            fmt = "jsonl" if first.lstrip().startswith("{") else "csv"
+            lines = itertools.chain([first], lines)
+        reader = _jsonl_rows if fmt == "jsonl" else _delimited_rows
         yield from reader(lines, "\t" if fmt == "tsv" else ",")
     except UnicodeDecodeError as e:
-        raise MlcompError(f"{name}: not UTF-8 text ({e.reason})") from None
+        raise MlcompError(f"{'stdin' if name == '-' else name}: not UTF-8 text ({e.reason})") from None
     except csv.Error as e:
-        raise MlcompError(f"{name}: CSV error: {e}") from None
+        raise MlcompError(f"{'stdin' if name == '-' else name}: CSV error: {e}") from None
 
 
 def _jsonl_rows(lines: Iterable[str], _delimiter: str) -> Iterator[Row]:
