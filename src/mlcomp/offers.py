@@ -173,13 +173,20 @@ def parse_text(text: str, origin: str, kind: str) -> dict[str, Any]:
         raise MlcompError(f"{origin}: TOML syntax error: {e}") from None
 
 
+def decode(data: bytes, origin: str) -> str:
+    """UTF-8 text; a byte-order mark (as some editors write) is dropped."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        raise MlcompError(f"{origin}: not UTF-8 text ({e.reason} at byte {e.start})") from None
+
+
 def read_file(path: Path) -> str:
     try:
-        return path.read_bytes().decode("utf-8")
-    except UnicodeDecodeError as e:
-        raise MlcompError(f"{path}: not UTF-8 text ({e.reason} at byte {e.start})") from None
+        data = path.read_bytes()
     except OSError as e:
         raise MlcompError(f"{path}: cannot read: {e.strerror}") from None
+    return decode(data, str(path))
 
 
 def make_offer(data: Mapping[str, Any], *, origin: str, default_name: str, inline: bool = False) -> Offer:
@@ -211,7 +218,7 @@ def load_offers(args: Iterable[str], read_stdin: Callable[[], str]) -> list[Offe
         fallback = f"Offer {number}"
         path = Path(arg)
         if arg == "-":
-            text = read_stdin()
+            text = read_stdin().removeprefix("\ufeff")
             if not text.strip():
                 raise MlcompError("stdin: empty input; expected an offer in TOML or JSON")
             kind = "json" if text.lstrip().startswith("{") else "toml"
@@ -223,6 +230,8 @@ def load_offers(args: Iterable[str], read_stdin: Callable[[], str]) -> list[Offe
                                      inline=True))
         else:
             kind = path.suffix.lower().lstrip(".")
+            if path.is_dir():
+                raise MlcompError(f"{arg}: is a directory; an offer is a .toml or .json file", usage=True)
             if not path.exists():
                 raise MlcompError(f"{arg}: no such file (an offer is a .toml or .json file, '-' for stdin, "
                                   "or key=value,... such as name=Acme,base=240k)", usage=True)
