@@ -101,6 +101,14 @@ def _text(value: object) -> object:
     return value.strip() if isinstance(value, str) else value
 
 
+def _years(value: object) -> object:
+    """A number or text; checked against the bands later. Anything else is one clear error, not one
+    per member of the union."""
+    if value is not None and (isinstance(value, bool) or not isinstance(value, int | float | str)):
+        raise ValueError(f"expected a number of years such as 4 or 4.5, got {value!r}")
+    return _text(value)
+
+
 Money = Annotated[int, BeforeValidator(money.parse_money)]
 
 
@@ -119,7 +127,7 @@ class Offer(BaseModel):
     vesting: Annotated[tuple[float, ...], BeforeValidator(parse_schedule)] = PRESETS["even"]
     refresh: Money = 0
     growth: Annotated[float | None, BeforeValidator(lambda v: money.parse_rate(v))] = None
-    years: Annotated[int | float | str | None, BeforeValidator(_text)] = None
+    years: Annotated[int | float | str | None, BeforeValidator(_years)] = None
     level: Annotated[str | None, BeforeValidator(_text)] = None
     city: Annotated[str | None, BeforeValidator(_text)] = None
     tier: Annotated[str | None, BeforeValidator(_text)] = None
