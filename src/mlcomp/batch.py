@@ -231,6 +231,14 @@ class Estimator:
         return result
 
 
+def one_line(text: str) -> str:
+    """A message about a row as one printable line: a newline or control character quoted from a cell
+    is shown escaped (\\n, \\x00), so each reported row stays one line on stderr."""
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+
+
 def split_estimates(rows: Iterable[Row], bands: Bands, *, defaults: Mapping[str, Any] | None = None,
                     skip: bool = False, report: Callable[[str], None] | None = None,
                     stats: Stats | None = None) -> Iterator[tuple[dict[str, Any], dict[str, Any]]]:
@@ -249,11 +257,11 @@ def split_estimates(rows: Iterable[Row], bands: Bands, *, defaults: Mapping[str,
                 first = False
                 for name in row:
                     if _column(name) is None and did_you_mean(name.lower(), INPUTS):
-                        report(f"note: column '{name}' is carried through unchanged."
-                               f"{did_you_mean(name.lower(), INPUTS)}")
+                        report(one_line(f"note: column '{name}' is carried through unchanged."
+                                        f"{did_you_mean(name.lower(), INPUTS)}"))
             pair = estimator.split(row)
         except MlcompError as e:
-            message = f"line {line}: {e.message}"
+            message = f"line {line}: {one_line(e.message)}"
             if not skip:
                 raise MlcompError(message) from None
             stats.skipped += 1
