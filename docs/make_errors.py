@@ -38,6 +38,13 @@ def bands(text: str) -> dict[str, bytes]:
     return {"bands.toml": text.encode()}
 
 
+def offers(a: str, b: bytes) -> dict[str, bytes]:
+    return {"a.toml": a.encode(), "b.toml": b}
+
+
+B_TOML = b'name = "B"\nbase = "250k"\n'
+PEOPLE = b"id,years,city\n1,4,sf\n2,forty,sf\n3,6,nyc\n"
+
 CITY = '[cities.boston]\nlabel = "Boston"\nlow = 0.10\nhigh = 0.15\nassumption = "Our own survey."\n'
 LEVEL = '[levels.mid]\nlabel = "Mid"\nyears_from = 3\nyears_to = 6\nlow = 180000\nhigh = 260000\nassumption = "x"\n'
 
@@ -85,6 +92,66 @@ CASES = [
          bands(CITY + 'aliases = ["sf"]\n')),
     Case("Bands files", "Premiums that would turn a band upside down", "mlcomp --bands bands.toml estimate -y 4",
          bands('[remote_first]\nlabel = "Remote-first"\nlow = 0.5\nhigh = 0.0\nassumption = "x"\n')),
+    Case("Bands files", "`bands --check` on a broken file: every problem, one per line (on stdout: the "
+         "check's result)", "mlcomp bands --check bands.toml >&2",
+         bands(CITY.replace("assumption", "asumption") + LEVEL.replace("180000", "-180000"))),
+    Case("Offer files", "TOML syntax error", "mlcomp compare a.toml b.toml",
+         offers('name = "A"\nbase = \n', B_TOML)),
+    Case("Offer files", "JSON syntax error", "mlcomp compare a.json b.toml",
+         {"a.json": b'{"name": "A",\n "base": 1\n', "b.toml": B_TOML}),
+    Case("Offer files", "Unknown (misspelt) key", "mlcomp compare a.toml b.toml",
+         offers('name = "A"\nbase = "240k"\nbnous = "15%"\n', B_TOML)),
+    Case("Offer files", "No base", "mlcomp compare a.toml b.toml", offers('name = "A"\n', B_TOML)),
+    Case("Offer files", "Vesting not summing to 100", "mlcomp compare a.toml b.toml",
+         offers('base = "240k"\nvesting = [25, 25, 25]\n', B_TOML)),
+    Case("Offer files", "Vesting as fractions", "mlcomp compare a.toml b.toml",
+         offers('base = "240k"\nvesting = [0.25, 0.25, 0.25, 0.25]\n', B_TOML)),
+    Case("Offer files", "Negative money", "mlcomp compare a.toml b.toml",
+         offers('base = "240k"\nsign_on = -5000\n', B_TOML)),
+    Case("Offer files", "Unparsable money", "mlcomp compare a.toml b.toml",
+         offers('base = "240 grand"\n', B_TOML)),
+    Case("Offer files", "Years not a number", "mlcomp compare a.toml b.toml",
+         offers('base = "240k"\nyears = [4]\n', B_TOML)),
+    Case("Offer files", "Unknown city in an offer", "mlcomp compare a.toml b.toml",
+         offers('base = "240k"\ncity = "boston"\n', B_TOML)),
+    Case("Offer files", "Two offers with the same name", "mlcomp compare a.toml b.toml",
+         offers('name = "Acme"\nbase = "240k"\n', B_TOML.replace(b"B", b"acme"))),
+    Case("Offer files", "Fewer than two offers", "mlcomp compare a.toml", offers('base = "240k"\n', B_TOML)),
+    Case("Offer files", "'-' (stdin) twice", "mlcomp compare - - < b.toml", {"b.toml": B_TOML}),
+    Case("Offer files", "Empty stdin", "mlcomp compare - b.toml < /dev/null", {"b.toml": B_TOML}),
+    Case("Offer files", "File does not exist", "mlcomp compare missing.toml b.toml", {"b.toml": B_TOML}),
+    Case("Offer files", "Wrong file extension", "mlcomp compare a.yaml b.toml",
+         {"a.yaml": b"base: 1\n", "b.toml": B_TOML}),
+    Case("Offer files", "A directory", "mlcomp compare . b.toml", {"b.toml": B_TOML}),
+    Case("Offer files", "Offer not UTF-8 on stdin", "mlcomp compare - b.toml < a.toml",
+         {"a.toml": 'name = "Caf\xe9"\nbase = 1\n'.encode("latin-1"), "b.toml": B_TOML}),
+    Case("Inline offers", "Misspelt key", "mlcomp compare name=A,bnous=15%,base=240k name=B,base=250k"),
+    Case("Inline offers", "Bad value", "mlcomp compare name=A,base=240k,bonus=lots name=B,base=250k"),
+    Case("Inline offers", "Not key=value", "mlcomp compare name=A,base=240k 250k,name=B"),
+    Case("Inline offers", "Key given twice", "mlcomp compare name=A,base=1,base=2 name=B,base=250k"),
+    Case("Inline offers", "Bad --horizon", "mlcomp compare name=A,base=1 name=B,base=2 --horizon 40"),
+    Case("Inline offers", "Bad --growth", "mlcomp compare name=A,base=1 name=B,base=2 --growth fast"),
+    Case("Batch rows", "Bad years at line 3 (stop, the default)", "mlcomp estimate --input people.csv -f csv",
+         {"people.csv": PEOPLE}),
+    Case("Batch rows", "Bad rows skipped, with a summary", "mlcomp estimate --input people.csv -f csv "
+         "--on-error skip > out.csv", {"people.csv": PEOPLE}),
+    Case("Batch rows", "Wrong number of values in a CSV row", "mlcomp estimate --input people.csv -f csv",
+         {"people.csv": b"id,years,city\n1,4\n"}),
+    Case("Batch rows", "Invalid JSON line", "mlcomp estimate --input people.jsonl",
+         {"people.jsonl": b'{"years": 4}\n{"years": 5,\n'}),
+    Case("Batch rows", "A JSON line that is not an object", "mlcomp estimate --input people.jsonl",
+         {"people.jsonl": b'{"years": 4}\n[5]\n'}),
+    Case("Batch rows", "Neither years nor level in a row", "mlcomp estimate --input people.csv",
+         {"people.csv": b"id,years,city\n1,,sf\n"}),
+    Case("Batch rows", "A line that is not UTF-8", "mlcomp estimate --input people.csv",
+         {"people.csv": b"id,years,city\n1,4,z\xfcrich\n"}),
+    Case("Batch rows", "A column named like an output field", "mlcomp estimate --input people.csv",
+         {"people.csv": b"base,years\n1,4\n"}),
+    Case("Batch rows", "Input file does not exist", "mlcomp estimate --input missing.csv"),
+    Case("Batch rows", "--format json with --input", "mlcomp estimate --input people.csv -f json",
+         {"people.csv": PEOPLE}),
+    Case("Curve", "--from above --to", "mlcomp curve --from 10 --to 5"),
+    Case("Curve", "--to out of range", "mlcomp curve --to 99"),
     Case("Encodings", "Bands file not UTF-8", "mlcomp --bands bands.toml estimate -y 4",
          {"bands.toml": CITY.replace("Boston", "Bost\xf6n").encode("latin-1")}),
     Case("Encodings", "Argument not UTF-8", "mlcomp estimate -y 4 --city $'\\xff'"),

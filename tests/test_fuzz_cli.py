@@ -12,6 +12,7 @@ import enum
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import typer
 from hypothesis import given, settings
@@ -44,9 +45,17 @@ def choices(param) -> list[str]:
 
 
 CHOICES = sorted({c for cmd in SUBCOMMANDS for param in cmd.params for c in choices(param)})
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 TYPICAL = ["4", "0", "60", "61", "-1", "4.5", "1e999", "nan", "inf", "-inf", "", " ", "-", "--", "sf", "SF",
            "faang", "senior", "staff", "rl", "swe", "base.mid", "total_comp.high", "adjustments.0.key",
-           "nope", "/dev/null", "/nonexistent/bands.toml", ".", "[bold]x[/bold]", "\u00e9"]
+           "nope", "/dev/null", "/nonexistent/bands.toml", ".", "[bold]x[/bold]", "\u00e9",
+           # compare: offer files, inline offers (good and bad), horizons and growth rates
+           str(EXAMPLES / "acme.toml"), str(EXAMPLES / "globex.json"), "name=A,base=240k,bonus=15%,equity=400k",
+           "name=B,base=$265,000,vesting=5/15/40/40", "base=1", "name=[red]x,base=1m", "name=A,bnous=1",
+           "name=A,base=-5", "name=a,base=1,vesting=10/10", "name=C,base=1,years=4,city=sf", "30", "31",
+           "10%", "-0.2", "1000%",
+           # curve and bands
+           "3", "12", "20", str(Path(__file__).resolve().parents[1] / "data" / "bands.toml")]
 TEXT = st.text(st.characters(exclude_categories=("Cs",), exclude_characters="\x00"), max_size=12)
 TOKENS = st.one_of(st.sampled_from(COMMANDS), st.sampled_from(OPTIONS), st.sampled_from(CHOICES),
                    st.sampled_from(TYPICAL), TEXT)
@@ -68,6 +77,23 @@ def assert_clean(result) -> None:
     assert "Traceback" not in result.output
 
 
+# stdin: random bytes, or text shaped like what the commands read (an offer, batch rows)
+STDIN = st.one_of(
+    st.binary(max_size=64),
+    st.sampled_from([b'name = "S"\nbase = "200k"\n', b'{"name": "J", "base": 1}', b"years,city\n4,sf\nx,y\n",
+                     b'{"years": 4}\n{"years": 99}\n', b"\xef\xbb\xbfyears\n4\n", b"years\n4\n\xff\n"]),
+    st.text(max_size=40).map(lambda t: f"years,city\n{t}\n".encode("utf-8", "surrogatepass")),
+    st.text(max_size=40).map(lambda t: f'name = "S"\nbase = 1\n{t}'.encode("utf-8", "surrogatepass")))
+
+
+def command_tokens(name: str) -> st.SearchStrategy[str]:
+    """Tokens for one command: its own options and choices, typical values, random text."""
+    command = ROOT.get_command(None, name)
+    own = sorted({"-h", "--help", *option_names(command)})
+    values = sorted({c for param in command.params for c in choices(param)}) or ["table"]
+    return st.one_of(st.sampled_from(own), st.sampled_from(values), st.sampled_from(TYPICAL), TEXT)
+
+
 @given(st.lists(TOKENS, max_size=8), st.binary(max_size=64))
 def test_any_arguments_and_stdin_end_with_0_1_or_2_and_no_traceback(args, stdin):
     assert_clean(CliRunner().invoke(app, args, input=stdin))
@@ -75,6 +101,21 @@ def test_any_arguments_and_stdin_end_with_0_1_or_2_and_no_traceback(args, stdin)
 
 @given(st.sampled_from(COMMANDS), st.lists(TOKENS, max_size=8), st.binary(max_size=64))
 def test_any_options_of_a_command_end_with_0_1_or_2_and_no_traceback(command, args, stdin):
+    assert_clean(CliRunner().invoke(app, [command, *args], input=stdin))
+
+
+def test_the_fuzzer_reaches_every_command():
+    assert {"estimate", "compare", "curve", "bands", "factors"} <= set(COMMANDS)
+    assert {"--horizon", "--growth", "--from", "--to", "--check", "--input", "--on-error"} <= set(OPTIONS)
+    assert all(Path(token).exists() for token in TYPICAL if token.endswith((".toml", ".json")) and "/" in token
+               and "nonexistent" not in token)
+
+
+@fewer(2)
+@given(st.sampled_from(COMMANDS).flatmap(lambda name: st.tuples(st.just(name), st.lists(command_tokens(name),
+                                                                                      max_size=7))), STDIN)
+def test_each_command_with_its_own_options_and_shaped_stdin_ends_cleanly(case, stdin):
+    command, args = case
     assert_clean(CliRunner().invoke(app, [command, *args], input=stdin))
 
 

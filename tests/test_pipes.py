@@ -229,9 +229,12 @@ def test_100k_rows_through_stdin_every_line_checked():
         assert (row["total_comp"]["low"], row["total_comp"]["high"]) == (tc_low, tc_high)
 
 
-@pytest.mark.parametrize("data", [b"\xff\xfe", b"years\n4\n\xff\n", b'{"years": 4}\n\xc3\x28\n'])
-def test_non_utf8_stdin_is_one_error_line_not_a_traceback(data):
+@pytest.mark.parametrize(("data", "line", "written"), [(b"\xff\xfe", 1, 0), (b"years\n4\n\xff\n", 3, 1),
+                                                      (b'{"years": 4}\n\xc3\x28\n', 2, 1)])
+def test_non_utf8_stdin_is_one_error_line_naming_the_line(data, line, written):
     proc = subprocess.run([sys.executable, "-m", "mlcomp", "estimate", "--input", "-", "--format", "jsonl"],
                           input=data, capture_output=True, timeout=60)
     assert proc.returncode == 1
-    assert proc.stderr.decode().startswith("Error: stdin: not UTF-8 text") and b"Traceback" not in proc.stderr
+    assert proc.stderr.decode().startswith(f"Error: line {line}: not UTF-8 text")
+    assert len(proc.stderr.splitlines()) == 1 and b"Traceback" not in proc.stderr
+    assert len(proc.stdout.splitlines()) == written  # the rows before the bad one were written

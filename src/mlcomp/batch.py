@@ -53,11 +53,12 @@ class Stats:
 
 
 def open_input(name: str) -> IO[str]:
-    """The file, or stdin for '-', as UTF-8 text (a byte-order mark is dropped) whatever the locale."""
+    """The file, or stdin for '-', as UTF-8 text (a byte-order mark is dropped) whatever the locale.
+    Bytes that are not UTF-8 are kept as surrogates, so read_rows can name the line they are on."""
     if name == "-":
-        return io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8-sig", newline="")
+        return io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8-sig", errors="surrogateescape", newline="")
     try:
-        return open(name, encoding="utf-8-sig", newline="")
+        return open(name, encoding="utf-8-sig", errors="surrogateescape", newline="")
     except FileNotFoundError:
         raise MlcompError(f"{name}: file not found") from None
     except IsADirectoryError:
@@ -80,15 +81,29 @@ def read_rows(stream: Iterable[str], fmt: str | None = None, name: str = "-") ->
             lines = itertools.chain([first], lines)
         reader = _jsonl_rows if fmt == "jsonl" else _delimited_rows
         yield from reader(lines, "\t" if fmt == "tsv" else ",")
-    except UnicodeDecodeError as e:
+    except UnicodeDecodeError as e:  # a stream opened without surrogateescape
         raise MlcompError(f"{'stdin' if name == '-' else name}: not UTF-8 text ({e.reason})") from None
     except csv.Error as e:
         raise MlcompError(f"{'stdin' if name == '-' else name}: CSV error: {e}") from None
 
 
+def not_utf8(text: str) -> str | None:
+    """What is wrong with text whose undecodable bytes were kept as surrogates, or None if it is fine."""
+    if text.isascii():
+        return None
+    for char in text:
+        if "\udc80" <= char <= "\udcff":
+            return f"not UTF-8 text (byte 0x{ord(char) - 0xdc00:02x})"
+    return None
+
+
 def _jsonl_rows(lines: Iterable[str], _delimiter: str) -> Iterator[Row]:
     loads = json.loads
     for number, text in enumerate(lines, 1):
+        bad = not_utf8(text)
+        if bad is not None:
+            yield number, None, bad
+            continue
         try:
             row = loads(text)
         except ValueError as e:
@@ -107,6 +122,9 @@ def _delimited_rows(lines: Iterable[str], delimiter: str) -> Iterator[Row]:
     header = next(reader, None)
     if header is None:
         return
+    bad = not_utf8(delimiter.join(header))
+    if bad is not None:
+        raise MlcompError(f"line 1: {bad}")
     header = [name.strip() for name in header]
     duplicates = sorted({name for name in header if header.count(name) > 1})
     if duplicates:
@@ -115,7 +133,10 @@ def _delimited_rows(lines: Iterable[str], delimiter: str) -> Iterator[Row]:
     start = reader.line_num + 1
     for record in reader:
         line, start = start, reader.line_num + 1
-        if len(record) == width:
+        bad = not_utf8(delimiter.join(record))
+        if bad is not None:
+            yield line, None, bad
+        elif len(record) == width:
             yield line, dict(zip(header, record, strict=True)), None
         elif record:  # a blank line is no record
             yield line, None, f"{len(record)} values for {width} columns ({', '.join(header)})"
@@ -210,6 +231,14 @@ class Estimator:
         return result
 
 
+def one_line(text: str) -> str:
+    """A message about a row as one printable line: a newline or control character quoted from a cell
+    is shown escaped (\\n, \\x00), so each reported row stays one line on stderr."""
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+
+
 def split_estimates(rows: Iterable[Row], bands: Bands, *, defaults: Mapping[str, Any] | None = None,
                     skip: bool = False, report: Callable[[str], None] | None = None,
                     stats: Stats | None = None) -> Iterator[tuple[dict[str, Any], dict[str, Any]]]:
@@ -228,11 +257,11 @@ def split_estimates(rows: Iterable[Row], bands: Bands, *, defaults: Mapping[str,
                 first = False
                 for name in row:
                     if _column(name) is None and did_you_mean(name.lower(), INPUTS):
-                        report(f"note: column '{name}' is carried through unchanged."
-                               f"{did_you_mean(name.lower(), INPUTS)}")
+                        report(one_line(f"note: column '{name}' is carried through unchanged."
+                                        f"{did_you_mean(name.lower(), INPUTS)}"))
             pair = estimator.split(row)
         except MlcompError as e:
-            message = f"line {line}: {e.message}"
+            message = f"line {line}: {one_line(e.message)}"
             if not skip:
                 raise MlcompError(message) from None
             stats.skipped += 1

@@ -406,7 +406,9 @@ def compare(
             "remote_first": remote_first or None})
     except MlcompError as e:
         raise as_usage(e) from None
-    loaded = load_offers(offers or [], sys.stdin.read)
+    from mlcomp.offers import decode
+
+    loaded = load_offers(offers or [], lambda: decode(sys.stdin.buffer.read(), "stdin"))
     result = run_compare(loaded, horizon=horizon, growth=override, bands=bands, defaults=defaults)
     if fmt is Format.json:
         print(render.to_json(result.as_dict()))

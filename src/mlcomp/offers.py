@@ -101,6 +101,14 @@ def _text(value: object) -> object:
     return value.strip() if isinstance(value, str) else value
 
 
+def _years(value: object) -> object:
+    """A number or text; checked against the bands later. Anything else is one clear error, not one
+    per member of the union."""
+    if value is not None and (isinstance(value, bool) or not isinstance(value, int | float | str)):
+        raise ValueError(f"expected a number of years such as 4 or 4.5, got {value!r}")
+    return _text(value)
+
+
 Money = Annotated[int, BeforeValidator(money.parse_money)]
 
 
@@ -119,7 +127,7 @@ class Offer(BaseModel):
     vesting: Annotated[tuple[float, ...], BeforeValidator(parse_schedule)] = PRESETS["even"]
     refresh: Money = 0
     growth: Annotated[float | None, BeforeValidator(lambda v: money.parse_rate(v))] = None
-    years: Annotated[int | float | str | None, BeforeValidator(_text)] = None
+    years: Annotated[int | float | str | None, BeforeValidator(_years)] = None
     level: Annotated[str | None, BeforeValidator(_text)] = None
     city: Annotated[str | None, BeforeValidator(_text)] = None
     tier: Annotated[str | None, BeforeValidator(_text)] = None
@@ -173,13 +181,20 @@ def parse_text(text: str, origin: str, kind: str) -> dict[str, Any]:
         raise MlcompError(f"{origin}: TOML syntax error: {e}") from None
 
 
+def decode(data: bytes, origin: str) -> str:
+    """UTF-8 text; a byte-order mark (as some editors write) is dropped."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        raise MlcompError(f"{origin}: not UTF-8 text ({e.reason} at byte {e.start})") from None
+
+
 def read_file(path: Path) -> str:
     try:
-        return path.read_bytes().decode("utf-8")
-    except UnicodeDecodeError as e:
-        raise MlcompError(f"{path}: not UTF-8 text ({e.reason} at byte {e.start})") from None
+        data = path.read_bytes()
     except OSError as e:
         raise MlcompError(f"{path}: cannot read: {e.strerror}") from None
+    return decode(data, str(path))
 
 
 def make_offer(data: Mapping[str, Any], *, origin: str, default_name: str, inline: bool = False) -> Offer:
@@ -211,7 +226,7 @@ def load_offers(args: Iterable[str], read_stdin: Callable[[], str]) -> list[Offe
         fallback = f"Offer {number}"
         path = Path(arg)
         if arg == "-":
-            text = read_stdin()
+            text = read_stdin().removeprefix("\ufeff")
             if not text.strip():
                 raise MlcompError("stdin: empty input; expected an offer in TOML or JSON")
             kind = "json" if text.lstrip().startswith("{") else "toml"
@@ -223,6 +238,8 @@ def load_offers(args: Iterable[str], read_stdin: Callable[[], str]) -> list[Offe
                                      inline=True))
         else:
             kind = path.suffix.lower().lstrip(".")
+            if path.is_dir():
+                raise MlcompError(f"{arg}: is a directory; an offer is a .toml or .json file", usage=True)
             if not path.exists():
                 raise MlcompError(f"{arg}: no such file (an offer is a .toml or .json file, '-' for stdin, "
                                   "or key=value,... such as name=Acme,base=240k)", usage=True)
