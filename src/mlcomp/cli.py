@@ -188,9 +188,24 @@ def _key(group: str, help: str, short: str | None = None) -> Any:
         {"level": "levels", "city": "cities", "tier": "tiers", "industry": "industries",
          "specialization": "specializations", "role": "roles"}[group]))
 
+# Options shared by several commands, declared once.
+CityOption = Annotated[str | None, _key("city", "sf, nyc, seattle, remote or national (default).", "-c")]
+TierOption = Annotated[str | None, _key("tier", "Company tier: faang, ai-startup, mid-size, consultancy. "
+                                        "Default: the market as a whole.", "-t")]
+IndustryOption = Annotated[str | None, _key("industry", "quant-finance, autonomous-driving, tech (default), "
+                                            "marketing-analytics.", "-i")]
+SpecializationOption = Annotated[str | None, _key("specialization", "rl, distributed-training, "
+                                                  "inference-optimization, generalist (default).", "-s")]
+FullLifecycleOption = Annotated[bool, typer.Option(
+    "--full-lifecycle", help="Covers the whole ML lifecycle (MLOps plus modeling).")]
+RemoteFirstOption = Annotated[bool, typer.Option(
+    "--remote-first", help="The employer pays one national band wherever you live.")]
+RoleOption = Annotated[str | None, _key("role", "ml (default) or swe: the equivalent software engineer pay.")]
+FormatOption = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
+ChartOption = Annotated[bool | None, typer.Option(
+    "--chart/--no-chart", help="Draw charts with the table. Default: only when the output is a terminal. "
+    "Never in JSON, CSV or TSV.")]
 
-CHART = typer.Option("--chart/--no-chart", help="Draw charts with the table. "
-                     "Default: only when the output is a terminal. Never in JSON, CSV or TSV.")
 
 
 def show_chart(flag: bool | None) -> bool:
@@ -205,23 +220,18 @@ def estimate(
         "--years", "-y", metavar="N", help="Years of experience, 0 to 60 (fractions allowed).")] = None,
     level: Annotated[str | None, _key("level", "entry, mid, senior or staff; overrides the level --years gives.",
                                       "-l")] = None,
-    city: Annotated[str | None, _key("city", "sf, nyc, seattle, remote or national (default).", "-c")] = None,
-    tier: Annotated[str | None, _key("tier", "Company tier: faang, ai-startup, mid-size, consultancy. "
-                                     "Default: the market as a whole.", "-t")] = None,
-    industry: Annotated[str | None, _key("industry", "quant-finance, autonomous-driving, tech (default), "
-                                         "marketing-analytics.", "-i")] = None,
-    specialization: Annotated[str | None, _key("specialization", "rl, distributed-training, "
-                                               "inference-optimization, generalist (default).", "-s")] = None,
-    full_lifecycle: Annotated[bool, typer.Option(
-        "--full-lifecycle", help="Covers the whole ML lifecycle (MLOps plus modeling).")] = False,
-    remote_first: Annotated[bool, typer.Option(
-        "--remote-first", help="The employer pays one national band wherever you live.")] = False,
-    role: Annotated[str | None, _key("role", "ml (default) or swe: the equivalent software engineer pay.")] = None,
-    fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.table,
+    city: CityOption = None,
+    tier: TierOption = None,
+    industry: IndustryOption = None,
+    specialization: SpecializationOption = None,
+    full_lifecycle: FullLifecycleOption = False,
+    remote_first: RemoteFirstOption = False,
+    role: RoleOption = None,
+    fmt: FormatOption = Format.table,
     field: Annotated[str | None, typer.Option(
         "--field", metavar="PATH", help="Print one value of the JSON output, e.g. total_comp.mid.")] = None,
     explain: Annotated[bool, typer.Option("--explain", "-e", help="Show each rule's source in the table.")] = False,
-    chart: Annotated[bool | None, CHART] = None,
+    chart: ChartOption = None,
     input: Annotated[str | None, typer.Option(
         "--input", metavar="FILE", help="Estimate every row of a CSV/TSV or JSON Lines file ('-' = stdin); "
         "columns are named like the options, other columns are carried through. Options given "
@@ -288,21 +298,15 @@ def curve(
     ctx: typer.Context,
     start: Annotated[int, typer.Option("--from", metavar="N", help="First year of experience.")] = 0,
     end: Annotated[int, typer.Option("--to", metavar="N", help="Last year of experience.")] = 20,
-    city: Annotated[str | None, _key("city", "sf, nyc, seattle, remote or national (default).", "-c")] = None,
-    tier: Annotated[str | None, _key("tier", "Company tier: faang, ai-startup, mid-size, consultancy. "
-                                     "Default: the market as a whole.", "-t")] = None,
-    industry: Annotated[str | None, _key("industry", "quant-finance, autonomous-driving, tech (default), "
-                                         "marketing-analytics.", "-i")] = None,
-    specialization: Annotated[str | None, _key("specialization", "rl, distributed-training, "
-                                               "inference-optimization, generalist (default).", "-s")] = None,
-    full_lifecycle: Annotated[bool, typer.Option(
-        "--full-lifecycle", help="Covers the whole ML lifecycle (MLOps plus modeling).")] = False,
-    remote_first: Annotated[bool, typer.Option(
-        "--remote-first", help="The employer pays one national band wherever you live.")] = False,
-    role: Annotated[str | None, _key(
-        "role", "ml (default) or swe: the equivalent software engineer pay.")] = None,
-    fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.table,
-    chart: Annotated[bool | None, CHART] = None,
+    city: CityOption = None,
+    tier: TierOption = None,
+    industry: IndustryOption = None,
+    specialization: SpecializationOption = None,
+    full_lifecycle: FullLifecycleOption = False,
+    remote_first: RemoteFirstOption = False,
+    role: RoleOption = None,
+    fmt: FormatOption = Format.table,
+    chart: ChartOption = None,
 ) -> None:
     """How the estimate grows with experience: base and total-comp ranges for each year, 0 to 20.
 
@@ -356,18 +360,14 @@ def compare(
     years: Annotated[str | None, typer.Option(
         "--years", "-y", metavar="N", help="Years of experience, for the market view.")] = None,
     level: Annotated[str | None, _key("level", "entry, mid, senior or staff (market view).", "-l")] = None,
-    city: Annotated[str | None, _key("city", "sf, nyc, seattle, remote or national (default).", "-c")] = None,
-    tier: Annotated[str | None, _key("tier", "faang, ai-startup, mid-size, consultancy.", "-t")] = None,
-    industry: Annotated[str | None, _key("industry", "quant-finance, autonomous-driving, tech (default), "
-                                         "marketing-analytics.", "-i")] = None,
-    specialization: Annotated[str | None, _key("specialization", "rl, distributed-training, "
-                                               "inference-optimization, generalist (default).", "-s")] = None,
-    full_lifecycle: Annotated[bool, typer.Option(
-        "--full-lifecycle", help="Covers the whole ML lifecycle (MLOps plus modeling).")] = False,
-    remote_first: Annotated[bool, typer.Option(
-        "--remote-first", help="The employer pays one national band wherever you live.")] = False,
-    fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.table,
-    chart: Annotated[bool | None, CHART] = None,
+    city: CityOption = None,
+    tier: TierOption = None,
+    industry: IndustryOption = None,
+    specialization: SpecializationOption = None,
+    full_lifecycle: FullLifecycleOption = False,
+    remote_first: RemoteFirstOption = False,
+    fmt: FormatOption = Format.table,
+    chart: ChartOption = None,
 ) -> None:
     """Compare two or more job offers year by year, and against the market.
 
@@ -479,7 +479,7 @@ def bands_command(
         "--check", metavar="FILE", dir_okay=False,
         help="Validate a bands file (alone or laid over the shipped data): every problem with its key path "
              "and line; exit 0 if valid, 1 if not.")] = None,
-    fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.table,
+    fmt: FormatOption = Format.table,
 ) -> None:
     """Show the national pay bands for each level, with their sources.
 
@@ -510,7 +510,7 @@ def bands_command(
 @command()
 def factors(
     ctx: typer.Context,
-    fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.table,
+    fmt: FormatOption = Format.table,
 ) -> None:
     """List every key you can type and every rule, with aliases, premiums and sources.
 
