@@ -188,6 +188,7 @@ def _key(group: str, help: str, short: str | None = None) -> Any:
         {"level": "levels", "city": "cities", "tier": "tiers", "industry": "industries",
          "specialization": "specializations", "role": "roles"}[group]))
 
+
 # Options shared by several commands, declared once.
 CityOption = Annotated[str | None, _key("city", "sf, nyc, seattle, remote or national (default).", "-c")]
 TierOption = Annotated[str | None, _key("tier", "Company tier: faang, ai-startup, mid-size, consultancy. "
@@ -205,7 +206,6 @@ FormatOption = Annotated[Format, typer.Option("--format", "-f", help="Output for
 ChartOption = Annotated[bool | None, typer.Option(
     "--chart/--no-chart", help="Draw charts with the table. Default: only when the output is a terminal. "
     "Never in JSON, CSV or TSV.")]
-
 
 
 def show_chart(flag: bool | None) -> bool:
@@ -387,7 +387,7 @@ def compare(
     """
     from mlcomp.money import parse_rate
     from mlcomp.offers import compare as run_compare
-    from mlcomp.offers import load_offers, profile_values
+    from mlcomp.offers import decode, load_offers, profile_values
 
     if len(offers or []) < 2:
         raise MlcompError("give at least two offers to compare (files, '-' for stdin, or key=value,...)",
@@ -406,8 +406,6 @@ def compare(
             "remote_first": remote_first or None})
     except MlcompError as e:
         raise as_usage(e) from None
-    from mlcomp.offers import decode
-
     loaded = load_offers(offers or [], lambda: decode(sys.stdin.buffer.read(), "stdin"))
     result = run_compare(loaded, horizon=horizon, growth=override, bands=bands, defaults=defaults)
     if fmt is Format.json:
