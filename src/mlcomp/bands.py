@@ -335,15 +335,10 @@ def load_bands(user_file: Path | str | None = None) -> Bands:
 
 def check_file(path: Path | str) -> list[str]:
     """Every problem of a bands file (alone, or as an overlay on the shipped data); [] when valid."""
-    path = Path(path)
     try:
-        extra = read_toml(path)
-        data = overlay(read_toml(shipped_path()), extra)
-        Bands.model_validate(data)
+        load_bands(path)
     except MlcompError as e:
         return e.message.splitlines()
-    except ValidationError as e:
-        return validation_message(path, e).splitlines()
     return []
 
 
