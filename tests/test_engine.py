@@ -150,7 +150,7 @@ def test_adjustments_follow_the_declared_rule_order():
     result = est(years=4, city="sf", tier="faang", industry="quant", specialization="rl",
                  full_lifecycle=True, role="swe")
     factors = [a.factor for a in result.adjustments]
-    assert factors == [*RULES, "cap", "role"]
+    assert factors == list(RULES) == ["location", "tier", "industry", "specialization", "lifecycle", "cap", "role"]
 
 
 def test_level_option_overrides_years():

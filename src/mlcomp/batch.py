@@ -31,7 +31,6 @@ TEXT = ("level", "city", "tier", "industry", "specialization", "role")
 # Keys of the estimate contract a carried column must not overwrite (level and years are inputs).
 OUTPUT_KEYS = frozenset({"currency", "band", "base", "total_comp", "adjustments"})
 BOOLEANS = {"true": True, "yes": True, "1": True, "false": False, "no": False, "0": False}
-INPUT_FORMATS = ("csv", "tsv", "jsonl")
 EXTENSIONS = {".csv": "csv", ".tsv": "tsv", ".tab": "tsv", ".jsonl": "jsonl", ".ndjson": "jsonl",
               ".json": "jsonl"}
 CACHE_SIZE = 10_000  # distinct profiles kept; years are free-form, so the cache must not grow forever
@@ -271,10 +270,15 @@ def split_estimates(rows: Iterable[Row], bands: Bands, *, defaults: Mapping[str,
         yield pair
 
 
-def estimates(rows: Iterable[Row], bands: Bands, **options: Any) -> Iterator[dict[str, Any]]:
-    """One output record per good row: the carried columns followed by the estimate contract."""
-    for carried, result in split_estimates(rows, bands, **options):
+def merge(pairs: Iterable[tuple[dict[str, Any], dict[str, Any]]]) -> Iterator[dict[str, Any]]:
+    """Output records: the carried columns followed by the estimate contract."""
+    for carried, result in pairs:
         yield {**carried, **result}
+
+
+def estimates(rows: Iterable[Row], bands: Bands, **options: Any) -> Iterator[dict[str, Any]]:
+    """One output record per good row (see split_estimates for the options)."""
+    return merge(split_estimates(rows, bands, **options))
 
 
 def write_jsonl(pairs: Iterable[tuple[dict[str, Any], dict[str, Any]]], out: IO[str], *,

@@ -450,7 +450,7 @@ def _batch(bands: Any, name: str, input_format: InputFormat | None, on_error: On
         rows = batch.read_rows(stream, input_format.value if input_format else None, name)
         pairs = batch.split_estimates(rows, bands, defaults=defaults, skip=on_error is OnError.skip,
                                       report=report, stats=stats)
-        records = ({**carried, **result} for carried, result in pairs)
+        records = batch.merge(pairs)
         if field is not None:
             first = next(records, None)
             if first is not None:

@@ -1,20 +1,20 @@
 """The rules engine: pure functions from a profile and the bands to an estimate.
 
-Nothing here prints, reads files or exits. Rules run in the order of RULES, each multiplies the
-low and the high end of the national band by its own premium, and every one that changes the
-numbers is recorded with its source. Dollars are rounded once, at the end.
+Nothing here prints, reads files or exits. Rules run in the order of RULES: the premiums (each
+multiplies the low and the high end of the national band by its own rate), the cap on their
+product, then the role. Every rule that changes the numbers is recorded with its source. Dollars
+are rounded once, at the end.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from mlcomp.bands import Bands, Premium
 from mlcomp.errors import MlcompError
-
-RULES = ("location", "tier", "industry", "specialization", "lifecycle")
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,24 +130,50 @@ def _adjustment(factor: str, key: str, entry: Premium, low: float, high: float) 
     return Adjustment(factor, key, low, high, entry.label, entry.source, entry.assumption)
 
 
-def _premiums(profile: Profile, bands: Bands) -> list[Adjustment]:
-    """The premiums of RULES that apply to the profile, in order."""
-    picked: list[tuple[str, str, Premium]] = []
+def _location(profile: Profile, bands: Bands) -> tuple[str, Premium]:
     if profile.remote_first:
-        picked.append(("location", "remote-first", bands.remote_first))
-    else:
-        city = profile.city or bands.defaults.city
-        picked.append(("location", city, bands.cities[city]))
-    if profile.tier:
-        picked.append(("tier", profile.tier, bands.tiers[profile.tier]))
+        return "remote-first", bands.remote_first
+    city = profile.city or bands.defaults.city
+    return city, bands.cities[city]
+
+
+def _tier(profile: Profile, bands: Bands) -> tuple[str, Premium] | None:
+    return (profile.tier, bands.tiers[profile.tier]) if profile.tier else None
+
+
+def _industry(profile: Profile, bands: Bands) -> tuple[str, Premium]:
     industry = profile.industry or bands.defaults.industry
-    picked.append(("industry", industry, bands.industries[industry]))
+    return industry, bands.industries[industry]
+
+
+def _specialization(profile: Profile, bands: Bands) -> tuple[str, Premium]:
     spec = profile.specialization or bands.defaults.specialization
-    picked.append(("specialization", spec, bands.specializations[spec]))
-    if profile.full_lifecycle:
-        picked.append(("lifecycle", "full-lifecycle", bands.lifecycle))
-    return [_adjustment(factor, key, entry, entry.low, entry.high) for factor, key, entry in picked
-            if entry.low or entry.high or key == "remote-first"]
+    return spec, bands.specializations[spec]
+
+
+def _lifecycle(profile: Profile, bands: Bands) -> tuple[str, Premium] | None:
+    return ("full-lifecycle", bands.lifecycle) if profile.full_lifecycle else None
+
+
+# The premium rules, in the order they apply: each picks the profile's entry (or none).
+PREMIUMS: dict[str, Callable[[Profile, Bands], tuple[str, Premium] | None]] = {
+    "location": _location, "tier": _tier, "industry": _industry, "specialization": _specialization,
+    "lifecycle": _lifecycle,
+}
+RULES = (*PREMIUMS, "cap", "role")
+
+
+def _premiums(profile: Profile, bands: Bands) -> list[Adjustment]:
+    """The premiums that apply to the profile, in order; a rule that changes nothing is left out
+    (remote-first stays: it says why a city's premium is gone)."""
+    adjustments = []
+    for factor, pick in PREMIUMS.items():
+        picked = pick(profile, bands)
+        if picked is not None:
+            key, entry = picked
+            if entry.low or entry.high or key == "remote-first":
+                adjustments.append(_adjustment(factor, key, entry, entry.low, entry.high))
+    return adjustments
 
 
 def estimate(profile: Profile, bands: Bands) -> Estimate:

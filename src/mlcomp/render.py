@@ -21,9 +21,6 @@ if TYPE_CHECKING:
     from mlcomp.engine import Adjustment, Estimate
     from mlcomp.offers import Comparison
 
-FORMATS = ("table", "json", "csv", "tsv")
-
-
 def money(amount: float) -> str:
     return f"${round(amount):,}"
 
