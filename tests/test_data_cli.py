@@ -69,7 +69,7 @@ def test_an_overlay_entry_replaces_the_shipped_one_whole(tmp_path):
     path.write_text('[cities.sf]\nlow = 0.2\nhigh = 0.4\n')
     result = run("--bands", str(path), "estimate", "--years", "4")
     assert result.exit_code == 1
-    assert f"{path}: cities.sf.label: Field required (line 1)" in result.stderr
+    assert f"{path}: cities.sf.label: missing (required) (line 1)" in result.stderr
 
 
 def test_defaults_merge_key_by_key(tmp_path, custom):
@@ -113,7 +113,7 @@ def test_check_reports_field_problems_with_lines(tmp_path):
     path = tmp_path / "bad.toml"
     path.write_text('[tiers.acme]\nlabel = "Acme"\nlow = 0.12\nhihg = 0.22\nassumption = "x"\n')
     lines = run("bands", "--check", str(path)).stdout.splitlines()
-    assert f"{path}: tiers.acme.high: Field required (line 1)" in lines
+    assert f"{path}: tiers.acme.high: missing (required) (line 1)" in lines
     assert f"{path}: tiers.acme.hihg: unknown key (line 4)" in lines
 
 

@@ -19,7 +19,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from mlcomp.errors import MlcompError, did_you_mean
+from mlcomp.errors import MlcompError, did_you_mean, plain
 
 KEY = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 Money = Annotated[int, Field(strict=True, ge=0)]
@@ -270,7 +270,7 @@ def validation_message(path: Path | str, error: ValidationError) -> str:
     lines = []
     for err in error.errors():
         loc = [str(part) for part in err["loc"]]
-        msg = "unknown key" if err["type"] == "extra_forbidden" else err["msg"].removeprefix("Value error, ")
+        msg = plain(err)
         for part in msg.splitlines():
             where = loc
             if not loc:  # a whole-file check: each line of its message starts with its own key path

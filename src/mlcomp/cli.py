@@ -14,7 +14,7 @@ import typer
 from typer.core import TyperGroup
 
 from mlcomp import __version__, render
-from mlcomp.errors import MlcompError, did_you_mean
+from mlcomp.errors import MlcompError, did_you_mean, wording
 
 EXIT_DATA, EXIT_USAGE = 1, 2
 
@@ -100,8 +100,8 @@ class Group(TyperGroup):
         except MlcompError as e:
             fail(e.message, EXIT_USAGE if e.usage else EXIT_DATA)
         except typer.TyperException as e:
-            # Typer checks some values through pydantic, whose wording leaks in ("Value error, ...").
-            message = e.format_message().replace(": Value error, ", ": ")
+            # Typer checks some values through pydantic, whose wording would leak in.
+            message = wording(e.format_message())
             if not message:  # `mlcomp` alone: the help was printed already
                 sys.exit(e.exit_code)
             ctx = getattr(e, "ctx", None)

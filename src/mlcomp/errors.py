@@ -24,3 +24,18 @@ def did_you_mean(word: str, choices: Iterable[str]) -> str:
     """' Did you mean 'sf'?' or '' when nothing is close."""
     close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
     return f" Did you mean '{close[0]}'?" if close else ""
+
+
+def plain(pydantic_error: dict[str, object]) -> str:
+    """What one pydantic error says, in this tool's words: 'must be a valid number', 'unknown key'."""
+    kind = pydantic_error.get("type")
+    if kind == "missing":
+        return "missing (required)"
+    if kind == "extra_forbidden":
+        return "unknown key"
+    return wording(str(pydantic_error.get("msg", "")))
+
+
+def wording(message: str) -> str:
+    """pydantic's phrasing ('Value error, ...', 'Input should be ...') as this tool says it."""
+    return message.replace("Value error, ", "").replace("Input should be", "must be")

@@ -24,7 +24,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError
 from mlcomp import money
 from mlcomp.bands import GROUPS, Bands
 from mlcomp.engine import Profile, estimate, make_profile, parse_years
-from mlcomp.errors import MlcompError, did_you_mean
+from mlcomp.errors import MlcompError, did_you_mean, plain
 
 PRESETS: dict[str, tuple[float, ...]] = {
     "even": (25, 25, 25, 25),
@@ -208,11 +208,8 @@ def make_offer(data: Mapping[str, Any], *, origin: str, default_name: str, inlin
     except ValidationError as e:
         lines = []
         for err in e.errors():
-            key = ".".join(str(part) for part in err["loc"]) or "(top level)"
-            message = err["msg"].removeprefix("Value error, ")
-            if err["type"] == "missing":
-                message = "missing (required)"
-            lines.append(f"{origin}: {key}: {message}")
+            key = ".".join(str(part) for part in err["loc"])
+            lines.append(f"{origin}: {key}: {plain(err)}" if key else f"{origin}: {plain(err)}")
         raise MlcompError("\n".join(lines), usage=inline) from None
 
 
