@@ -138,11 +138,11 @@ def draw(bar: Bar, axis: Axis, width: int, glyphs: Glyphs) -> list[tuple[str, in
             start = end - 1
         for i in range(start, end):
             cells[i] = (glyphs.fills[seg.kind % len(glyphs.fills)], seg.kind)
-    end = max((seg.end for seg in bar.segments), default=axis.lo)
+    last = max((seg.end for seg in bar.segments), default=axis.lo)
     for glyph, values in ((glyphs.mark, bar.marks), (glyphs.point, bar.points)):
         for value in values:
             i = min(width - 1, column(value, axis.lo, axis.hi, width))
-            if value <= end and cells[i][1] is None and i > 0 and cells[i - 1][1] is not None:
+            if value <= last and cells[i][1] is None and i > 0 and cells[i - 1][1] is not None:
                 i -= 1  # a mark at a segment's right edge belongs to the segment's last cell
             cells[i] = (glyph, cells[i][1])
     return cells

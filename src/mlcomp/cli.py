@@ -6,9 +6,10 @@ import contextlib
 import itertools
 import os
 import sys
+from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import Annotated, Any, NoReturn, TypeVar
 
 import typer
 from typer.core import TyperGroup
@@ -55,10 +56,13 @@ def silence_stdout() -> None:
 COMMANDS: dict[str, typer.Typer] = {}
 
 
-def command(name: str | None = None) -> Any:
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def command(name: str | None = None) -> Callable[[F], F]:
     """Register a command (like @app.command()), built lazily by Group.get_command."""
 
-    def register(function: Any) -> Any:
+    def register(function: F) -> F:
         key = name or function.__name__
         COMMANDS[key] = one = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
         one.command(key)(function)
@@ -87,15 +91,14 @@ class Group(TyperGroup):
             self.commands[cmd_name] = built
         return self.commands.get(cmd_name)
 
-    def main(self, args: Any = None, prog_name: Any = None, complete_var: Any = None,
-             standalone_mode: bool = True, **extra: Any) -> Any:
+    def main(self, *args: Any, **extra: Any) -> Any:
         for stream in (sys.stdout, sys.stderr):
             if hasattr(stream, "reconfigure") and not (stream.encoding or "").lower().startswith("utf"):
                 stream.reconfigure(errors="replace")
         if sys.stdout is None:  # closed by the caller (>&-): results could only be lost
             fail("cannot write output: standard output is closed", EXIT_DATA)
         try:
-            code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+            code = super().main(*args, **{**extra, "standalone_mode": False})
             sys.stdout.flush()
         except MlcompError as e:
             fail(e.message, EXIT_USAGE if e.usage else EXIT_DATA)

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 
 class MlcompError(Exception):
@@ -26,7 +27,7 @@ def did_you_mean(word: str, choices: Iterable[str]) -> str:
     return f" Did you mean '{close[0]}'?" if close else ""
 
 
-def plain(pydantic_error: dict[str, object]) -> str:
+def plain(pydantic_error: Mapping[str, Any]) -> str:
     """What one pydantic error says, in this tool's words: 'must be a valid number', 'unknown key'."""
     kind = pydantic_error.get("type")
     if kind == "missing":

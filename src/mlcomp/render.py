@@ -40,9 +40,8 @@ def console(file: IO[str] | None = None, width: int | None = None) -> Console:
     With NO_COLOR set it writes no control codes at all (rich alone would still write bold)."""
     from rich.console import Console
 
-    plain = {"color_system": None} if os.environ.get("NO_COLOR") else {}
     return Console(file=file or sys.stdout, width=width, markup=False, highlight=False, emoji=False,
-                   **plain)
+                   color_system=None if os.environ.get("NO_COLOR") else "auto")
 
 
 def print_wide(out: Console, table: Any) -> None:
@@ -149,7 +148,7 @@ def batch_tables(records: Iterable[Mapping[str, Any]], *, out: Console | None = 
         for column, cell in zip(table.columns, cells, strict=False):
             column.min_width = max(column.min_width or 0, min(len(cell), 20))
         cells.append(Text(str(record["level"])))
-        cells += [money(pick(record, path)) for _, path in BATCH_COLUMNS[1:]]
+        cells += [Text(money(pick(record, path))) for _, path in BATCH_COLUMNS[1:]]
         table.add_row(*cells)
         count += 1
         if count == rows:
@@ -182,7 +181,7 @@ def listing(rows: list[dict[str, Any]], fmt: str, columns: list[tuple[str, str, 
     notes: dict[str, int] = {}  # source text -> its number; rows quoting the same words share one
 
     def cell(row: dict[str, Any], key: str, kind: str) -> str:
-        value = row.get(key)
+        value: Any = row.get(key)
         if kind == "money":
             return money(value)
         if kind == "percent":
