@@ -174,3 +174,10 @@ def test_engine_does_not_import_rich_or_typer():
             "print(sorted(m for m in sys.modules if m.split('.')[0] in ('rich', 'typer')))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_dollars_are_rounded_half_up_once_at_the_end():
+    # entry, nyc, mid-size: 130000 * 1.15 * 1.05 = 156975; 180000 * 1.25 * 0.95 = 213750;
+    # mid (156975 + 213750) / 2 = 185362.5 -> 185363 (half up, as offers round too; not to even)
+    result = est(level="entry", city="nyc", tier="mid-size").as_dict()
+    assert result["base"] == {"low": 156_975, "mid": 185_363, "high": 213_750}

@@ -20,6 +20,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from mlcomp.errors import MlcompError, did_you_mean, plain
+from mlcomp.money import dollars
 
 KEY = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 Money = Annotated[int, Field(strict=True, ge=0)]
@@ -345,7 +346,7 @@ def check_file(path: Path | str) -> list[str]:
 def level_rows(bands: Bands) -> list[dict[str, Any]]:
     """The level bands, one row each, for `mlcomp bands`."""
     return [{"key": key, "label": lv.label, "aliases": lv.aliases, "years_from": lv.years_from,
-             "years_to": lv.years_to, "low": lv.low, "mid": round((lv.low + lv.high) / 2), "high": lv.high,
+             "years_to": lv.years_to, "low": lv.low, "mid": dollars((lv.low + lv.high) / 2), "high": lv.high,
              "source": lv.source, "assumption": lv.assumption} for key, lv in bands.levels.items()]
 
 

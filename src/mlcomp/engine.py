@@ -15,6 +15,7 @@ from typing import Any
 
 from mlcomp.bands import Bands, Premium
 from mlcomp.errors import MlcompError
+from mlcomp.money import dollars
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,7 +33,7 @@ class Range:
         return Range(self.low * low, self.high * high)
 
     def dollars(self) -> dict[str, int]:
-        return {"low": round(self.low), "mid": round(self.mid), "high": round(self.high)}
+        return {"low": dollars(self.low), "mid": dollars(self.mid), "high": dollars(self.high)}
 
 
 @dataclass(frozen=True, slots=True)
