@@ -140,6 +140,27 @@ def test_estimate_numbers_are_whole_at_40_columns():
     assert "\u2026" not in out
 
 
+@pytest.mark.parametrize(("args", "texts"), [
+    # entry national: 130000..180000, total x1.2..x1.4 = 156000..252000
+    (["curve", "--to", "2", "--chart"], ["$130,000", "$180,000", "$156,000", "$252,000", "entry", "Base low"]),
+    # Acme year 1: 240000 + 15% bonus 36000 + equity 20000 + sign-on 50000 = 346000
+    (["compare", "examples/acme.toml", "examples/globex.json", "-y", "4", "-n", "1"],
+     ["Year 1 base", "$240,000", "$36,000", "$346,000", "$350,000", "-$4,000", "Location-adjusted",
+      "within market"]),
+    (["bands"], ["$130,000", "$155,000", "$450,000", "staff"]),
+    (["factors"], ["+15%", "+30%", "-9.1%", "-20%", "quant-finance"]),
+])
+def test_every_table_keeps_numbers_and_labels_whole_at_40_columns(args, texts):
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    proc = subprocess.run([*MLCOMP, *args], capture_output=True, env={**BASE_ENV, "COLUMNS": "40"}, cwd=root,
+                          timeout=60)
+    out = proc.stdout.decode()
+    assert proc.returncode == 0, proc.stderr
+    for text in texts:
+        assert text in out, text
+    assert "\u2026" not in out
+
+
 def test_estimate_numbers_are_whole_at_40_columns_on_a_terminal():
     out = on_a_terminal("estimate", "--years", "4", "--city", "sf", COLUMNS="40", NO_COLOR="1")
     for number in ("$207,000", "$272,500", "$338,000", "$248,400", "$360,800", "$473,200"):

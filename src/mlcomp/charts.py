@@ -314,4 +314,4 @@ def curve_table(points: Sequence[Estimate], title: str, out: Console | None = No
             cells.append(bar_text(stacked("", [base["mid"], tc["mid"] - base["mid"]]), axis, width, glyphs))
         table.add_row(*cells, style="bold" if changed else "")
         previous = est.level
-    out.print(table)
+    render.print_wide(out, table)

@@ -330,4 +330,4 @@ def compare_table(comparison: Comparison, *, out: Console | None = None) -> None
         row("Verdict", cells(lambda m: m.verdict), style="bold")
         row("Ask for base", cells(lambda m: money(m.ask_base)))
         row("Location-adjusted average", cells(lambda m: money(m.location_adjusted_average)))
-    out.print(table)
+    print_wide(out, table)
