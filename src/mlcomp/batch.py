@@ -20,8 +20,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
-from mlcomp.bands import GROUPS, Bands
-from mlcomp.engine import estimate, make_profile, parse_years
+from mlcomp.bands import Bands
+from mlcomp.engine import estimate, make_profile
 from mlcomp.errors import MlcompError, did_you_mean
 
 INPUTS = ("years", "level", "city", "tier", "industry", "specialization", "full_lifecycle", "remote_first",
@@ -139,16 +139,6 @@ def _delimited_rows(lines: Iterable[str], delimiter: str) -> Iterator[Row]:
             yield line, dict(zip(header, record, strict=True)), None
         elif record:  # a blank line is no record
             yield line, None, f"{len(record)} values for {width} columns ({', '.join(header)})"
-
-
-def check_defaults(bands: Bands, defaults: Mapping[str, Any]) -> None:
-    """Values given as options (they fill empty cells): a usage error now rather than on every row."""
-    group_of = {option: group for group, option in GROUPS.items()}
-    for name, value in defaults.items():
-        if name == "years":
-            parse_years(value, bands)
-        elif name in group_of:
-            bands.resolve(group_of[name], value)
 
 
 def _column(name: str) -> str | None:

@@ -388,9 +388,10 @@ def compare(
 
         cat offer.json | mlcomp compare - examples/acme.toml --format json
     """
+    from mlcomp.engine import profile_values
     from mlcomp.money import parse_rate
     from mlcomp.offers import compare as run_compare
-    from mlcomp.offers import decode, load_offers, profile_values
+    from mlcomp.offers import decode, load_offers
 
     if len(offers or []) < 2:
         raise MlcompError("give at least two offers to compare (files, '-' for stdin, or key=value,...)",
@@ -431,6 +432,7 @@ def _batch(bands: Any, name: str, input_format: InputFormat | None, on_error: On
            field: str | None, explain: bool, defaults: dict[str, Any]) -> None:
     """`estimate --input`: stream rows through the engine and out as they come."""
     from mlcomp import batch
+    from mlcomp.engine import profile_values
 
     if fmt is Format.json:
         raise typer.BadParameter("--input writes one object per row: use --format jsonl (or csv, tsv, table)",
@@ -440,7 +442,7 @@ def _batch(bands: Any, name: str, input_format: InputFormat | None, on_error: On
                                  param_hint="'--explain'")
     defaults = {k: v for k, v in defaults.items() if v is not None}
     try:
-        batch.check_defaults(bands, defaults)
+        profile_values(bands, defaults)  # a bad option value: a usage error now, not on every row
     except MlcompError as e:
         raise as_usage(e) from None
 

@@ -9,11 +9,11 @@ are rounded once, at the end.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from mlcomp.bands import Bands, Premium
+from mlcomp.bands import GROUPS, Bands, Premium
 from mlcomp.errors import MlcompError
 from mlcomp.money import dollars
 
@@ -113,18 +113,32 @@ def make_profile(bands: Bands, *, years: object = None, level: str | None = None
                  specialization: str | None = None, full_lifecycle: bool = False,
                  remote_first: bool = False, role: str | None = None) -> Profile:
     """Validate what a user typed into a Profile with canonical keys; MlcompError(usage=True) if not."""
-
-    def key(group: str, text: str | None) -> str | None:
-        return None if text is None or text == "" else bands.resolve(group, text)
-
     if (years is None or years == "") and not level:
         raise MlcompError("give --years (years of experience) or --level "
                           f"({', '.join(bands.levels)})", usage=True)
-    return Profile(
-        years=None if years is None or years == "" else parse_years(years, bands),
-        level=key("levels", level), city=key("cities", city), tier=key("tiers", tier),
-        industry=key("industries", industry), specialization=key("specializations", specialization),
-        full_lifecycle=full_lifecycle, remote_first=remote_first, role=key("roles", role))
+    return Profile(**profile_values(bands, {
+        "years": years, "level": level, "city": city, "tier": tier, "industry": industry,
+        "specialization": specialization, "full_lifecycle": full_lifecycle, "remote_first": remote_first,
+        "role": role}))
+
+
+FIELD_GROUPS = {field: group for group, field in GROUPS.items()}  # city -> cities, ...
+
+
+def profile_values(bands: Bands, raw: Mapping[str, Any]) -> dict[str, Any]:
+    """Canonical values for the profile fields given (empty ones left out): years parsed, keys
+    resolved (case, aliases), flags as booleans. MlcompError(usage=True, field=...) for a bad one."""
+    values: dict[str, Any] = {}
+    for field, value in raw.items():
+        if value is None or value == "":
+            continue
+        if field == "years":
+            values[field] = parse_years(value, bands)
+        elif field in ("full_lifecycle", "remote_first"):
+            values[field] = bool(value)
+        else:
+            values[field] = bands.resolve(FIELD_GROUPS[field], str(value))
+    return values
 
 
 def _adjustment(factor: str, key: str, entry: Premium, low: float, high: float) -> Adjustment:

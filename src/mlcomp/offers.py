@@ -22,8 +22,8 @@ from typing import Annotated, Any
 from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError
 
 from mlcomp import money
-from mlcomp.bands import GROUPS, Bands
-from mlcomp.engine import Profile, estimate, make_profile, parse_years
+from mlcomp.bands import Bands
+from mlcomp.engine import Profile, estimate, make_profile, profile_values
 from mlcomp.errors import MlcompError, did_you_mean, plain
 
 PRESETS: dict[str, tuple[float, ...]] = {
@@ -295,22 +295,6 @@ def cash_flows(offer: Offer, horizon: int, growth: float | None = None) -> list[
 
 
 # ---- market position ------------------------------------------------------------------------------
-
-def profile_values(bands: Bands, raw: Mapping[str, Any]) -> dict[str, Any]:
-    """Canonical profile values for the fields given (None left out). MlcompError(usage, field)."""
-    group_of = {field: group for group, field in GROUPS.items()}
-    values: dict[str, Any] = {}
-    for field, value in raw.items():
-        if value is None or value == "":
-            continue
-        if field == "years":
-            values[field] = parse_years(value, bands)
-        elif field in ("full_lifecycle", "remote_first"):
-            values[field] = bool(value)
-        else:
-            values[field] = bands.resolve(group_of[field], str(value))
-    return values
-
 
 def offer_profile(offer: Offer, bands: Bands, defaults: Mapping[str, Any]) -> Profile | None:
     """The offer's profile fields over `defaults` (canonical, from profile_values); None without
