@@ -6,6 +6,7 @@ JSON and CSV never pass through rich; rich is imported only when a table is draw
 from __future__ import annotations
 
 import csv
+import itertools
 import json
 import os
 import sys
@@ -136,8 +137,7 @@ def batch_tables(records: Iterable[Mapping[str, Any]], *, out: Console | None = 
     count = 0
     for record in records:
         if table is None:
-            carried = [key for key in record if key not in ("level", "years", "currency", "band", "base",
-                                                            "total_comp", "adjustments")]
+            carried = list(itertools.takewhile(lambda key: key != "level", record))  # they come first
             table = Table(box=box.SIMPLE_HEAD)
             for name in carried:
                 table.add_column(Text(name), overflow="fold", min_width=min(len(name), 20))
