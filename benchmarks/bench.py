@@ -10,6 +10,7 @@ side by side (the commands compared alternate, round after round) and are what t
 from __future__ import annotations
 
 import argparse
+import csv
 import json
 import os
 import random
@@ -26,11 +27,22 @@ PY = sys.executable
 MLCOMP = [str(Path(PY).parent / "mlcomp")]  # the installed script, as users run it
 FLOOR_APP = [PY, str(HERE / "floor_app.py")]
 FLOOR_JSON = [PY, str(HERE / "floor_json.py")]
+FLOOR_JSONL = [PY, str(HERE / "floor_jsonl.py")]
+FLOOR_CSV = [PY, str(HERE / "floor_csv.py")]
 # As a user runs it: Python caches bytecode (an environment that turns that off would make every run
 # recompile mlcomp's own modules in an editable install, and only those: the floors are one file).
 ENV = {**{k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}, "COLUMNS": "100", "TERM": "dumb"}
 CITIES = ["sf", "nyc", "seattle", "national", "remote"]
 TIERS = ["", "faang", "ai-startup", "mid-size", "consultancy"]
+# Real-shaped data: every profile field varied, with empty cells and aliases as people type them.
+REAL = {"city": ["", "sf", "SF", "nyc", "seattle", "national", "remote", "bay-area"],
+        "tier": ["", "faang", "ai-startup", "mid-size", "consultancy"],
+        "industry": ["", "tech", "quant-finance", "autonomous-driving", "marketing-analytics"],
+        "specialization": ["", "generalist", "rl", "distributed-training", "inference-optimization"],
+        "full_lifecycle": ["", "yes", "no", "true", "false"],
+        "remote_first": ["", "", "", "no", "yes"],
+        "role": ["", "", "ml", "swe"]}
+NAMES = ["Zoë Ångström", "李雷", "Łukasz Żółć", "José Núñez", "Ana Müller", "Sørina Ødegård", "Ольга", "Dana"]
 
 
 def timed(cmd: list[str], stdin: Path | None = None, env: dict[str, str] | None = None) -> float:
@@ -76,9 +88,34 @@ def profiles(path: Path, rows: int, seed: int = 7) -> Path:
     return path
 
 
+def real_rows(rows: int, seed: int = 11) -> list[dict[str, str]]:
+    """Rows shaped like an HR export: an id, a non-ASCII name, years uniform over 0-30 with three
+    decimals (nearly every row a distinct profile), every other field drawn with empty cells."""
+    rng = random.Random(seed)
+    out = []
+    for i in range(rows):
+        row = {"id": f"E{i:06d}", "name": rng.choice(NAMES), "years": f"{rng.uniform(0, 30):.3f}"}
+        row.update((field, rng.choice(values)) for field, values in REAL.items())
+        out.append(row)
+    return out
+
+
+def write_real(tmp: Path, rows: int, name: str = "real") -> tuple[Path, Path]:
+    """The same rows as CSV and as JSON Lines (every cell a string, empty cells as "")."""
+    data = real_rows(rows)
+    csv_path, jsonl_path = tmp / f"{name}.csv", tmp / f"{name}.jsonl"
+    with open(csv_path, "w", encoding="utf-8", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=list(data[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(data)
+    with open(jsonl_path, "w", encoding="utf-8") as f:
+        f.writelines(json.dumps(row, ensure_ascii=False) + "\n" for row in data)
+    return csv_path, jsonl_path
+
+
 def report(name: str, ratio: float, target: float, detail: str) -> bool:
     ok = ratio <= target
-    print(f"{'PASS' if ok else 'MISS'}  {name:<34} ratio {ratio:5.2f}  (target <= {target:.2f})  {detail}")
+    print(f"{'PASS' if ok else 'MISS'}  {name:<40} ratio {ratio:5.2f}  (target <= {target:.2f})  {detail}")
     return ok
 
 
@@ -123,13 +160,43 @@ def main() -> int:
             batch_cmd = [*MLCOMP, "estimate", "--input", "-", "--format", "jsonl"]
             batch = side_by_side({"floor": (FLOOR_JSON, data, None), "mlcomp": (batch_cmd, data, None)},
                                  max(3, rounds // 5))
-            results.append(report(f"batch, {batch_rows:,} JSONL rows", batch["mlcomp"] / batch["floor"], 2.0,
-                                  f"{batch_rows / batch['mlcomp']:,.0f} rows/s vs floor "
+            results.append(report(f"batch, repeated data, {batch_rows:,} JSONL", batch["mlcomp"] / batch["floor"],
+                                  2.0, f"{batch_rows / batch['mlcomp']:,.0f} rows/s vs floor "
                                   f"{batch_rows / batch['floor']:,.0f} rows/s"))
 
             rss_small = peak_rss_kib(batch_cmd, profiles(tmp / "small.jsonl", small))
             rss_big = peak_rss_kib(batch_cmd, profiles(tmp / "big.jsonl", big))
-            results.append(report(f"memory, {big:,} vs {small:,} rows", rss_big / rss_small, 1.2,
+            results.append(report(f"memory, repeated, {big:,} vs {small:,}", rss_big / rss_small, 1.2,
+                                  f"peak RSS {rss_big / 1024:.1f} MiB vs {rss_small / 1024:.1f} MiB"))
+
+            real_csv, real_jsonl = write_real(tmp, batch_rows)
+            jsonl_cmd = [*MLCOMP, "estimate", "--input", "-", "--input-format", "jsonl", "--format", "jsonl"]
+            csv_cmd = [*MLCOMP, "estimate", "--input", "-", "--input-format", "csv", "--format", "csv"]
+            commands = {"jsonl floor": (FLOOR_JSONL, real_jsonl, None), "jsonl": (jsonl_cmd, real_jsonl, None),
+                        "csv floor": (FLOOR_CSV, real_csv, None), "csv": (csv_cmd, real_csv, None)}
+            jq = shutil.which("jq")
+            if jq:
+                commands["jq"] = ([jq, "-c", ". + {x: 1}"], real_jsonl, None)
+            real = side_by_side(commands, max(3, rounds // 5))
+
+            def rate(name: str) -> str:
+                return f"{batch_rows / real[name]:,.0f} rows/s"
+
+            results.append(report(f"batch, real-shaped, {batch_rows:,} JSONL", real["jsonl"] / real["jsonl floor"],
+                                  1.3, f"{rate('jsonl')} vs floor {rate('jsonl floor')}"))
+            results.append(report(f"batch, real-shaped, {batch_rows:,} CSV", real["csv"] / real["csv floor"], 1.5,
+                                  f"{rate('csv')} vs floor {rate('csv floor')}"))
+            if jq:
+                print(f"INFO  moonshot: jq -c '. + {{x: 1}}'             ratio {real['jsonl'] / real['jq']:5.2f}  "
+                      f"mlcomp JSONL {rate('jsonl')} vs jq {rate('jq')}")
+            else:
+                print("n/a   moonshot: jq is not installed")
+
+            _, small_real = write_real(tmp, small, "small-real")
+            _, big_real = write_real(tmp, big, "big-real")
+            rss_small = peak_rss_kib(jsonl_cmd, small_real)
+            rss_big = peak_rss_kib(jsonl_cmd, big_real)
+            results.append(report(f"memory, real-shaped, {big:,} vs {small:,}", rss_big / rss_small, 1.2,
                                   f"peak RSS {rss_big / 1024:.1f} MiB vs {rss_small / 1024:.1f} MiB"))
         except RuntimeError as e:
             print(f"FAIL  batch and memory: {e}")
