@@ -19,7 +19,7 @@ from typer.testing import CliRunner
 from mlcomp.cli import app
 
 ACME = str(Path(__file__).resolve().parents[1] / "examples" / "acme.toml")
-SUMMARY = re.compile(r"^(\d+) rows read, (\d+) written, (\d+) skipped$")
+SUMMARY = re.compile(r"^(\d+) rows? read, (\d+) written, (\d+) skipped$")
 
 
 def fewer(divisor: int = 4) -> settings:

@@ -16,24 +16,25 @@ import itertools
 import json
 import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import IO, Any
 
+from mlcomp import engine
 from mlcomp.bands import Bands
-from mlcomp.engine import estimate, make_profile
+from mlcomp.engine import Profile, estimate, make_profile, parse_years, profile_values
 from mlcomp.errors import MlcompError, did_you_mean
+from mlcomp.render import flatten
 
-INPUTS = ("years", "level", "city", "tier", "industry", "specialization", "full_lifecycle", "remote_first",
-          "role")
-FLAGS = ("full_lifecycle", "remote_first")
-TEXT = ("level", "city", "tier", "industry", "specialization", "role")
-# Keys of the estimate contract a carried column must not overwrite (level and years are inputs).
-OUTPUT_KEYS = frozenset({"currency", "band", "base", "total_comp", "adjustments"})
+# The profile's fields, from the engine's Profile: a column named like one (any case, '-' or ' ' for '_')
+# feeds it; any other column is carried through.
+INPUTS = tuple(f.name for f in fields(Profile))
+FLAGS = tuple(f.name for f in fields(Profile) if f.type in ("bool", bool))
+TEXT = tuple(name for name in INPUTS if name != "years" and name not in FLAGS)
 BOOLEANS = {"true": True, "yes": True, "1": True, "false": False, "no": False, "0": False}
 EXTENSIONS = {".csv": "csv", ".tsv": "tsv", ".tab": "tsv", ".jsonl": "jsonl", ".ndjson": "jsonl",
               ".json": "jsonl"}
-CACHE_SIZE = 10_000  # distinct profiles kept; years are free-form, so the cache must not grow forever
+CACHE_SIZE = 10_000  # distinct estimates kept; beyond it the caches start again, so memory stays flat
 
 Row = tuple[int, dict[str, Any] | None, str | None]  # line number, the row or None, what is wrong
 
@@ -48,7 +49,7 @@ class Stats:
         return self.read - self.skipped
 
     def summary(self) -> str:
-        return f"{self.read} rows read, {self.written} written, {self.skipped} skipped"
+        return f"{self.read} row{'s' if self.read != 1 else ''} read, {self.written} written, {self.skipped} skipped"
 
 
 def open_input(name: str) -> IO[str]:
@@ -66,11 +67,13 @@ def open_input(name: str) -> IO[str]:
         raise MlcompError(f"{name}: cannot read: {e.strerror}") from None
 
 
-def read_rows(stream: Iterable[str], fmt: str | None = None, name: str = "-") -> Iterator[Row]:
+def read_rows(stream: Iterable[str], fmt: str | None = None, name: str = "-",
+              header: Callable[[list[str]], Any] | None = None) -> Iterator[Row]:
     """(line, row, None) per record, or (line, None, problem) for a record that cannot be read.
 
     `fmt` is csv, tsv or jsonl; None means: from the file's extension, else from the first line
-    ('{' starts JSON Lines, anything else is CSV)."""
+    ('{' starts JSON Lines, anything else is CSV). `header`, if given, is called with a CSV header's
+    names; a MlcompError it raises stops the run at line 1."""
     lines = iter(stream)
     fmt = fmt or EXTENSIONS.get(Path(name).suffix.lower())
     try:
@@ -78,8 +81,10 @@ def read_rows(stream: Iterable[str], fmt: str | None = None, name: str = "-") ->
             first = next(lines, "")
             fmt = "jsonl" if first.lstrip().startswith("{") else "csv"
             lines = itertools.chain([first], lines)
-        reader = _jsonl_rows if fmt == "jsonl" else _delimited_rows
-        yield from reader(lines, "\t" if fmt == "tsv" else ",")
+        if fmt == "jsonl":
+            yield from _jsonl_rows(lines)
+        else:
+            yield from _delimited_rows(lines, "\t" if fmt == "tsv" else ",", header)
     except UnicodeDecodeError as e:  # a stream opened without surrogateescape
         raise MlcompError(f"{'stdin' if name == '-' else name}: not UTF-8 text ({e.reason})") from None
     except csv.Error as e:
@@ -96,7 +101,7 @@ def not_utf8(text: str) -> str | None:
     return None
 
 
-def _jsonl_rows(lines: Iterable[str], _delimiter: str) -> Iterator[Row]:
+def _jsonl_rows(lines: Iterable[str]) -> Iterator[Row]:
     loads = json.loads
     for number, text in enumerate(lines, 1):
         bad = not_utf8(text)
@@ -116,8 +121,10 @@ def _jsonl_rows(lines: Iterable[str], _delimiter: str) -> Iterator[Row]:
         yield number, row, None
 
 
-def _delimited_rows(lines: Iterable[str], delimiter: str) -> Iterator[Row]:
-    reader = csv.reader(lines, delimiter=delimiter)
+def _delimited_rows(lines: Iterable[str], delimiter: str,
+                    check: Callable[[list[str]], Any] | None = None) -> Iterator[Row]:
+    # strict: a quote inside an unquoted cell, or one never closed, is an error, not a changed value
+    reader = csv.reader(lines, delimiter=delimiter, strict=True)
     header = next(reader, None)
     if header is None:
         return
@@ -128,10 +135,28 @@ def _delimited_rows(lines: Iterable[str], delimiter: str) -> Iterator[Row]:
     duplicates = sorted({name for name in header if header.count(name) > 1})
     if duplicates:
         raise MlcompError(f"line 1: column {', '.join(map(repr, duplicates))} appears more than once")
+    if check is not None:
+        try:
+            check(header)
+        except MlcompError as e:
+            raise MlcompError(f"line 1: {e.message}") from None
     width = len(header)
     start = reader.line_num + 1
-    for record in reader:
-        line, start = start, reader.line_num + 1
+    while True:
+        line = start
+        try:
+            record = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as e:
+            start = reader.line_num + 1
+            if str(e) == "unexpected end of data":  # the rest of the file went into one cell
+                raise MlcompError(f"line {line}: a quote opened in this record is never closed (the rest of "
+                                  f"the file, to line {reader.line_num}, would be one cell); close it, and "
+                                  'write a quote inside a quoted cell as ""') from None
+            yield line, None, f"CSV error: {e}"
+            continue
+        start = reader.line_num + 1
         bad = not_utf8(delimiter.join(record))
         if bad is not None:
             yield line, None, bad
@@ -156,68 +181,191 @@ def _flag(name: str, value: Any) -> bool:
     return flag
 
 
-class Estimator:
-    """Estimates rows against one set of bands. Identical inputs are validated and estimated once:
-    a cache keyed by the raw values typed, in front of one keyed by the validated profile."""
+def _echo(years: float | None) -> float | None:
+    """Years as the estimate contract writes them (Estimate.as_dict): 4, not 4.0."""
+    return int(years) if years is not None and years.is_integer() else years
 
-    def __init__(self, bands: Bands, defaults: Mapping[str, Any] | None = None) -> None:
+
+class Shared:
+    """One estimate, shared by every row whose profile picks the same level, with years left open
+    (None): the contract, and its JSON text around the years value, made once."""
+
+    __slots__ = ("cells", "data", "head", "tail")
+
+    def __init__(self, data: dict[str, Any]) -> None:
+        self.data = data
+        head, _, tail = json.dumps(data, ensure_ascii=False).partition('"years": null')
+        self.head = head[1:] + '"years": '  # from after "{" up to the years value
+        self.tail = tail + "\n"
+        self.cells: list[Any] | None = None  # flattened, for CSV and TSV; made when first written
+
+    def record(self, carried: Mapping[str, Any], years: float | None) -> dict[str, Any]:
+        """The output record: the carried columns followed by the estimate contract."""
+        record = {**carried, **self.data}
+        record["years"] = years
+        return record
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """What to do with each column of rows that have these column names."""
+
+    carried: tuple[str, ...]  # written before the estimate, unchanged
+    inputs: tuple[tuple[str, str], ...]  # (column, profile field)
+
+
+class Estimator:
+    """Estimates rows against one set of bands.
+
+    Years only choose a level and are echoed, so an estimate is made once per level-profile (the
+    profile with its years replaced by their level) and the row's years are put back in. Each cell
+    is validated once per distinct value (keyed by type as well as value: JSON true is not 1), and
+    each distinct estimate is serialized once. `output` is the format written (jsonl, csv, tsv,
+    table): a carried column must not share a name with one of its columns."""
+
+    def __init__(self, bands: Bands, defaults: Mapping[str, Any] | None = None, *, output: str = "jsonl",
+                 report: Callable[[str], None] | None = None) -> None:
         self.bands = bands
         self.defaults = {k: v for k, v in (defaults or {}).items() if v is not None and v != ""}
-        self.columns: dict[str, str | None] = {}  # column name -> input (or None: carried)
-        self.cache: dict[Any, dict[str, Any]] = {}
-        self.raw: dict[tuple[tuple[str, Any], ...], dict[str, Any]] = {}
+        self.report = report
+        # The output columns come from the estimate contract itself: a sample estimate, flattened for CSV.
+        contract = engine.estimate(make_profile(bands, level=next(iter(bands.levels))), bands).as_dict()
+        nested, flat = list(contract), list(flatten(contract))
+        self.columns = flat if output in ("csv", "tsv") else nested  # of the estimate, in order
+        self.outputs = {name.casefold() for name in self.columns if name not in INPUTS}
+        self.previous = [{name.casefold() for name in form if name not in INPUTS} for form in (flat, nested)]
+        self.replaced = False
+        self.plans: dict[tuple[str, ...], Plan] = {}
+        self.canonical: dict[str, dict[Any, Any]] = {name: {} for name in INPUTS}
+        self.by_profile: dict[Profile, Shared] = {}
+        self.by_estimate: dict[Any, Shared] = {}
+        self.years_matter: bool | None = None  # None until checked on the first row with years
 
-    def split(self, row: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
-        """(carried columns, estimate contract) for one row."""
+    def plan(self, names: Iterable[str]) -> Plan:
+        """The plan for rows with these columns; MlcompError for columns that cannot be told apart
+        or that the estimate would overwrite."""
+        names = tuple(names)
+        plan = self.plans.get(names)
+        if plan is None:
+            if len(self.plans) >= CACHE_SIZE:
+                self.plans.clear()
+            plan = self.plans[names] = self._plan(names)
+        return plan
+
+    def _plan(self, names: tuple[str, ...]) -> Plan:
+        seen: dict[str, str] = {}
+        for name in names:
+            same = _column(name) or name.strip().casefold()
+            if same in seen:
+                raise MlcompError(f"columns '{seen[same]}' and '{name}' name the same column ('{same}'; case and "
+                                  "'-', ' ', '_' do not count); keep one of them")
+            seen[same] = name
+        carried = [name for name in names if _column(name) is None]
+        folded = {name.strip().casefold(): name for name in carried}
+        for previous in self.previous:
+            if previous <= folded.keys():  # every output column is there: a previous estimate, replaced
+                carried = [name for name in carried if name.strip().casefold() not in previous]
+                if not self.replaced and self.report is not None:
+                    self.report(one_line(f"note: columns {', '.join(sorted(folded[n] for n in previous))} hold a "
+                                         "previous estimate; they are replaced by this one."))
+                self.replaced = True
+                break
+        for name in carried:
+            if name.strip().casefold() in self.outputs:
+                raise MlcompError(f"column '{name}' has the name of an output column, which would overwrite it; "
+                                  f"rename it (for example to 'input_{name.strip()}')")
+        inputs = tuple((name, field) for name in names if (field := _column(name)) is not None)
+        return Plan(tuple(carried), inputs)
+
+    def split(self, row: Mapping[str, Any]) -> tuple[dict[str, Any], Shared, float | None]:
+        """(carried columns, the shared estimate, the years to echo) for one row."""
+        plan = self.plans.get(tuple(row)) or self.plan(row)
         values = dict(self.defaults)
-        carried = {}
-        columns = self.columns
-        for name, value in row.items():
-            column = columns.get(name, "")
-            if column == "":
-                column = columns[name] = _column(name)
-            if column is None:
-                carried[name] = value
-            elif value is not None and value != "":
-                values[column] = value
-        if carried and not OUTPUT_KEYS.isdisjoint(carried):
-            clash = sorted(OUTPUT_KEYS.intersection(carried))[0]
-            raise MlcompError(f"column '{clash}' has the name of an output field; rename it")
-        try:
-            key: Any = tuple(values.items())
-            result = self.raw.get(key)
-        except TypeError:  # a list or object in a JSON cell: not hashable, validation will say why
-            key = result = None
-        if result is None:
-            result = self.estimate(values)
-            if key is not None:
-                if len(self.raw) >= CACHE_SIZE:
-                    self.raw.clear()
-                self.raw[key] = result
-        return carried, result
+        for column, field in plan.inputs:
+            value = row[column]
+            if value is not None and value != "":
+                values[field] = value
+        shared, years = self.estimate(values)
+        return {name: row[name] for name in plan.carried}, shared, years
 
     def record(self, row: Mapping[str, Any]) -> dict[str, Any]:
         """The carried columns followed by the estimate contract (Estimate.as_dict())."""
-        carried, result = self.split(row)
-        return {**carried, **result}
+        carried, shared, years = self.split(row)
+        return shared.record(carried, years)
 
-    def estimate(self, values: dict[str, Any]) -> dict[str, Any]:
+    def value(self, field: str, value: Any) -> Any:
+        """A cell's canonical profile value (a key, or a flag), validated once per distinct value."""
+        known = self.canonical[field]
+        try:
+            key = value if type(value) is str else (type(value), value)
+            return known[key]
+        except KeyError:
+            pass
+        except TypeError:  # a list or object in a JSON cell: not hashable, validation says why
+            key = None
+        if field in TEXT and not isinstance(value, str):
+            raise MlcompError(f"{field} must be text, got {value!r}")
+        canonical = profile_values(self.bands, {field: _flag(field, value) if field in FLAGS else value})[field]
+        if key is not None:
+            if len(known) >= CACHE_SIZE:
+                known.clear()
+            known[key] = canonical
+        return canonical
+
+    def estimate(self, values: dict[str, Any]) -> tuple[Shared, float | None]:
+        """The shared estimate for raw profile values, and the years to echo."""
         bands = self.bands
-        if "years" not in values and "level" not in values:
+        raw_years = values.pop("years", None)
+        if raw_years is None and "level" not in values:
             raise MlcompError(f"needs years or level ({', '.join(bands.levels)}); both are empty")
-        for name in TEXT:
-            if name in values and not isinstance(values[name], str):
-                raise MlcompError(f"{name} must be text, got {values[name]!r}")
-        for name in FLAGS:
-            if name in values:
-                values[name] = _flag(name, values[name])
-        profile = make_profile(bands, **values)
-        result = self.cache.get(profile)
-        if result is None:
-            if len(self.cache) >= CACHE_SIZE:
-                self.cache.clear()
-            result = self.cache[profile] = estimate(profile, bands).as_dict()
-        return result
+        years = None if raw_years is None else parse_years(raw_years, bands)
+        profile = {field: self.value(field, value) for field, value in values.items()}
+        if "level" not in profile:
+            profile["level"] = bands.level_for(years)  # type: ignore[arg-type]
+        key = Profile(**profile)
+        if self.years_matter and years is not None:
+            key = replace(key, years=years)
+        shared = self.by_profile.get(key)
+        if shared is None:
+            if self.years_matter is None and years is not None:
+                self.years_matter = self._years_matter(key, raw_years, values)
+                if self.years_matter:
+                    key = replace(key, years=years)
+            shared = self._shared(key)
+            if len(self.by_profile) >= CACHE_SIZE:
+                self.by_profile.clear()
+            self.by_profile[key] = shared
+        return shared, _echo(years)
+
+    def _shared(self, profile: Profile) -> Shared:
+        result: Any = estimate(profile, self.bands)
+        try:
+            shared = self.by_estimate.get(result)
+        except TypeError:  # an estimate with unhashable parts: not shared across profiles
+            result, shared = None, None
+        if shared is None:
+            data = result.as_dict() if result is not None else estimate(profile, self.bands).as_dict()
+            data["years"] = None
+            shared = Shared(data)
+            if result is not None:
+                if len(self.by_estimate) >= CACHE_SIZE:
+                    self.by_estimate.clear()
+                self.by_estimate[result] = shared
+        return shared
+
+    def _years_matter(self, level_profile: Profile, raw_years: Any, values: Mapping[str, Any]) -> bool:
+        """Whether the estimate depends on years beyond the level they pick: checked once, on the first
+        row with years, against the engine's own estimate of the whole profile (at the row's years and
+        at the start of the level). If it does, each row is estimated with its years."""
+        level = self.bands.levels[level_profile.level or ""]
+        full = make_profile(self.bands, **{**{f: getattr(level_profile, f) for f in INPUTS}, "years": raw_years,
+                                          "level": values.get("level")})
+        spliced = engine.estimate(level_profile, self.bands).as_dict()
+        for years in (full.years, level.years_from):
+            whole = engine.estimate(replace(full, years=years), self.bands).as_dict()
+            if whole != {**spliced, "years": _echo(years)}:
+                return True
+        return False
 
 
 def one_line(text: str) -> str:
@@ -228,12 +376,16 @@ def one_line(text: str) -> str:
     return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
 
 
+Split = tuple[dict[str, Any], Shared, float | None]  # carried columns, shared estimate, years to echo
+
+
 def split_estimates(rows: Iterable[Row], bands: Bands, *, defaults: Mapping[str, Any] | None = None,
                     skip: bool = False, report: Callable[[str], None] | None = None,
-                    stats: Stats | None = None) -> Iterator[tuple[dict[str, Any], dict[str, Any]]]:
-    """(carried columns, estimate) per good row, in order. A bad row raises MlcompError('line N: ...'),
-    or with `skip` is passed to `report` and left out."""
-    estimator = Estimator(bands, defaults)
+                    stats: Stats | None = None, estimator: Estimator | None = None) -> Iterator[Split]:
+    """(carried columns, shared estimate, years) per good row, in order. A bad row raises
+    MlcompError('line N: ...'), or with `skip` is passed to `report` and left out."""
+    estimator = estimator or Estimator(bands, defaults, report=report)
+    split = estimator.split
     stats = stats if stats is not None else Stats()
     first = True
     for line, row, problem in rows:
@@ -248,7 +400,7 @@ def split_estimates(rows: Iterable[Row], bands: Bands, *, defaults: Mapping[str,
                     if _column(name) is None and did_you_mean(name.lower(), INPUTS):
                         report(one_line(f"note: column '{name}' is carried through unchanged."
                                         f"{did_you_mean(name.lower(), INPUTS)}"))
-            pair = estimator.split(row)
+            result = split(row)
         except MlcompError as e:
             message = f"line {line}: {one_line(e.message)}"
             if not skip:
@@ -257,13 +409,13 @@ def split_estimates(rows: Iterable[Row], bands: Bands, *, defaults: Mapping[str,
             if report is not None:
                 report(message)
             continue
-        yield pair
+        yield result
 
 
-def merge(pairs: Iterable[tuple[dict[str, Any], dict[str, Any]]]) -> Iterator[dict[str, Any]]:
+def merge(splits: Iterable[Split]) -> Iterator[dict[str, Any]]:
     """Output records: the carried columns followed by the estimate contract."""
-    for carried, result in pairs:
-        yield {**carried, **result}
+    for carried, shared, years in splits:
+        yield shared.record(carried, years)
 
 
 def estimates(rows: Iterable[Row], bands: Bands, **options: Any) -> Iterator[dict[str, Any]]:
@@ -271,21 +423,45 @@ def estimates(rows: Iterable[Row], bands: Bands, **options: Any) -> Iterator[dic
     return merge(split_estimates(rows, bands, **options))
 
 
-def write_jsonl(pairs: Iterable[tuple[dict[str, Any], dict[str, Any]]], out: IO[str], *,
-                ascii: bool = False) -> None:
-    """One JSON object per line, the same text as json.dumps({**carried, **estimate}). An estimate
-    shared by many rows is serialized once and spliced in after the row's own columns. Written line
+def write_jsonl(splits: Iterable[Split], out: IO[str], *, ascii: bool = False) -> None:
+    """One JSON object per line, the same text as json.dumps(record). The shared estimate's text
+    (made once) is written after the row's own columns, with the row's years put in. Written line
     by line; the stream's own buffering decides when to flush (line by line on a terminal)."""
     dumps = json.dumps
     write = out.write
-    texts: dict[int, tuple[dict[str, Any], str]] = {}  # id(estimate) -> (estimate, its JSON after "{")
-    for carried, result in pairs:
-        cached = texts.get(id(result))
-        if cached is None or cached[0] is not result:
-            if len(texts) >= CACHE_SIZE:
-                texts.clear()
-            cached = texts[id(result)] = (result, dumps(result, ensure_ascii=ascii)[1:])
+    for carried, shared, years in splits:
         if carried:
-            write(dumps(carried, ensure_ascii=ascii)[:-1] + ", " + cached[1] + "\n")
+            write(dumps(carried, ensure_ascii=ascii)[:-1] + ", ")
         else:
-            write("{" + cached[1] + "\n")
+            write("{")
+        if ascii and not (shared.head.isascii() and shared.tail.isascii()):
+            write(dumps(shared.record({}, years), ensure_ascii=True)[1:] + "\n")
+            continue
+        write(shared.head)
+        write("null" if years is None else repr(years))
+        write(shared.tail)
+
+
+def write_delimited(splits: Iterable[Split], out: IO[str], delimiter: str = ",") -> None:
+    """CSV or TSV: a header of the first row's carried columns and the estimate's flattened columns,
+    then one line per row. Each shared estimate is flattened once. A later row is written under the
+    first row's header (a column it lacks is empty)."""
+    writer = csv.writer(out, delimiter=delimiter, lineterminator="\n")
+    writerow = writer.writerow
+    carried_names: tuple[str, ...] | None = None
+    at = 0
+    for carried, shared, years in splits:
+        cells = shared.cells
+        if cells is None:
+            flat = flatten(shared.data)
+            cells = shared.cells = list(flat.values())
+        if carried_names is None:
+            flat_names = list(flatten(shared.data))
+            at = flat_names.index("years")
+            carried_names = tuple(carried)
+            writerow([*carried_names, *flat_names])
+        row = list(carried.values()) if tuple(carried) == carried_names else \
+            [carried.get(name, "") for name in carried_names]
+        line = row + cells
+        line[len(row) + at] = "" if years is None else years
+        writerow(line)

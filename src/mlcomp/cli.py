@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import itertools
 import os
 import sys
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterable, Iterator
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, NoReturn, TypeVar
@@ -57,6 +59,7 @@ COMMANDS: dict[str, typer.Typer] = {}
 
 
 F = TypeVar("F", bound=Callable[..., Any])
+T = TypeVar("T")
 
 
 def command(name: str | None = None) -> Callable[[F], F]:
@@ -69,6 +72,25 @@ def command(name: str | None = None) -> Callable[[F], F]:
         return function
 
     return register
+
+
+def utf8_output() -> None:
+    """Results (JSON, JSON Lines, CSV, TSV, --field) are UTF-8 whatever the locale, so no character is
+    ever lost; only tables and charts, which are for people, are written in the terminal's own encoding
+    (render.console), with '?' for what it lacks. Messages on stderr degrade the same way."""
+    out, err = sys.stdout, sys.stderr
+    if out is not None and hasattr(out, "reconfigure") and not _utf8(out.encoding):
+        render.TERMINAL_ENCODING = out.encoding
+        out.reconfigure(encoding="utf-8", errors="strict")
+    if err is not None and hasattr(err, "reconfigure") and not _utf8(err.encoding):
+        err.reconfigure(errors="replace")
+
+
+def _utf8(encoding: str | None) -> bool:
+    try:
+        return codecs.lookup(encoding or "ascii").name == "utf-8"
+    except LookupError:
+        return False
 
 
 class Group(TyperGroup):
@@ -92,9 +114,7 @@ class Group(TyperGroup):
         return self.commands.get(cmd_name)
 
     def main(self, *args: Any, **extra: Any) -> Any:
-        for stream in (sys.stdout, sys.stderr):
-            if hasattr(stream, "reconfigure") and not (stream.encoding or "").lower().startswith("utf"):
-                stream.reconfigure(errors="replace")
+        utf8_output()
         if sys.stdout is None:  # closed by the caller (>&-): results could only be lost
             fail("cannot write output: standard output is closed", EXIT_DATA)
         try:
@@ -446,17 +466,17 @@ def _batch(bands: Any, name: str, input_format: InputFormat | None, on_error: On
     except MlcompError as e:
         raise as_usage(e) from None
 
-    def report(message: str) -> None:
-        sys.stderr.write(message + "\n")
-
     stats = batch.Stats()
     out = sys.stdout
-    with batch.open_input(name) as stream:
-        rows = batch.read_rows(stream, input_format.value if input_format else None, name)
-        pairs = batch.split_estimates(rows, bands, defaults=defaults, skip=on_error is OnError.skip,
-                                      report=report, stats=stats)
-        records = batch.merge(pairs)
+    with batch.open_input(name) as stream, _progress() as (counted, report):
+        estimator = batch.Estimator(bands, defaults, output="jsonl" if field is not None else fmt.value,
+                                    report=report)
+        rows = counted(batch.read_rows(stream, input_format.value if input_format else None, name,
+                                       header=estimator.plan))
+        splits = batch.split_estimates(rows, bands, skip=on_error is OnError.skip, report=report, stats=stats,
+                                       estimator=estimator)
         if field is not None:
+            records = batch.merge(splits)
             first = next(records, None)
             if first is not None:
                 try:
@@ -466,13 +486,45 @@ def _batch(bands: Any, name: str, input_format: InputFormat | None, on_error: On
                 for record in itertools.chain([first], records):
                     out.write(render.scalar(render.pick(record, field)) + "\n")
         elif fmt is Format.jsonl:
-            batch.write_jsonl(pairs, out, ascii=not (out.encoding or "").lower().startswith("utf"))
+            batch.write_jsonl(splits, out)
         elif fmt in (Format.csv, Format.tsv):
-            render.write_rows(map(render.flatten, records), fmt.value, out)
+            batch.write_delimited(splits, out, "\t" if fmt is Format.tsv else ",")
         else:
-            render.batch_tables(records)
+            render.batch_tables(batch.merge(splits))
     if on_error is OnError.skip:
-        report(stats.summary())
+        sys.stderr.write(stats.summary() + "\n")
+
+
+@contextlib.contextmanager
+def _progress() -> Iterator[tuple[Callable[[Iterable[T]], Iterable[T]], Callable[[str], None]]]:
+    """Rows read so far and rows/s on stderr, while it is a terminal (and the results go elsewhere);
+    otherwise nothing. Yields (a wrapper for the rows, a function that reports a line on stderr)."""
+
+    def plain(message: str) -> None:
+        sys.stderr.write(message + "\n")
+
+    if not (sys.stderr is not None and sys.stderr.isatty() and not sys.stdout.isatty()):
+        yield (lambda rows: rows), plain
+        return
+    from rich.progress import Progress, SpinnerColumn, TextColumn
+
+    with Progress(SpinnerColumn(), TextColumn("{task.completed:,} rows read"),
+                  TextColumn("{task.fields[speed]}"), console=render.console(file=sys.stderr), transient=True,
+                  redirect_stdout=False, redirect_stderr=False) as progress:
+        task = progress.add_task("rows", speed="")
+
+        def counted(rows: Iterable[T]) -> Iterator[T]:
+            start = time.perf_counter()
+            for i, row in enumerate(rows, 1):
+                if not i % 2000:
+                    speed = i / max(time.perf_counter() - start, 1e-9)
+                    progress.update(task, completed=i, speed=f"{speed:,.0f} rows/s")
+                yield row
+
+        def above(message: str) -> None:
+            progress.console.print(message, markup=False, highlight=False, soft_wrap=True)
+
+        yield counted, above
 
 
 @command("bands")

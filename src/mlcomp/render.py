@@ -11,7 +11,7 @@ import json
 import os
 import sys
 from collections.abc import Iterable, Mapping
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any, cast
 
 from mlcomp.errors import MlcompError
 
@@ -21,6 +21,32 @@ if TYPE_CHECKING:
     from mlcomp.bands import Bands
     from mlcomp.engine import Adjustment, Estimate
     from mlcomp.offers import Comparison
+
+# The encoding of the terminal, when it is not UTF-8: set by the CLI, which writes data formats in UTF-8
+# whatever the locale; tables and charts (for people) are written in this encoding instead, with '?'
+# for a character it lacks.
+TERMINAL_ENCODING: str | None = None
+
+
+class Degraded:
+    """A text stream written in an encoding that lacks some characters: each one becomes '?'."""
+
+    def __init__(self, stream: IO[str], encoding: str) -> None:
+        self.stream, self.encoding = stream, encoding
+
+    def write(self, text: str) -> int:
+        self.stream.write(text.encode(self.encoding, "replace").decode(self.encoding))
+        return len(text)
+
+    def flush(self) -> None:
+        self.stream.flush()
+
+    def isatty(self) -> bool:
+        return self.stream.isatty()
+
+    def fileno(self) -> int:
+        return self.stream.fileno()
+
 
 def money(amount: float) -> str:
     return f"${round(amount):,}"
@@ -41,7 +67,10 @@ def console(file: IO[str] | None = None, width: int | None = None) -> Console:
     With NO_COLOR set it writes no control codes at all (rich alone would still write bold)."""
     from rich.console import Console
 
-    return Console(file=file or sys.stdout, width=width, markup=False, highlight=False, emoji=False,
+    file = file or sys.stdout
+    if TERMINAL_ENCODING and file is sys.stdout:
+        file = cast("IO[str]", Degraded(file, TERMINAL_ENCODING))
+    return Console(file=file, width=width, markup=False, highlight=False, emoji=False,
                    color_system=None if os.environ.get("NO_COLOR") else "auto")
 
 
