@@ -46,8 +46,10 @@ def test_csv_rows_become_estimates_with_carried_columns_first(tmp_path):
     assert rows[1]["base"] == {"low": 213210, "mid": 292505, "high": 371800}
     # no city: the national band, 180000..260000
     assert rows[2]["base"] == {"low": 180000, "mid": 220000, "high": 260000}
-    assert set(rows[0]) == {"id", "name", "level", "years", "currency", "band", "base", "total_comp",
-                            "adjustments"}
+    # every column comes out as it went in (the profile's too), then the estimate
+    assert list(rows[0]) == ["id", "name", "city", "full-lifecycle", "level", "years", "currency", "band", "base",
+                             "total_comp", "adjustments"]
+    assert [(r["city"], r["full-lifecycle"]) for r in rows] == [("sf", "no"), ("sf", "yes"), ("", "")]
 
 
 def test_jsonl_from_stdin_keeps_json_types_of_carried_values():
@@ -70,7 +72,7 @@ def test_csv_output_flattens_with_carried_columns_first(tmp_path):
     result = run("estimate", "--input", "-", "--input-format", "csv", "--format", "csv", input=PEOPLE)
     assert result.exit_code == 0, result.stderr
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
-    assert list(rows[0])[:4] == ["id", "name", "level", "years"]
+    assert list(rows[0])[:6] == ["id", "name", "city", "full-lifecycle", "level", "years"]
     assert rows[1]["base_high"] == "371800"
     assert rows[1]["adjustments"] == "location sf +15%..+30%; lifecycle full-lifecycle +3%..+10%"
 
@@ -236,3 +238,127 @@ def test_jsonl_lines_are_exactly_json_dumps_of_the_record():
         out = io.StringIO()
         batch.write_jsonl(batch.split_estimates(rows, BANDS), out, ascii=ascii)
         assert out.getvalue().splitlines() == [json.dumps(r, ensure_ascii=ascii) for r in expected]
+
+
+# --- lossless: every value comes out as it went in, or the run says why ----------------------------
+
+@pytest.mark.parametrize(("fmt", "header"), [
+    ("csv", "name,years,base_mid"), ("csv", "name,years,Base_Mid"), ("tsv", "name,years,currency"),
+    ("jsonl", "name,years,base"), ("jsonl", "name,years,Total_Comp"), ("table", "name,years,band")])
+def test_a_column_named_like_an_output_column_stops_at_line_1(fmt, header):
+    result = run("estimate", "--input", "-", "--input-format", "csv", "-f", fmt, "--on-error", "skip",
+                 input=f"{header}\nA,4,250000\n")
+    column = header.rsplit(",", 1)[1]
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert result.stderr == (f"Error: line 1: column '{column}' has the name of an output column, which would "
+                             f"overwrite it; rename it (for example to 'input_{column}')\n")
+
+
+def test_a_column_named_like_an_output_column_of_another_format_is_carried():
+    result = run("estimate", "--input", "-", "--input-format", "csv", "-f", "jsonl", input="name,years,base_mid\nA,4,250000\n")
+    assert result.exit_code == 0, result.stderr
+    row = json.loads(result.stdout)
+    assert row["base_mid"] == "250000" and row["base"]["mid"] == 220000
+
+
+def test_output_columns_follow_the_estimate_contract():
+    # the clash check and the CSV header come from the estimate itself, not from a list of names
+    single = run("estimate", "-y", "4", "-f", "csv").stdout.splitlines()[0].split(",")
+    batch_header = run("estimate", "--input", "-", "-f", "csv", input="id,years\n1,4\n").stdout.splitlines()[0]
+    assert batch_header.split(",") == ["id", *single]
+    for name in single:
+        if name not in ("level", "years"):
+            assert run("estimate", "--input", "-", "-f", "csv", input=f"years,{name.upper()}\n4,x\n").exit_code == 1
+
+
+@pytest.mark.parametrize(("header", "first", "second"), [
+    ("years,Years,YEARS", "years", "Years"), ("years,city,City", "city", "City"),
+    ("id,name,NAME,years", "name", "NAME"), ("years,full-lifecycle,Full Lifecycle", "full-lifecycle", "Full Lifecycle")])
+def test_columns_that_differ_only_in_case_stop_at_line_1(header, first, second):
+    values = ",".join(["4"] * len(header.split(",")))
+    result = run("estimate", "--input", "-", "--input-format", "csv", "-f", "jsonl", "--on-error", "skip",
+                 input=f"{header}\n{values}\n")
+    assert result.exit_code == 1 and result.stdout == ""
+    assert result.stderr.startswith(f"Error: line 1: columns '{first}' and '{second}' name the same column")
+
+
+def test_json_keys_that_differ_only_in_case_are_a_bad_row():
+    result = run("estimate", "--input", "-", "--input-format", "jsonl", "-f", "jsonl", "--on-error", "skip",
+                 input='{"years": 4, "Years": 8}\n{"years": 5}\n')
+    assert result.exit_code == 0
+    assert [r["years"] for r in jsonl(result.stdout)] == [5]
+    assert result.stderr.splitlines()[0].startswith("line 1: columns 'years' and 'Years' name the same column")
+
+
+@pytest.mark.parametrize("skip", [[], ["--on-error", "skip"]])
+def test_an_unclosed_quote_is_an_error_at_the_line_it_opened(skip):
+    result = run("estimate", "--input", "-", "--input-format", "csv", "-f", "csv", *skip,
+                 input='years,notes\n3,fine\n4,"oops\n5,x\n6,y\n')
+    assert result.exit_code == 1
+    assert result.stdout.splitlines()[1].startswith("fine,mid,3,")  # the row before it is out
+    assert len(result.stdout.splitlines()) == 2
+    assert "line 3: a quote opened in this record is never closed" in result.stderr
+    assert "written" not in result.stderr  # no summary that would say all is well
+
+
+def test_a_stray_quote_inside_a_cell_is_a_bad_row_not_a_changed_value():
+    result = run("estimate", "--input", "-", "--input-format", "csv", "-f", "csv", "--on-error", "skip",
+                 input='years,notes\n4,"a"b\n5,ok\n')
+    assert result.exit_code == 0
+    assert [line.split(",")[0] for line in result.stdout.splitlines()[1:]] == ["ok"]
+    assert result.stderr.splitlines() == ["line 2: CSV error: ',' expected after '\"'",
+                                          "2 rows read, 1 written, 1 skipped"]
+
+
+@pytest.mark.parametrize("before", ['{"years": 1}\n', '{"years": 1.0}\n', '{"years": "1"}\n', ""])
+def test_a_rows_result_does_not_depend_on_the_rows_before_it(before):
+    text = before + '{"years": true}\n{"years": 4, "remote_first": 1}\n{"years": 4, "remote_first": true}\n'
+    result = run("estimate", "--input", "-", "-f", "jsonl", "--on-error", "skip", input=text)
+    errors = result.stderr.splitlines()
+    line = 2 if before else 1
+    assert errors[0] == f"line {line}: years of experience must be a number from 0 to 60, got True"
+    rows = jsonl(result.stdout)[1 if before else 0:]
+    assert [r["adjustments"][0]["key"] for r in rows] == ["remote-first", "remote-first"]
+
+
+def test_json_false_and_zero_are_not_confused_either():
+    result = run("estimate", "--input", "-", "-f", "jsonl", "--on-error", "skip",
+                 input='{"years": 0}\n{"years": false}\n{"level": "mid", "city": 0}\n{"level": "mid", "city": false}\n')
+    assert len(jsonl(result.stdout)) == 1
+    assert [e.split(":")[0] for e in result.stderr.splitlines()[:-1]] == ["line 2", "line 3", "line 4"]
+
+
+def test_its_own_csv_output_read_back_gives_the_same_output(tmp_path):
+    first = run("estimate", "--input", "-", "--input-format", "csv", "-f", "csv", input=PEOPLE)
+    assert first.exit_code == 0 and first.stderr == ""
+    again = run("estimate", "--input", "-", "--input-format", "csv", "-f", "csv", input=first.stdout)
+    assert again.exit_code == 0, again.stderr
+    assert again.stdout == first.stdout
+    assert again.stderr.count("\n") == 1
+    assert again.stderr.startswith("note: columns ") and "hold a previous estimate" in again.stderr
+
+
+def test_its_own_jsonl_output_read_back_gives_the_same_output():
+    first = run("estimate", "--input", "-", "--input-format", "csv", "-f", "jsonl", input=PEOPLE)
+    again = run("estimate", "--input", "-", "-f", "jsonl", input=first.stdout)
+    assert again.exit_code == 0, again.stderr
+    assert again.stdout == first.stdout
+    assert again.stderr.count("note: ") == 1
+
+
+def test_part_of_an_estimate_is_not_a_previous_estimate():
+    first = run("estimate", "--input", "-", "--input-format", "csv", "-f", "csv", input=PEOPLE).stdout
+    lines = [",".join(line.split(",")[:-1]) for line in first.splitlines()]  # without adjustments
+    result = run("estimate", "--input", "-", "-f", "csv", input="\n".join(lines) + "\n")
+    assert result.exit_code == 1
+    assert "line 1: column 'currency' has the name of an output column" in result.stderr
+
+
+@pytest.mark.parametrize(("rows", "summary"), [
+    ("4\n", "1 row read, 1 written, 0 skipped"), ("4\nx\n", "2 rows read, 1 written, 1 skipped"),
+    ("", "0 rows read, 0 written, 0 skipped")])
+def test_summary_says_row_for_one(rows, summary):
+    result = run("estimate", "--input", "-", "--input-format", "csv", "--on-error", "skip", "-f", "csv",
+                 input="years\n" + rows)
+    assert result.stderr.splitlines()[-1] == summary

@@ -1,9 +1,10 @@
 """Batch estimates: profiles streamed from CSV, TSV or JSON Lines, one estimate per row.
 
 Rows are read, estimated and written one at a time, so memory stays flat and the first result is
-out before the last row is read. Identical profiles are estimated once per run. Columns named like
-the options (years, level, city, ... ; `full-lifecycle` and `Full Lifecycle` count too) make the
-profile; any other column is carried through to the output unchanged.
+out before the last row is read. Columns named like the options (years, level, city, ... ;
+`full-lifecycle` and `Full Lifecycle` count too) make the profile. Every column comes out unchanged,
+before the estimate, except level and years, which the estimate itself writes; no column may be
+overwritten by the estimate, and a previous estimate's columns are replaced (with a note).
 
 Pure: no rich, no typer. Problems are MlcompError with 'line N: what is wrong'.
 """
@@ -14,6 +15,7 @@ import csv
 import io
 import itertools
 import json
+import re
 import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, fields, replace
@@ -27,16 +29,21 @@ from mlcomp.errors import MlcompError, did_you_mean
 from mlcomp.render import flatten
 
 # The profile's fields, from the engine's Profile: a column named like one (any case, '-' or ' ' for '_')
-# feeds it; any other column is carried through.
+# feeds it; any other column is only carried through.
 INPUTS = tuple(f.name for f in fields(Profile))
 FLAGS = tuple(f.name for f in fields(Profile) if f.type in ("bool", bool))
 TEXT = tuple(name for name in INPUTS if name != "years" and name not in FLAGS)
 BOOLEANS = {"true": True, "yes": True, "1": True, "false": False, "no": False, "0": False}
 EXTENSIONS = {".csv": "csv", ".tsv": "tsv", ".tab": "tsv", ".jsonl": "jsonl", ".ndjson": "jsonl",
               ".json": "jsonl"}
-CACHE_SIZE = 10_000  # distinct estimates kept; beyond it the caches start again, so memory stays flat
+# Distinct estimates (and cell values) kept, and profiles mapped to them; beyond that a cache starts
+# again, so memory stays flat however long the input.
+CACHE_SIZE = 10_000
+PROFILES = 50_000
 
 Row = tuple[int, dict[str, Any] | None, str | None]  # line number, the row or None, what is wrong
+SURROGATE = re.compile("[\udc80-\udcff]")  # an undecodable byte, kept by open_input
+ENCODE = json.JSONEncoder(ensure_ascii=False).encode  # json.dumps(..., ensure_ascii=False), built once
 
 
 @dataclass
@@ -95,10 +102,8 @@ def not_utf8(text: str) -> str | None:
     """What is wrong with text whose undecodable bytes were kept as surrogates, or None if it is fine."""
     if text.isascii():
         return None
-    for char in text:
-        if "\udc80" <= char <= "\udcff":
-            return f"not UTF-8 text (byte 0x{ord(char) - 0xdc00:02x})"
-    return None
+    found = SURROGATE.search(text)
+    return None if found is None else f"not UTF-8 text (byte 0x{ord(found.group()) - 0xdc00:02x})"
 
 
 def _jsonl_rows(lines: Iterable[str]) -> Iterator[Row]:
@@ -187,17 +192,38 @@ def _echo(years: float | None) -> float | None:
 
 
 class Shared:
-    """One estimate, shared by every row whose profile picks the same level, with years left open
-    (None): the contract, and its JSON text around the years value, made once."""
+    """One estimate, shared by every row whose profile picks the same level, its years left open.
+    Each form a writer needs is made once, when first needed: the contract (`data`, years None),
+    its JSON text around the years value (`head`, `tail`), its flattened cells for CSV (`cells`)."""
 
-    __slots__ = ("cells", "data", "head", "tail")
+    __slots__ = ("_cells", "_data", "_text", "estimate")
 
-    def __init__(self, data: dict[str, Any]) -> None:
-        self.data = data
-        head, _, tail = json.dumps(data, ensure_ascii=False).partition('"years": null')
-        self.head = head[1:] + '"years": '  # from after "{" up to the years value
-        self.tail = tail + "\n"
-        self.cells: list[Any] | None = None  # flattened, for CSV and TSV; made when first written
+    def __init__(self, estimate: Any) -> None:
+        self.estimate = estimate
+        self._data: dict[str, Any] | None = None
+        self._text: tuple[str, str] | None = None
+        self._cells: list[Any] | None = None
+
+    @property
+    def data(self) -> dict[str, Any]:
+        if self._data is None:
+            self._data = self.estimate.as_dict()
+            self._data["years"] = None
+        return self._data
+
+    @property
+    def text(self) -> tuple[str, str]:
+        """The JSON text from after '{' up to the years value, and after it (with the newline)."""
+        if self._text is None:
+            head, _, tail = ENCODE(self.data).partition('"years": null')
+            self._text = (head[1:] + '"years": ', tail + "\n")
+        return self._text
+
+    @property
+    def cells(self) -> list[Any]:
+        if self._cells is None:
+            self._cells = list(flatten(self.data).values())
+        return self._cells
 
     def record(self, carried: Mapping[str, Any], years: float | None) -> dict[str, Any]:
         """The output record: the carried columns followed by the estimate contract."""
@@ -228,16 +254,18 @@ class Estimator:
         self.bands = bands
         self.defaults = {k: v for k, v in (defaults or {}).items() if v is not None and v != ""}
         self.report = report
+        self.default_keys: dict[str, Any] = bands.defaults.model_dump()
         # The output columns come from the estimate contract itself: a sample estimate, flattened for CSV.
         contract = engine.estimate(make_profile(bands, level=next(iter(bands.levels))), bands).as_dict()
         nested, flat = list(contract), list(flatten(contract))
         self.columns = flat if output in ("csv", "tsv") else nested  # of the estimate, in order
+        self.written = set(nested).intersection(INPUTS)  # inputs the contract echoes: level, years
         self.outputs = {name.casefold() for name in self.columns if name not in INPUTS}
         self.previous = [{name.casefold() for name in form if name not in INPUTS} for form in (flat, nested)]
         self.replaced = False
         self.plans: dict[tuple[str, ...], Plan] = {}
         self.canonical: dict[str, dict[Any, Any]] = {name: {} for name in INPUTS}
-        self.by_profile: dict[Profile, Shared] = {}
+        self.by_profile: dict[Any, Shared] = {}
         self.by_estimate: dict[Any, Shared] = {}
         self.years_matter: bool | None = None  # None until checked on the first row with years
 
@@ -260,7 +288,8 @@ class Estimator:
                 raise MlcompError(f"columns '{seen[same]}' and '{name}' name the same column ('{same}'; case and "
                                   "'-', ' ', '_' do not count); keep one of them")
             seen[same] = name
-        carried = [name for name in names if _column(name) is None]
+        # every column comes out as it went in, but for those the estimate itself writes (level, years)
+        carried = [name for name in names if _column(name) not in self.written]
         folded = {name.strip().casefold(): name for name in carried}
         for previous in self.previous:
             if previous <= folded.keys():  # every output column is there: a previous estimate, replaced
@@ -294,7 +323,8 @@ class Estimator:
         return shared.record(carried, years)
 
     def value(self, field: str, value: Any) -> Any:
-        """A cell's canonical profile value (a key, or a flag), validated once per distinct value."""
+        """A cell's canonical profile value (a key, or a flag), validated once per distinct value
+        (keyed by type as well: JSON true is not 1)."""
         known = self.canonical[field]
         try:
             key = value if type(value) is str else (type(value), value)
@@ -306,6 +336,8 @@ class Estimator:
         if field in TEXT and not isinstance(value, str):
             raise MlcompError(f"{field} must be text, got {value!r}")
         canonical = profile_values(self.bands, {field: _flag(field, value) if field in FLAGS else value})[field]
+        if canonical == self.default_keys.get(field) or canonical is False:
+            canonical = None  # the default, which a Profile writes as None: one estimate for both
         if key is not None:
             if len(known) >= CACHE_SIZE:
                 known.clear()
@@ -319,38 +351,41 @@ class Estimator:
         if raw_years is None and "level" not in values:
             raise MlcompError(f"needs years or level ({', '.join(bands.levels)}); both are empty")
         years = None if raw_years is None else parse_years(raw_years, bands)
-        profile = {field: self.value(field, value) for field, value in values.items()}
-        if "level" not in profile:
-            profile["level"] = bands.level_for(years)  # type: ignore[arg-type]
-        key = Profile(**profile)
+        canonical = self.canonical
+        profile = []
+        for field, value in values.items():
+            known = canonical[field]
+            value = known[value] if type(value) is str and value in known else self.value(field, value)
+            if value is not None:
+                profile.append((field, value))
+        if "level" not in values:
+            profile.append(("level", bands.level_for(years)))  # type: ignore[arg-type]
+        key: Any = tuple(profile)
         if self.years_matter and years is not None:
-            key = replace(key, years=years)
+            key = (key, years)
         shared = self.by_profile.get(key)
         if shared is None:
+            level_profile = Profile(**dict(profile))
             if self.years_matter is None and years is not None:
-                self.years_matter = self._years_matter(key, raw_years, values)
+                self.years_matter = self._years_matter(level_profile, raw_years, values)
                 if self.years_matter:
-                    key = replace(key, years=years)
-            shared = self._shared(key)
-            if len(self.by_profile) >= CACHE_SIZE:
+                    key = (key, years)
+            shared = self._shared(replace(level_profile, years=years) if self.years_matter else level_profile)
+            if len(self.by_profile) >= PROFILES:
                 self.by_profile.clear()
             self.by_profile[key] = shared
         return shared, _echo(years)
 
     def _shared(self, profile: Profile) -> Shared:
-        result: Any = estimate(profile, self.bands)
+        result = estimate(profile, self.bands)
         try:
             shared = self.by_estimate.get(result)
         except TypeError:  # an estimate with unhashable parts: not shared across profiles
-            result, shared = None, None
+            return Shared(result)
         if shared is None:
-            data = result.as_dict() if result is not None else estimate(profile, self.bands).as_dict()
-            data["years"] = None
-            shared = Shared(data)
-            if result is not None:
-                if len(self.by_estimate) >= CACHE_SIZE:
-                    self.by_estimate.clear()
-                self.by_estimate[result] = shared
+            if len(self.by_estimate) >= CACHE_SIZE:
+                self.by_estimate.clear()
+            shared = self.by_estimate[result] = Shared(result)
         return shared
 
     def _years_matter(self, level_profile: Profile, raw_years: Any, values: Mapping[str, Any]) -> bool:
@@ -424,22 +459,21 @@ def estimates(rows: Iterable[Row], bands: Bands, **options: Any) -> Iterator[dic
 
 
 def write_jsonl(splits: Iterable[Split], out: IO[str], *, ascii: bool = False) -> None:
-    """One JSON object per line, the same text as json.dumps(record). The shared estimate's text
-    (made once) is written after the row's own columns, with the row's years put in. Written line
-    by line; the stream's own buffering decides when to flush (line by line on a terminal)."""
-    dumps = json.dumps
+    """One JSON object per line, the same text as json.dumps(record, ensure_ascii=ascii). The shared
+    estimate's text (made once) is written after the row's own columns, with the row's years put in.
+    Written line by line; the stream's own buffering decides when to flush (line by line on a terminal)."""
+    encode = json.JSONEncoder(ensure_ascii=ascii).encode
     write = out.write
     for carried, shared, years in splits:
-        if carried:
-            write(dumps(carried, ensure_ascii=ascii)[:-1] + ", ")
+        head, tail = shared.text
+        if ascii and not (head.isascii() and tail.isascii()):
+            head, tail = "", encode(shared.record({}, years))[1:] + "\n"
+        elif years is None:
+            head += "null"
         else:
-            write("{")
-        if ascii and not (shared.head.isascii() and shared.tail.isascii()):
-            write(dumps(shared.record({}, years), ensure_ascii=True)[1:] + "\n")
-            continue
-        write(shared.head)
-        write("null" if years is None else repr(years))
-        write(shared.tail)
+            head += repr(years)
+        write((encode(carried)[:-1] + ", " + head) if carried else "{" + head)
+        write(tail)
 
 
 def write_delimited(splits: Iterable[Split], out: IO[str], delimiter: str = ",") -> None:
