@@ -5,6 +5,9 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
+import subprocess
+import sys
 import tracemalloc
 
 import pytest
@@ -256,7 +259,8 @@ def test_a_column_named_like_an_output_column_stops_at_line_1(fmt, header):
 
 
 def test_a_column_named_like_an_output_column_of_another_format_is_carried():
-    result = run("estimate", "--input", "-", "--input-format", "csv", "-f", "jsonl", input="name,years,base_mid\nA,4,250000\n")
+    result = run("estimate", "--input", "-", "--input-format", "csv", "-f", "jsonl",
+                 input="name,years,base_mid\nA,4,250000\n")
     assert result.exit_code == 0, result.stderr
     row = json.loads(result.stdout)
     assert row["base_mid"] == "250000" and row["base"]["mid"] == 220000
@@ -274,7 +278,8 @@ def test_output_columns_follow_the_estimate_contract():
 
 @pytest.mark.parametrize(("header", "first", "second"), [
     ("years,Years,YEARS", "years", "Years"), ("years,city,City", "city", "City"),
-    ("id,name,NAME,years", "name", "NAME"), ("years,full-lifecycle,Full Lifecycle", "full-lifecycle", "Full Lifecycle")])
+    ("id,name,NAME,years", "name", "NAME"),
+    ("years,full-lifecycle,Full Lifecycle", "full-lifecycle", "Full Lifecycle")])
 def test_columns_that_differ_only_in_case_stop_at_line_1(header, first, second):
     values = ",".join(["4"] * len(header.split(",")))
     result = run("estimate", "--input", "-", "--input-format", "csv", "-f", "jsonl", "--on-error", "skip",
@@ -362,3 +367,76 @@ def test_summary_says_row_for_one(rows, summary):
     result = run("estimate", "--input", "-", "--input-format", "csv", "--on-error", "skip", "-f", "csv",
                  input="years\n" + rows)
     assert result.stderr.splitlines()[-1] == summary
+
+
+# --- data formats are UTF-8 whatever the locale; progress only on a terminal ------------------------
+
+NAMES = "id,name,years,city\n1,Zo\u00eb,4,sf\n2,\u674e\u96f7,7,nyc\n"
+DATA_RUNS = [
+    *[(("estimate", "--input", "-", "-f", fmt), NAMES) for fmt in ("csv", "tsv", "jsonl")],
+    (("estimate", "--input", "-", "--field", "name"), NAMES),
+    *[(("estimate", "-y", "4", "-c", "sf", "-f", fmt), None) for fmt in ("json", "jsonl", "csv", "tsv")],
+    (("estimate", "-y", "4", "--field", "adjustments"), None),
+    *[(("compare", "name=Zo\u00eb,base=1", "name=\u674e\u96f7,base=2", "-y", "4", "-f", fmt), None)
+      for fmt in ("json", "jsonl", "csv", "tsv")],
+    *[(("curve", "--to", "3", "-f", fmt), None) for fmt in ("json", "csv")],
+    *[((command, "-f", fmt), None) for command in ("bands", "factors") for fmt in ("json", "jsonl", "csv", "tsv")],
+]
+
+
+def _subprocess(args: tuple[str, ...], data: str | None, **env: str) -> subprocess.CompletedProcess[bytes]:
+    clean = {k: v for k, v in os.environ.items() if k not in ("PYTHONIOENCODING", "LC_ALL", "LANG")}
+    return subprocess.run([sys.executable, "-m", "mlcomp", *args], input=(data or "").encode(), capture_output=True,
+                          env={**clean, **env}, timeout=60, check=False)
+
+
+@pytest.mark.parametrize(("args", "data"), DATA_RUNS, ids=lambda v: " ".join(v) if isinstance(v, tuple) else "")
+def test_data_formats_are_utf8_under_an_ascii_locale(args, data):
+    utf8 = _subprocess(args, data, PYTHONIOENCODING="utf-8")
+    ascii = _subprocess(args, data, PYTHONIOENCODING="ascii")
+    c_locale = _subprocess(args, data, LC_ALL="C", PYTHONIOENCODING="ascii:strict")
+    assert utf8.returncode == ascii.returncode == c_locale.returncode == 0, ascii.stderr
+    assert ascii.stdout == c_locale.stdout == utf8.stdout  # byte for byte: nothing replaced or escaped
+    if data or "compare" in args:
+        assert "Zo\u00eb".encode() in ascii.stdout and "\u674e\u96f7".encode() in ascii.stdout
+
+
+def test_only_the_table_degrades_under_an_ascii_locale():
+    table = _subprocess(("estimate", "--input", "-"), NAMES, PYTHONIOENCODING="ascii")
+    assert table.returncode == 0
+    table.stdout.decode("ascii")  # every byte ASCII
+    assert b"Zo?" in table.stdout and b"??" in table.stdout
+
+
+def test_no_progress_when_stderr_is_not_a_terminal():
+    rows = "years,city\n" + "4,sf\n" * 5000
+    done = _subprocess(("estimate", "--input", "-", "-f", "csv"), rows)
+    assert done.returncode == 0 and done.stderr == b""
+    assert len(done.stdout.splitlines()) == 5001
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="needs a pseudo-terminal")
+def test_progress_with_rows_per_second_when_stderr_is_a_terminal(tmp_path):
+    import pty
+
+    rows = tmp_path / "rows.csv"
+    rows.write_text("years,city\n" + "".join(f"{i % 30}.5,sf\n" for i in range(20_000)))
+    leader, follower = pty.openpty()
+    with open(tmp_path / "out.csv", "wb") as out:
+        proc = subprocess.Popen([sys.executable, "-m", "mlcomp", "estimate", "--input", str(rows), "-f", "csv"],
+                                stdout=out, stderr=follower, stdin=subprocess.DEVNULL,
+                                env={**os.environ, "COLUMNS": "80", "TERM": "xterm"})
+        os.close(follower)
+        seen = b""
+        while True:
+            try:
+                chunk = os.read(leader, 65536)
+            except OSError:
+                break
+            if not chunk:
+                break
+            seen += chunk
+        assert proc.wait(timeout=60) == 0
+    os.close(leader)
+    assert b"rows read" in seen
+    assert len((tmp_path / "out.csv").read_bytes().splitlines()) == 20_001
