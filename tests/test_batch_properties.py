@@ -8,6 +8,8 @@ or 2 and no traceback.
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import re
 from pathlib import Path
@@ -144,3 +146,121 @@ def test_any_bytes_on_stdin_for_estimate_input_end_cleanly(data, options):
        st.sampled_from([["-", "name=x,base=1"], [ACME, "-", "-f", "json"]]))
 def test_any_bytes_on_stdin_for_compare_end_cleanly(data, args):
     assert_clean(CliRunner().invoke(app, ["compare", *args], input=data))
+
+
+# --- for any file: every row accounted for, each written row the single estimate, cells unchanged ----
+
+TEXT = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00\r"), max_size=12)
+FIELDS = {  # profile columns with good, aliased and bad values; "" is an empty cell
+    "years": st.one_of(st.floats(0, 30).map(lambda y: f"{y:.3f}"), st.integers(0, 60).map(str),
+                       st.sampled_from(["", "abc", "99", "-1", "4.5"])),
+    "level": st.sampled_from(["", "", "", "senior", "Staff", "boss"]),
+    "city": st.sampled_from(["", "sf", "SF", "bay-area", "nyc", "remote", "national", "atlantis"]),
+    "tier": st.sampled_from(["", "faang", "ai-startup", "mid-size", "consultancy"]),
+    "industry": st.sampled_from(["", "tech", "quant-finance"]),
+    "full-lifecycle": st.sampled_from(["", "yes", "no", "TRUE", "0", "maybe"]),
+    "remote_first": st.sampled_from(["", "no", "yes"]),
+    "role": st.sampled_from(["", "ml", "swe"]),
+}
+# In JSON Lines a cell may also be a number, a boolean or null (true is not 1: both are tried)
+JSON_VALUE = {"years": st.one_of(FIELDS["years"], st.integers(0, 60), st.floats(0, 60), st.just(True)),
+              "full-lifecycle": st.one_of(FIELDS["full-lifecycle"], st.booleans(), st.sampled_from([1, 0, None])),
+              "remote_first": st.one_of(FIELDS["remote_first"], st.booleans(), st.just(1))}
+
+
+@st.composite
+def files(draw: st.DrawFn) -> tuple[str, list[dict]]:
+    fmt = draw(st.sampled_from(["csv", "jsonl"]))
+    columns = ["id", "name", *draw(st.lists(st.sampled_from(list(FIELDS)), unique=True, min_size=1))]
+    rows = []
+    for i in range(draw(st.integers(1, 6))):
+        row = {"id": f"r{i}", "name": draw(TEXT)}
+        for column in columns[2:]:
+            strategy = JSON_VALUE.get(column, FIELDS[column]) if fmt == "jsonl" else FIELDS[column]
+            row[column] = draw(strategy)
+        rows.append(row)
+    return fmt, rows
+
+
+def as_text(fmt: str, rows: list[dict]) -> str:
+    if fmt == "jsonl":
+        return "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows)
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(list(rows[0]))
+    writer.writerows([list(row.values()) for row in rows])
+    return out.getvalue()
+
+
+def single(row: dict, fmt: str) -> str | None:
+    """The row's estimate by `mlcomp estimate` with options, as the batch writes it (None: refused)."""
+    args = ["estimate", "-f", "jsonl" if fmt == "jsonl" else "csv"]
+    for column, value in row.items():
+        if column in ("id", "name") or value is None or value == "":
+            continue
+        if column in ("full-lifecycle", "remote_first"):
+            flag = value if isinstance(value, bool) else {"yes": True, "true": True, "1": True, "no": False,
+                                                          "false": False, "0": False}.get(str(value).lower())
+            if flag is None:
+                return None
+            if flag:
+                args.append("--" + column.replace("_", "-"))
+        elif isinstance(value, bool):
+            return None
+        else:
+            args += ["--" + column, str(value)]
+    result = CliRunner().invoke(app, args)
+    if result.exit_code != 0:
+        return None
+    return result.stdout if fmt == "jsonl" else result.stdout.splitlines()[1]
+
+
+def written(fmt: str, stdout: str) -> dict[str, tuple[list[str], str]]:
+    """id -> (the row's own cells as written, the estimate part as text)."""
+    out = {}
+    if fmt == "jsonl":
+        for line in stdout.splitlines():
+            record = json.loads(line)
+            keys = list(record)
+            own = keys[:keys.index("level")]
+            out[record["id"]] = ([json.dumps(record[k], ensure_ascii=False) for k in own],
+                                 json.dumps({k: record[k] for k in keys[len(own):]}, ensure_ascii=False) + "\n")
+    else:
+        lines = list(csv.reader(io.StringIO(stdout)))
+        if lines:
+            at = lines[0].index("level")
+            for cells in lines[1:]:
+                out[cells[0]] = (cells[:at], ",".join(cells[at:]))
+    return out
+
+
+@fewer(2)
+@given(files(), st.randoms(use_true_random=False))
+def test_every_row_is_written_as_its_single_estimate_or_reported(case, rng):
+    fmt, rows = case
+    args = ["estimate", "--input", "-", "--input-format", fmt, "-f", fmt, "--on-error", "skip"]
+    result = CliRunner().invoke(app, args, input=as_text(fmt, rows))
+    assert result.exit_code == 0, result.stderr
+    errors = result.stderr.splitlines()
+    read, wrote, skipped = map(int, SUMMARY.match(errors[-1]).groups())  # type: ignore[union-attr]
+    out = written(fmt, result.stdout)
+    assert read == len(rows) == wrote + skipped and wrote == len(out)
+    assert skipped == sum(1 for e in errors if re.match(r"^line \d+: ", e))
+    for row in rows:
+        expected = single(row, fmt)
+        if row["id"] not in out:
+            assert expected is None, (row, errors)
+            continue
+        own, estimate = out[row["id"]]
+        # every input cell but level and years (which the estimate writes) comes out unchanged
+        kept = [v for k, v in row.items() if k not in ("level", "years")]
+        assert own == ([json.dumps(v, ensure_ascii=False) for v in kept] if fmt == "jsonl" else kept)
+        if fmt == "csv":  # csv.reader on one line of single output, to compare cells not quoting
+            expected = ",".join(next(csv.reader([expected])))  # type: ignore[list-item]
+        assert estimate == expected, row
+    # shuffling the rows only shuffles the output: each row's output line does not change
+    shuffled = rows[:]
+    rng.shuffle(shuffled)
+    again = CliRunner().invoke(app, args, input=as_text(fmt, shuffled))
+    assert written(fmt, again.stdout) == out
+    assert sorted(again.stdout.splitlines()[fmt == "csv":]) == sorted(result.stdout.splitlines()[fmt == "csv":])
