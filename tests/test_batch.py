@@ -312,8 +312,8 @@ def test_a_stray_quote_inside_a_cell_is_a_bad_row_not_a_changed_value():
                  input='years,notes\n4,"a"b\n5,ok\n')
     assert result.exit_code == 0
     assert [line.split(",")[0] for line in result.stdout.splitlines()[1:]] == ["ok"]
-    assert result.stderr.splitlines() == ["line 2: CSV error: ',' expected after '\"'",
-                                          "2 rows read, 1 written, 1 skipped"]
+    assert result.stderr.splitlines()[0].startswith("line 2: a quote in a cell that is not quoted as a whole")
+    assert result.stderr.splitlines()[1:] == ["2 rows read, 1 written, 1 skipped"]
 
 
 @pytest.mark.parametrize("before", ['{"years": 1}\n', '{"years": 1.0}\n', '{"years": "1"}\n', ""])

@@ -159,7 +159,8 @@ def _delimited_rows(lines: Iterable[str], delimiter: str,
                 raise MlcompError(f"line {line}: a quote opened in this record is never closed (the rest of "
                                   f"the file, to line {reader.line_num}, would be one cell); close it, and "
                                   'write a quote inside a quoted cell as ""') from None
-            yield line, None, f"CSV error: {e}"
+            yield line, None, (f"a quote in a cell that is not quoted as a whole ({e}); quote the whole cell and "
+                               'double the quotes inside it, as in "a ""b"" c"')
             continue
         start = reader.line_num + 1
         bad = not_utf8(delimiter.join(record))
@@ -295,8 +296,9 @@ class Estimator:
             if previous <= folded.keys():  # every output column is there: a previous estimate, replaced
                 carried = [name for name in carried if name.strip().casefold() not in previous]
                 if not self.replaced and self.report is not None:
-                    self.report(one_line(f"note: columns {', '.join(sorted(folded[n] for n in previous))} hold a "
-                                         "previous estimate; they are replaced by this one."))
+                    old = [name for name in names if name.strip().casefold() in previous]
+                    self.report(one_line(f"note: columns {', '.join(old)} hold a previous estimate; they are "
+                                         "replaced by this one."))
                 self.replaced = True
                 break
         for name in carried:
