@@ -42,6 +42,7 @@ CACHE_SIZE = 10_000
 PROFILES = 50_000
 
 Row = tuple[int, dict[str, Any] | None, str | None]  # line number, the row or None, what is wrong
+MISSING = object()
 SURROGATE = re.compile("[\udc80-\udcff]")  # an undecodable byte, kept by open_input
 ENCODE = json.JSONEncoder(ensure_ascii=False).encode  # json.dumps(..., ensure_ascii=False), built once
 
@@ -354,20 +355,24 @@ class Estimator:
             raise MlcompError(f"needs years or level ({', '.join(bands.levels)}); both are empty")
         years = None if raw_years is None else parse_years(raw_years, bands)
         canonical = self.canonical
-        profile = []
+        profile: list[Any] = []  # field, value, field, value, ...: the defaults left out
+        append = profile.append
         for field, value in values.items():
-            known = canonical[field]
-            value = known[value] if type(value) is str and value in known else self.value(field, value)
-            if value is not None:
-                profile.append((field, value))
+            found = canonical[field].get(value, MISSING) if type(value) is str else MISSING
+            if found is MISSING:
+                found = self.value(field, value)
+            if found is not None:
+                append(field)
+                append(found)
         if "level" not in values:
-            profile.append(("level", bands.level_for(years)))  # type: ignore[arg-type]
+            append("level")
+            append(bands.level_for(years))  # type: ignore[arg-type]
         key: Any = tuple(profile)
         if self.years_matter and years is not None:
             key = (key, years)
         shared = self.by_profile.get(key)
         if shared is None:
-            level_profile = Profile(**dict(profile))
+            level_profile = Profile(**dict(zip(profile[::2], profile[1::2], strict=True)))
             if self.years_matter is None and years is not None:
                 self.years_matter = self._years_matter(level_profile, raw_years, values)
                 if self.years_matter:
