@@ -209,22 +209,29 @@ class Shared:
     @property
     def data(self) -> dict[str, Any]:
         if self._data is None:
-            self._data = self.estimate.as_dict()
-            self._data["years"] = None
+            self._data = self._contract()
         return self._data
+
+    def _contract(self) -> dict[str, Any]:
+        """The contract with years None (made again rather than kept when only its text is needed)."""
+        if self._data is not None:
+            return self._data
+        data: dict[str, Any] = self.estimate.as_dict()
+        data["years"] = None
+        return data
 
     @property
     def text(self) -> tuple[str, str]:
         """The JSON text from after '{' up to the years value, and after it (with the newline)."""
         if self._text is None:
-            head, _, tail = ENCODE(self.data).partition('"years": null')
+            head, _, tail = ENCODE(self._contract()).partition('"years": null')
             self._text = (head[1:] + '"years": ', tail + "\n")
         return self._text
 
     @property
     def cells(self) -> list[Any]:
         if self._cells is None:
-            self._cells = list(flatten(self.data).values())
+            self._cells = list(flatten(self._contract()).values())
         return self._cells
 
     def record(self, carried: Mapping[str, Any], years: float | None) -> dict[str, Any]:
@@ -493,9 +500,6 @@ def write_delimited(splits: Iterable[Split], out: IO[str], delimiter: str = ",")
     at = 0
     for carried, shared, years in splits:
         cells = shared.cells
-        if cells is None:
-            flat = flatten(shared.data)
-            cells = shared.cells = list(flat.values())
         if carried_names is None:
             flat_names = list(flatten(shared.data))
             at = flat_names.index("years")
