@@ -440,3 +440,11 @@ def test_progress_with_rows_per_second_when_stderr_is_a_terminal(tmp_path):
     os.close(leader)
     assert b"rows read" in seen
     assert len((tmp_path / "out.csv").read_bytes().splitlines()) == 20_001
+
+
+def test_a_json_row_with_a_column_the_csv_header_lacks_is_a_bad_row():
+    text = '{"id": 1, "years": 4}\n{"id": 2, "years": 5, "note": "kept?"}\n{"years": 6}\n'
+    result = run("estimate", "--input", "-", "-f", "csv", "--on-error", "skip", input=text)
+    assert result.exit_code == 0
+    assert [line.split(",")[0] for line in result.stdout.splitlines()] == ["id", "1", ""]
+    assert result.stderr.splitlines()[0].startswith("line 2: column 'note' is not among the first row's columns")

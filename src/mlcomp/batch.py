@@ -272,6 +272,7 @@ class Estimator:
         self.outputs = {name.casefold() for name in self.columns if name not in INPUTS}
         self.previous = [{name.casefold() for name in form if name not in INPUTS} for form in (flat, nested)]
         self.replaced = False
+        self.header: set[str] | None = set() if output in ("csv", "tsv") else None
         self.plans: dict[tuple[str, ...], Plan] = {}
         self.canonical: dict[str, dict[Any, Any]] = {name: {} for name in INPUTS}
         self.by_profile: dict[Any, Shared] = {}
@@ -313,6 +314,14 @@ class Estimator:
             if name.strip().casefold() in self.outputs:
                 raise MlcompError(f"column '{name}' has the name of an output column, which would overwrite it; "
                                   f"rename it (for example to 'input_{name.strip()}')")
+        if self.header is not None:  # CSV and TSV have one header: the first row's columns
+            if not self.header:
+                self.header.update(carried)
+            extra = [name for name in carried if name not in self.header]
+            if extra:
+                raise MlcompError(f"column '{extra[0]}' is not among the first row's columns, which make the one "
+                                  "header of CSV or TSV output; give every row the same columns, or use "
+                                  "--format jsonl")
         inputs = tuple((name, field) for name in names if (field := _column(name)) is not None)
         return Plan(tuple(carried), inputs)
 
