@@ -253,7 +253,8 @@ def _completer(group: str) -> Any:
         try:
             from mlcomp.bands import load_bands
 
-            names = load_bands(ctx.find_root().params.get("bands") or None).lookup[group]
+            overlay = ctx.find_root().params.get("bands") or None
+            names = load_bands(None if overlay == "-" else overlay).lookup[group]  # stdin is the shell's here
         except MlcompError:
             return []
         return [name for name in names if name.startswith(incomplete.lower())]

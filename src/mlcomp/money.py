@@ -44,7 +44,7 @@ def amount(value: object) -> float:
         number = float(match.group(1).replace(",", "")) * _SUFFIX[match.group(2).lower()]
     else:
         raise ValueError(f"expected {AMOUNT_HELP}, got {value!r}")
-    if math.isnan(number) or isinstance(value, float) and math.isinf(number):
+    if math.isnan(number) or (isinstance(value, float) and math.isinf(number)):
         raise ValueError(f"expected {AMOUNT_HELP}, got {shown}")
     if number < 0:
         raise ValueError(f"must not be negative, got {shown}")
