@@ -95,10 +95,10 @@ def _jsonl_rows(lines: Iterable[str], _delimiter: str) -> Iterator[Row]:
             continue
         try:
             row = loads(text)
-        except ValueError as e:
+        except (ValueError, RecursionError) as e:  # RecursionError: nesting deeper than Python's stack
             if not text.strip():
                 continue
-            yield number, None, f"not valid JSON: {getattr(e, 'msg', e)} (column {getattr(e, 'colno', '?')})"
+            yield number, None, inputs.row_problem(text, e)
             continue
         if type(row) is not dict:
             yield number, None, f"expected a JSON object {{...}}, got {type(row).__name__}"

@@ -222,14 +222,11 @@ def conflict(first: str, second: str, why: str) -> MlcompError:
     return MlcompError(f"{first} and {second} do not go together: {why}", usage=True)
 
 
-def check_format(ctx: typer.Context, fmt: Format, chart: bool | None, field: str | None = None) -> None:
-    """Options that would do nothing beside the output format chosen: exit 2 naming both."""
+def check_format(ctx: typer.Context, fmt: Format, field: str | None) -> None:
+    """--field beside a --format would make the format do nothing: exit 2 naming both. (--chart in a
+    machine format is documented to draw nothing, so that it can stay in an alias.)"""
     if field is not None and given(ctx, "fmt"):
         raise conflict("--field", f"--format {fmt.value}", "--field prints one value, in no format")
-    if chart and field is not None:
-        raise conflict("--chart", "--field", "--field prints one value, with no chart")
-    if chart and fmt is not Format.table:
-        raise conflict("--chart", f"--format {fmt.value}", "charts are drawn only with the table")
 
 
 def level_note(bands: Any, values: dict[str, Any]) -> None:
@@ -340,7 +337,7 @@ def estimate(
     from mlcomp.engine import estimate as run_estimate
     from mlcomp.engine import make_profile
 
-    check_format(ctx, fmt, chart, field)
+    check_format(ctx, fmt, field)
     if explain and fmt is not Format.table:
         raise conflict("--explain", f"--format {fmt.value}", "sources are shown in the table (JSON, CSV and "
                        "TSV carry them in the adjustments)")
@@ -417,7 +414,6 @@ def curve(
     from mlcomp.curve import curve as run_curve
     from mlcomp.money import parse_count
 
-    check_format(ctx, fmt, chart)
     bands = load(ctx)
     lo, hi = bands.experience.min_years, bands.experience.max_years
     span: list[int] = []
@@ -493,7 +489,6 @@ def compare(
     from mlcomp.offers import MAX_HORIZON, load_offers
     from mlcomp.offers import compare as run_compare
 
-    check_format(ctx, fmt, chart)
     if len(offers or []) < 2:
         raise MlcompError("give at least two offers to compare (files, '-' for stdin, or key=value,...)",
                           usage=True)

@@ -175,6 +175,17 @@ def parse(text: str, where: str, kind: str) -> Any:
         raise MlcompError(f"{where}: nested too deeply") from None
 
 
+def row_problem(text: str, error: Exception) -> str:
+    """What is wrong with one JSON Lines record that json.loads refused (`error`), in the words of `parse`."""
+    if isinstance(error, json.JSONDecodeError):
+        return f"not valid JSON: {error.msg} (column {error.colno})"
+    try:
+        parse(text, "", "json")
+    except MlcompError as e:
+        return re.sub(r"^: (line 1: )?", "", e.message)  # the batch reader names the line itself
+    return f"not valid JSON: {one_line(str(error))}"  # pragma: no cover - parse refuses what json.loads did
+
+
 @dataclass(frozen=True, slots=True)
 class Document:
     origin: str  # the path, or 'stdin'
