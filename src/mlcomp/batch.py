@@ -71,9 +71,9 @@ def read_rows(stream: Iterable[str], fmt: str | None = None, name: str = "-") ->
         reader = _jsonl_rows if fmt == "jsonl" else _delimited_rows
         yield from reader(lines, "\t" if fmt == "tsv" else ",")
     except UnicodeDecodeError as e:  # a stream opened without surrogateescape
-        raise MlcompError(f"{'stdin' if name == '-' else name}: not UTF-8 text ({e.reason})") from None
+        raise MlcompError(f"{inputs.origin(name)}: not UTF-8 text ({e.reason})") from None
     except csv.Error as e:
-        raise MlcompError(f"{'stdin' if name == '-' else name}: CSV error: {e}") from None
+        raise MlcompError(f"{inputs.origin(name)}: CSV error: {e}") from None
 
 
 def not_utf8(text: str) -> str | None:

@@ -31,9 +31,14 @@ def fail(message: str, code: int) -> NoReturn:
     """The one way out with an error: `Error: ...` on stderr, control characters quoted from the
     user's input made visible (a message of several problems keeps one line each)."""
     if sys.stderr is not None:  # None when the caller closed it (2>&-)
-        text = "\n".join(one_line(line) for line in message.split("\n"))
+        text = "\n".join(cut(one_line(line)) for line in message.split("\n"))
         sys.stderr.write(f"Error: {text}\n")
     sys.exit(code)
+
+
+def cut(line: str, limit: int = 1000) -> str:
+    """A message line of sane length: a value quoted whole (a megabyte typed as an option) is cut."""
+    return line if len(line) <= limit else f"{line[:limit]}...({len(line):,} characters)"
 
 
 def note(message: str) -> None:

@@ -31,9 +31,15 @@ BOM = b"\xef\xbb\xbf"
 KINDS = ("toml", "json")
 
 
+MAX_NAME = 200  # characters of a file name quoted in a message
+
+
 def origin(name: str) -> str:
-    """How messages name an input: the path, or 'stdin'."""
-    return "stdin" if name == STDIN else one_line(name)
+    """How messages name an input: the path (one printable line, a long one cut), or 'stdin'."""
+    if name == STDIN:
+        return "stdin"
+    text = one_line(name)
+    return text if len(text) <= MAX_NAME else f"{text[:MAX_NAME - 30]}...({len(text):,} characters)"
 
 
 def _open(name: str) -> BinaryIO:

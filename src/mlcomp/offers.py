@@ -93,9 +93,14 @@ def parse_schedule(value: object) -> tuple[float, ...]:
     return tuple(shares)
 
 
+MAX_TEXT = 200  # characters of a name or a key such as a city: a table column, not a document
+
+
 def _text(value: object) -> object:
     if isinstance(value, str) and not value.strip():
         raise ValueError("must not be empty")
+    if isinstance(value, str) and len(value.strip()) > MAX_TEXT:
+        raise ValueError(f"must be at most {MAX_TEXT} characters, got {len(value.strip()):,}")
     return value.strip() if isinstance(value, str) else value
 
 
