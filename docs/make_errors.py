@@ -72,8 +72,6 @@ CASES = [
     Case("Options", "An escape sequence in a value", "mlcomp estimate -y 4 --city $'\\e[31mred'"),
     Case("Options", "A value of 5,000 digits", "mlcomp estimate --years $(printf '9%.0s' {1..5000})"),
     Case("Options", "A value of 100,000 characters", "mlcomp estimate -y 4 --city $(printf 'x%.0s' {1..100000})"),
-    Case("Options", "--level and --years that disagree: allowed (the level wins), with a note",
-         "mlcomp estimate --level senior --years 2 --field level"),
     Case("Bands files", "File does not exist", "mlcomp --bands missing.toml estimate -y 4"),
     Case("Bands files", "File does not exist (from the environment)",
          "MLCOMP_BANDS=missing.toml mlcomp estimate -y 4"),
@@ -205,6 +203,8 @@ CASES = [
     Case("Pipes", "Output to a full disk", "mlcomp estimate -y 4 > /dev/full"),
     Case("Pipes", "Standard output closed", "mlcomp estimate -y 4 >&-"),
     Case("Pipes", "Reader stops early", "mlcomp estimate -y 4 --format json | true"),
+    Case("Notes", "--level and --years that disagree: allowed (the level wins), with a note",
+         "mlcomp estimate --level senior --years 2 --field level"),
 ]
 
 
