@@ -6,7 +6,9 @@ Run once, before a change to the model, to keep what the engine printed then:
 
 tests/test_recorded.py compares today's engine against the file: every key recorded keeps its
 value, except for the profiles the file marks as bound by the old combined-premium cap.
-Sources and assumptions are stored once, in `texts`, and referred to by number.
+To keep the file small, a record is a list: the profile's options, then the JSON's keys in
+`keys` order, ranges as [low, mid, high] and each adjustment as [factor, key, low, high, source,
+assumption], with sources and assumptions stored once, in `texts`, and referred to by number.
 """
 
 from __future__ import annotations
@@ -21,14 +23,14 @@ from mlcomp.engine import estimate, make_profile
 
 OUT = Path(__file__).with_name("recorded_estimates.json")
 # Years at each level's edges and inside it, and every level given without years.
-YEARS: list[dict[str, Any]] = [{"years": y} for y in (0, 2.5, 3, 5.9, 8, 10, 25)] + [
-    {"level": level} for level in ("entry", "mid", "senior", "staff")]
-LOCATIONS: list[dict[str, Any]] = [{"city": c} for c in (None, "sf", "nyc", "seattle", "remote")] + [
+YEARS: list[dict[str, Any]] = [{"years": y} for y in (0, 4.5, 8, 12)] + [{"level": "senior"}]
+LOCATIONS: list[dict[str, Any]] = [{"city": c} for c in (None, "sf", "nyc", "seattle")] + [
     {"city": "sf", "remote_first": True}]
 TIERS = (None, "faang", "ai-startup", "mid-size", "consultancy")
 INDUSTRIES = (None, "quant-finance", "autonomous-driving", "marketing-analytics")
 SPECIALIZATIONS = (None, "rl")
 ROLES = (None, "swe")
+KEYS = ["level", "years", "currency", "band", "base", "total_comp", "adjustments"]
 
 
 def grid() -> list[dict[str, Any]]:
@@ -37,7 +39,7 @@ def grid() -> list[dict[str, Any]]:
             YEARS, LOCATIONS, TIERS, INDUSTRIES, SPECIALIZATIONS, (False, True), ROLES):
         options = {**when, **where, "tier": tier, "industry": industry, "specialization": spec,
                    "full_lifecycle": lifecycle, "role": role}
-        profiles.append({k: v for k, v in options.items() if v not in (None, False)})
+        profiles.append({k: v for k, v in options.items() if v is not None and v is not False})
     return profiles
 
 
@@ -51,11 +53,14 @@ def main() -> None:
     records = []
     for options in grid():
         data = estimate(make_profile(bands, **options), bands).as_dict()
-        data["adjustments"] = [{**a, "source": ref(a["source"]), "assumption": ref(a["assumption"])}
-                               for a in data["adjustments"]]
-        records.append({"profile": options, "estimate": data})
-    OUT.write_text(json.dumps({"texts": list(texts), "records": records}, separators=(",", ":")) + "\n",
-                   encoding="utf-8")
+        assert list(data) == KEYS, list(data)
+        row: list[Any] = [options, data["level"], data["years"], data["currency"]]
+        row += [[data[k][end] for end in ("low", "mid", "high")] for k in ("band", "base", "total_comp")]
+        row.append([[a["factor"], a["key"], a["low"], a["high"], ref(a["source"]), ref(a["assumption"])]
+                    for a in data["adjustments"]])
+        records.append(row)
+    OUT.write_text(json.dumps({"keys": KEYS, "texts": list(texts), "records": records},
+                              separators=(",", ":")) + "\n", encoding="utf-8")
     print(f"{len(records)} profiles written to {OUT}")
 
 
