@@ -219,8 +219,9 @@ class Bands(_Model):
             start, end = level.typical.start, prev.typical.end
             if level.high * start < prev.high * end or level.low * (1 - start) < prev.low * (1 - end):
                 raise ValueError(f"{key_path(('levels', key, 'typical', 'start'))}: the typical pay would drop "
-                                 f"at the promotion to {key}: start must be at least {prev.high * end / level.high:.4g} "
-                                 f"(and 1 - start at least {prev.low * (1 - end) / level.low:.4g})")
+                                 f"at the promotion to {key}: high x start ({level.high} x {start:g}) must be at "
+                                 f"least the previous level's high x end ({prev.high} x {end:g}), and low x "
+                                 f"(1 - start) at least its low x (1 - end)")
         last_key, last = levels[-1]
         if last.typical is not None and last.years_to is None and last.typical.years is None:
             raise ValueError(f"{key_path(('levels', last_key, 'typical', 'years'))}: the open-ended last level "
@@ -266,7 +267,7 @@ class Bands(_Model):
         if name in names:
             return names[name]
         known = ", ".join(getattr(self, group))
-        raise MlcompError(f"unknown {GROUPS[group]} '{text}'.{did_you_mean(name, names)} Known: {known}.",
+        raise MlcompError(f"unknown {GROUPS[group].replace('_', ' ')} '{text}'.{did_you_mean(name, names)} Known: {known}.",
                           usage=True, field=GROUPS[group])
 
     def level_for(self, years: float) -> str:
