@@ -154,7 +154,7 @@ def test_a_level_without_a_typical_rule_takes_the_middle(tmp_path):
     from mlcomp.engine import estimate, make_profile
 
     result = estimate(make_profile(bands, years=4), bands)
-    assert result.position == 0.5 and "has no typical rule" in result.position_note
+    assert result.position == 0.5 and "has no typical rule, so p = 0.5" in result.position_note
 
 
 def test_alias_used_twice_is_rejected(tmp_path):

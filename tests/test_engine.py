@@ -209,7 +209,7 @@ def test_the_mid_size_tier_moves_the_midpoint_as_its_assumption_says_in_every_ci
 
 
 def test_startup_alone_is_not_the_well_funded_ai_startup():
-    with pytest.raises(MlcompError, match="unknown tier 'startup'. Did you mean 'ai-startup'"):
+    with pytest.raises(MlcompError, match=r"unknown tier 'startup'\. Did you mean 'ai-startup'"):
         make_profile(BANDS, years=4, tier="startup")
 
 

@@ -7,6 +7,7 @@ gaps or overlaps in the experience ranges.
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 import os
@@ -213,7 +214,7 @@ class Bands(_Model):
         levels = sorted(self.levels.items(), key=lambda kv: kv[1].years_from)
         if not levels:
             return
-        for (_, prev), (key, level) in zip(levels, levels[1:], strict=False):
+        for (_, prev), (key, level) in itertools.pairwise(levels):
             if level.typical is None or prev.typical is None:
                 continue
             start, end = level.typical.start, prev.typical.end
@@ -266,8 +267,8 @@ class Bands(_Model):
         name = text.strip().lower().replace("_", "-").replace(" ", "-")
         if name in names:
             return names[name]
-        known = ", ".join(getattr(self, group))
-        raise MlcompError(f"unknown {GROUPS[group].replace('_', ' ')} '{text}'.{did_you_mean(name, names)} Known: {known}.",
+        known, what = ", ".join(getattr(self, group)), GROUPS[group].replace("_", " ")
+        raise MlcompError(f"unknown {what} '{text}'.{did_you_mean(name, names)} Known: {known}.",
                           usage=True, field=GROUPS[group])
 
     def level_for(self, years: float) -> str:

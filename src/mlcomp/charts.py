@@ -236,8 +236,7 @@ def estimate_chart(est: Estimate, out: Console | None = None) -> None:
                         points=[base["typical"]]),
                  ranged("Total compensation", tc["low"], tc["high"], kind=1, mark=tc["mid"],
                         points=[tc["typical"]])],
-                out, note=f"{est.currency} per year, low to high; {{mark}} marks the midpoint, "
-                          "{point} the typical value")
+                out, note=f"{est.currency} per year, low to high; {{mark}} midpoint, {{point}} typical")
 
 
 def compare_chart(comparison: Comparison, out: Console | None = None) -> None:
@@ -275,7 +274,7 @@ def compare_chart(comparison: Comparison, out: Console | None = None) -> None:
 
 
 def curve_table(points: Sequence[Estimate], title: str, out: Console | None = None, *,
-                chart: bool = False, max_width: int = 120) -> None:
+                chart: bool = False, max_width: int = 150) -> None:
     """One row per year: the level (named where it changes, with a line between levels), the base
     and total-comp ranges with their typical values, and with `chart` a bar: base mid, then equity
     and bonus up to the total-comp mid, on one axis from zero, with the typical total comp marked."""

@@ -218,7 +218,7 @@ def position(profile: Profile, level_key: str, bands: Bands) -> tuple[float, str
     if profile.years is None or rule is None:
         p = bands.typical.level_only
         why = "no years given" if profile.years is None else f"the {level.label} level has no typical rule"
-        return p, f"{why}: p = {p:g}, the level's share given without years"
+        return p, f"{why}, so p = {p:g}"
     span = rule.years or (level.years_to or level.years_from) - level.years_from
     into = min(max(profile.years - level.years_from, 0.0), span)
     share = into / span

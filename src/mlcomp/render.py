@@ -105,15 +105,15 @@ def estimate_table(est: Estimate, bands: Bands, *, explain: bool = False, out: C
         row(f"{name}: {adj.label}", percent(adj.low), "", percent(adj.high),
             why=provenance(adj.source, adj.assumption))
 
-    def amounts(values: dict[str, int]) -> list[str]:
-        return [money(values[end]) for end in ("low", "mid", "high", "typical")]
+    def amounts(values: dict[str, int]) -> tuple[str, str, str, str]:
+        return money(values["low"]), money(values["mid"]), money(values["high"]), money(values["typical"])
 
     p = est.position
     row(f"National band ({est.level_label})", *amounts(est.band.dollars(p)),
         why=provenance(est.band_source, level.assumption))
     typical = level.typical if est.years is not None and level.typical else bands.typical
     row("Typical position", "", "", "", f"p = {p:.3g}",
-        why=f"{est.position_note}. {provenance(typical.source, typical.assumption)}")
+        why=f"{est.position_note[:1].upper()}{est.position_note[1:]}. {provenance(typical.source, typical.assumption)}")
     for adj in est.adjustments:
         rule(adj, "ML focus" if adj.factor == "ml_focus" else adj.factor.capitalize())
     row("Base salary", *amounts(est.base.dollars(p)), style="bold")
