@@ -271,7 +271,7 @@ def test_curve_help_has_an_example():
 
 # --- when charts show ------------------------------------------------------------------------------
 
-NOTE = "marks the midpoint"
+NOTE = "per year, low to high;"
 
 
 def test_estimate_not_on_a_terminal_has_no_chart_by_default():
@@ -314,7 +314,7 @@ def test_ascii_encoding_draws_plain_ascii_charts():
         text = proc.stdout.decode("ascii")  # fails on any byte above 127
         assert "#" in text and "=" in text
         assert "?" not in text  # nothing was replaced for want of a character
-    assert "| marks the midpoint" in mlcomp("estimate", "-y", "4", "--chart",
+    assert "| midpoint, O typical" in mlcomp("estimate", "-y", "4", "--chart",
                                              PYTHONIOENCODING="ascii").stdout.decode()
 
 
