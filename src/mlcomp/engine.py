@@ -220,12 +220,17 @@ def position(profile: Profile, level_key: str, bands: Bands) -> tuple[float, str
         why = "no years given" if profile.years is None else f"the {level.label} level has no typical rule"
         return p, f"{why}, so p = {p:g}"
     span = rule.years or (level.years_to or level.years_from) - level.years_from
-    into = min(max(profile.years - level.years_from, 0.0), span)
-    share = into / span
+    years, start = profile.years, level.years_from
+    where = f"{level.label} (from {start:g} years)"
+    said = f"{years:g} year{'' if years == 1 else 's'}"
+    if years <= start:
+        return rule.start, f"{said} is at or before the start of {where}: p = {rule.start:g}, the level's start"
+    if years >= start + span:
+        return rule.end, f"{said} is {span:g} or more years into {where}: p = {rule.end:g}, the level's end"
+    share = (years - start) / span
     p = rule.start + (rule.end - rule.start) * share
-    return p, (f"{profile.years:g} years is {into:g} of {span:g} years into {level.label} "
-               f"(from {level.years_from:g} years): p = {rule.start:g} + ({rule.end:g} - {rule.start:g}) "
-               f"x {share:.4g} = {p:.4g}")
+    return p, (f"{said} is {years - start:g} of {span:g} years into {where}: "
+               f"p = {rule.start:g} + ({rule.end:g} - {rule.start:g}) x {share:.4g} = {p:.4g}")
 
 
 def estimate(profile: Profile, bands: Bands) -> Estimate:
