@@ -7,26 +7,29 @@ gaps or overlaps in the experience ranges.
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 import os
 import re
-import tomllib
 from collections.abc import Iterable
 from functools import cached_property
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from mlcomp.errors import MlcompError, did_you_mean, plain
-from mlcomp.money import dollars
+from mlcomp import inputs
+from mlcomp.errors import MlcompError, did_you_mean, plain, shown
+from mlcomp.money import bounded, dollars
 
 KEY = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
-Money = Annotated[int, Field(strict=True, ge=0)]
+MAX_YEARS = 100  # years of experience anywhere in the data
+Money = Annotated[int, Field(strict=True, ge=0), AfterValidator(bounded)]
 Rate = Annotated[float, Field(strict=True, gt=-1, le=10, allow_inf_nan=False)]
-Years = Annotated[float, Field(strict=True, ge=0, allow_inf_nan=False)]
+Years = Annotated[float, Field(strict=True, ge=0, le=MAX_YEARS, allow_inf_nan=False)]
 Share = Annotated[float, Field(strict=True, ge=0, le=10, allow_inf_nan=False)]
+Position = Annotated[float, Field(strict=True, ge=0, le=1, allow_inf_nan=False)]
 # Groups of keys a user can type, with the option (and batch column) that takes them.
 GROUPS = {
     "levels": "level",
@@ -35,6 +38,7 @@ GROUPS = {
     "industries": "industry",
     "specializations": "specialization",
     "roles": "role",
+    "ml_focus": "ml_focus",
 }
 
 
@@ -58,11 +62,31 @@ class Keyed(Sourced):
     aliases: list[str] = []
 
 
+class Typical(Sourced):
+    """Where the typical value sits in a level's ranges: p rises in a straight line from `start`
+    (the level's first year) to `end` (its last; for the open-ended level, `years` after its start)."""
+
+    start: Position
+    end: Position
+    years: Annotated[float, Field(strict=True, gt=0, allow_inf_nan=False)] | None = None
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Typical:
+        if self.start > self.end:
+            raise ValueError(f"start ({self.start:g}) is above end ({self.end:g}): p must rise with years")
+        return self
+
+
+class LevelOnly(Sourced):
+    level_only: Position
+
+
 class Level(Keyed):
     years_from: Years
     years_to: Years | None = None
     low: Money
     high: Money
+    typical: Typical | None = None
 
     @model_validator(mode="after")
     def _ordered(self) -> Level:
@@ -130,6 +154,8 @@ class Bands(_Model):
     industries: dict[str, Premium]
     specializations: dict[str, Premium]
     roles: dict[str, Role]
+    ml_focus: dict[str, Premium]
+    typical: LevelOnly
     lifecycle: Premium
     remote_first: Premium
     cap: Cap
@@ -157,7 +183,7 @@ class Bands(_Model):
             value = getattr(self.defaults, field)
             if value not in getattr(self, group):
                 problems.append(f"defaults.{field}: '{value}' is not a key of [{group}]")
-        for check in (self._check_levels, self._check_order_kept):
+        for check in (self._check_levels, self._check_typical, self._check_order_kept):
             try:
                 check()
             except ValueError as e:
@@ -182,6 +208,27 @@ class Bands(_Model):
                 raise ValueError(f"{key_path(('levels', key, 'years_to'))}: only the last level may leave years_to out")
             expected = level.years_to if level.years_to is not None else math.inf
 
+    def _check_typical(self) -> None:
+        """The typical pay never drops at a promotion, whatever premiums scale the two ends: at the
+        first year of a level, both ends' weights (low x (1 - p), high x p) are at least those of the
+        previous level's last year."""
+        levels = sorted(self.levels.items(), key=lambda kv: kv[1].years_from)
+        if not levels:
+            return
+        for (_, prev), (key, level) in itertools.pairwise(levels):
+            if level.typical is None or prev.typical is None:
+                continue
+            start, end = level.typical.start, prev.typical.end
+            if level.high * start < prev.high * end or level.low * (1 - start) < prev.low * (1 - end):
+                raise ValueError(f"{key_path(('levels', key, 'typical', 'start'))}: the typical pay would drop "
+                                 f"at the promotion to {key}: high x start ({level.high} x {start:g}) must be at "
+                                 f"least the previous level's high x end ({prev.high} x {end:g}), and low x "
+                                 f"(1 - start) at least its low x (1 - end)")
+        last_key, last = levels[-1]
+        if last.typical is not None and last.years_to is None and last.typical.years is None:
+            raise ValueError(f"{key_path(('levels', last_key, 'typical', 'years'))}: the open-ended last level "
+                             "needs the years over which p rises from start to end")
+
     def _check_order_kept(self) -> None:
         """No combination of premiums may turn a band upside down (low above high)."""
 
@@ -194,8 +241,10 @@ class Bands(_Model):
         choices += [[(ratio(p), key_path((group, k))) for k, p in getattr(self, group).items()]
                     for group in ("tiers", "industries", "specializations")]
         choices += [[(ratio(self.lifecycle), "lifecycle")], [(ratio(self.total_comp), "total_comp")],
+                    # The ML focus applies to the ML engineer role only: one of the two, never both.
                     [((1 + r.ml_premium_low) / (1 + r.ml_premium_high), key_path(("roles", k)))
-                     for k, r in self.roles.items()]]
+                     for k, r in self.roles.items()]
+                    + [(ratio(p), key_path(("ml_focus", k))) for k, p in self.ml_focus.items()]]
         squeeze, narrowing = 1.0, []
         for factor, where in (min(options) for options in choices):
             if factor < 1:
@@ -219,8 +268,8 @@ class Bands(_Model):
         name = text.strip().lower().replace("_", "-").replace(" ", "-")
         if name in names:
             return names[name]
-        known = ", ".join(getattr(self, group))
-        raise MlcompError(f"unknown {GROUPS[group]} '{text}'.{did_you_mean(name, names)} Known: {known}.",
+        known, what = ", ".join(getattr(self, group)), GROUPS[group].replace("_", " ")
+        raise MlcompError(f"unknown {what} {shown(text)}.{did_you_mean(name, names)} Known: {known}.",
                           usage=True, field=GROUPS[group])
 
     def level_for(self, years: float) -> str:
@@ -238,18 +287,17 @@ def shipped_path() -> Path:
     return Path(__file__).resolve().parents[2] / "data" / "bands.toml"
 
 
-def read_toml(path: Path) -> dict[str, Any]:
-    try:
-        with open(path, "rb") as f:
-            return tomllib.load(f)
-    except FileNotFoundError:
-        raise MlcompError(f"{path}: file not found") from None
-    except tomllib.TOMLDecodeError as e:
-        raise MlcompError(f"{path}: TOML syntax error: {e}") from None
-    except UnicodeDecodeError as e:
-        raise MlcompError(f"{path}: not UTF-8 text ({e.reason} at byte {e.start})") from None
-    except OSError as e:
-        raise MlcompError(f"{path}: cannot read: {e.strerror}") from None
+def read_toml(path: Path | str) -> dict[str, Any]:
+    """A TOML file (or '-' for stdin) read by the one reader every input goes through."""
+    data: dict[str, Any] = read_document(path).data
+    return data
+
+
+def read_document(path: Path | str) -> inputs.Document:
+    document = inputs.load(str(path), "toml")
+    if not isinstance(document.data, dict):  # pragma: no cover - tomllib always gives a table
+        raise MlcompError(f"{document.origin}: expected a TOML table")
+    return document
 
 
 BARE_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
@@ -261,13 +309,15 @@ def key_path(parts: Iterable[str | int]) -> str:
                     for part in parts)
 
 
-def validation_message(path: Path | str, error: ValidationError) -> str:
+def validation_message(path: Path | str, error: ValidationError, source: str | None = None) -> str:
     """One line per problem: 'file: key.path: what is wrong (line N)', with the line when the key is
-    set in that file."""
-    try:
-        text = Path(path).read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError):
-        text = []
+    set in that file (`source`: its text, when already read)."""
+    if source is None:
+        try:
+            source = Path(path).read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError):
+            source = ""
+    text = source.splitlines()
     lines = []
     for err in error.errors():
         loc = [str(part) for part in err["loc"]]
@@ -321,17 +371,18 @@ def overlay(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
 
 def load_bands(user_file: Path | str | None = None) -> Bands:
     """The shipped bands, with the user's file (argument or MLCOMP_BANDS) laid over them."""
-    path = shipped_path()
+    path: Path | str = shipped_path()
     data = read_toml(path)
+    source = None
     user = user_file or os.environ.get("MLCOMP_BANDS") or None
     if user:
-        user = Path(user)
-        data = overlay(data, read_toml(user))
-        path = user
+        document = read_document(user)
+        data = overlay(data, document.data)
+        path, source = document.origin, document.text
     try:
         return Bands.model_validate(data)
     except ValidationError as e:
-        raise MlcompError(validation_message(path, e)) from None
+        raise MlcompError(validation_message(path, e, source)) from None
 
 
 def check_file(path: Path | str) -> list[str]:
@@ -362,10 +413,10 @@ def factor_rows(bands: Bands) -> list[dict[str, Any]]:
                      "default": key == getattr(bands.defaults, group, None),
                      "source": entry.source, "assumption": entry.assumption})
 
-    for group in ("cities", "tiers", "industries", "specializations"):
+    for group in ("cities", "tiers", "industries", "specializations", "ml_focus"):
         option = GROUPS[group]
         for key, p in getattr(bands, group).items():
-            row(option, key, p, p.low, p.high, p.aliases, f"--{option} {key}")
+            row(option, key, p, p.low, p.high, p.aliases, f"--{option.replace('_', '-')} {key}")
     for key, r in bands.roles.items():
         row("role", key, r, 1 / (1 + r.ml_premium_low) - 1, 1 / (1 + r.ml_premium_high) - 1, r.aliases,
             f"--role {key}")

@@ -12,20 +12,18 @@ Pure: no rich, no typer. Problems are MlcompError with 'line N: what is wrong'.
 from __future__ import annotations
 
 import csv
-import io
 import itertools
 import json
 import re
-import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import IO, Any
 
-from mlcomp import engine
+from mlcomp import engine, inputs
 from mlcomp.bands import Bands
 from mlcomp.engine import Profile, estimate, make_profile, parse_years, profile_values
-from mlcomp.errors import MlcompError, did_you_mean
+from mlcomp.errors import MlcompError, did_you_mean, one_line
 from mlcomp.render import flatten
 
 # The profile's fields, from the engine's Profile: a column named like one (any case, '-' or ' ' for '_')
@@ -63,16 +61,7 @@ class Stats:
 def open_input(name: str) -> IO[str]:
     """The file, or stdin for '-', as UTF-8 text (a byte-order mark is dropped) whatever the locale.
     Bytes that are not UTF-8 are kept as surrogates, so read_rows can name the line they are on."""
-    if name == "-":
-        return io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8-sig", errors="surrogateescape", newline="")
-    try:
-        return open(name, encoding="utf-8-sig", errors="surrogateescape", newline="")
-    except FileNotFoundError:
-        raise MlcompError(f"{name}: file not found") from None
-    except IsADirectoryError:
-        raise MlcompError(f"{name}: is a directory, not a file") from None
-    except OSError as e:
-        raise MlcompError(f"{name}: cannot read: {e.strerror}") from None
+    return inputs.open_text(name)
 
 
 def read_rows(stream: Iterable[str], fmt: str | None = None, name: str = "-",
@@ -94,9 +83,9 @@ def read_rows(stream: Iterable[str], fmt: str | None = None, name: str = "-",
         else:
             yield from _delimited_rows(lines, "\t" if fmt == "tsv" else ",", header)
     except UnicodeDecodeError as e:  # a stream opened without surrogateescape
-        raise MlcompError(f"{'stdin' if name == '-' else name}: not UTF-8 text ({e.reason})") from None
+        raise MlcompError(f"{inputs.origin(name)}: not UTF-8 text ({e.reason})") from None
     except csv.Error as e:
-        raise MlcompError(f"{'stdin' if name == '-' else name}: CSV error: {e}") from None
+        raise MlcompError(f"{inputs.origin(name)}: CSV error: {e}") from None
 
 
 def not_utf8(text: str) -> str | None:
@@ -116,10 +105,10 @@ def _jsonl_rows(lines: Iterable[str]) -> Iterator[Row]:
             continue
         try:
             row = loads(text)
-        except ValueError as e:
+        except (ValueError, RecursionError) as e:  # RecursionError: nesting deeper than Python's stack
             if not text.strip():
                 continue
-            yield number, None, f"not valid JSON: {getattr(e, 'msg', e)} (column {getattr(e, 'colno', '?')})"
+            yield number, None, inputs.row_problem(text, e)
             continue
         if type(row) is not dict:
             yield number, None, f"expected a JSON object {{...}}, got {type(row).__name__}"
@@ -193,51 +182,84 @@ def _echo(years: float | None) -> float | None:
     return int(years) if years is not None and years.is_integer() else years
 
 
+def _moving(sample: Any) -> tuple[tuple[str, str], ...]:
+    """The leaves of the estimate contract that move with years inside a level (the typical values):
+    those that differ between the two ends of a level. Each comes from the estimate's range of the
+    same name, at the row's place p in its level (engine.position)."""
+    if "position" not in {f.name for f in fields(sample)}:
+        return ()
+    start, end = replace(sample, position=0.0).as_dict(), replace(sample, position=1.0).as_dict()
+    return tuple((key, leaf) for key, value in start.items() if isinstance(value, dict)
+                 for leaf in value if value[leaf] != end[key][leaf])
+
+
+def _scalar(value: Any) -> str:
+    """A number or None as JSON writes it."""
+    return "null" if value is None else repr(value)
+
+
+HOLE = re.compile(r'"\\u0000(\d+)\\u0000"')  # a placeholder in the JSON text: "\u00000\u0000", ...
+
+
 class Shared:
-    """One estimate, shared by every row whose profile picks the same level, its years left open.
-    Each form a writer needs is made once, when first needed: the contract (`data`, years None),
-    its JSON text around the years value (`head`, `tail`), its flattened cells for CSV (`cells`)."""
+    """One estimate, shared by every row whose profile picks the same level; what depends on the
+    row's own years (the years echoed, and the typical values, at the years' place in the level)
+    is left open and filled in per row. Each form a writer needs is made once, when first needed:
+    the contract (`data`), its JSON text in pieces around the open values (`text`), its flattened
+    cells for CSV (`cells`)."""
 
-    __slots__ = ("_cells", "_data", "_text", "estimate")
+    __slots__ = ("_cells", "_data", "_text", "estimate", "moving")
 
-    def __init__(self, estimate: Any) -> None:
+    def __init__(self, estimate: Any, moving: tuple[tuple[str, str], ...]) -> None:
         self.estimate = estimate
+        self.moving = moving
         self._data: dict[str, Any] | None = None
-        self._text: tuple[str, str] | None = None
-        self._cells: list[Any] | None = None
+        self._text: tuple[list[str], list[int]] | None = None
+        self._cells: tuple[list[Any], list[tuple[int, int]]] | None = None
+
+    def fill(self, years: float | None, p: float) -> tuple[Any, ...]:
+        """The open values for a row: the years echoed, then each moving leaf at p."""
+        estimate = self.estimate
+        return (_echo(years), *(getattr(estimate, key).dollars(p)[leaf] for key, leaf in self.moving))
 
     @property
     def data(self) -> dict[str, Any]:
         if self._data is None:
-            self._data = self._contract()
+            self._data = self.estimate.as_dict()
         return self._data
 
-    def _contract(self) -> dict[str, Any]:
-        """The contract with years None (made again rather than kept when only its text is needed)."""
-        if self._data is not None:
-            return self._data
-        data: dict[str, Any] = self.estimate.as_dict()
-        data["years"] = None
+    def _holes(self) -> dict[str, Any]:
+        """The contract with a numbered placeholder for each open value."""
+        data: dict[str, Any] = dict(self._data if self._data is not None else self.estimate.as_dict())
+        data["years"] = "\x000\x00"
+        for number, (key, leaf) in enumerate(self.moving, 1):
+            data[key] = {**data[key], leaf: f"\x00{number}\x00"}
         return data
 
     @property
-    def text(self) -> tuple[str, str]:
-        """The JSON text from after '{' up to the years value, and after it (with the newline)."""
+    def text(self) -> tuple[list[str], list[int]]:
+        """The JSON text (from after '{', with the newline) cut at the open values, and their order."""
         if self._text is None:
-            head, _, tail = ENCODE(self._contract()).partition('"years": null')
-            self._text = (head[1:] + '"years": ', tail + "\n")
+            pieces = HOLE.split(ENCODE(self._holes())[1:] + "\n")
+            self._text = (pieces[::2], [int(n) for n in pieces[1::2]])
         return self._text
 
     @property
-    def cells(self) -> list[Any]:
+    def cells(self) -> tuple[list[Any], list[tuple[int, int]]]:
+        """The flattened cells, and (cell, open value) for each open one."""
         if self._cells is None:
-            self._cells = list(flatten(self._contract()).values())
+            cells = list(flatten(self._holes()).values())
+            holes = [(i, int(cell.strip("\x00"))) for i, cell in enumerate(cells)
+                     if isinstance(cell, str) and cell.startswith("\x00") and cell.endswith("\x00")]
+            self._cells = (cells, holes)
         return self._cells
 
-    def record(self, carried: Mapping[str, Any], years: float | None) -> dict[str, Any]:
+    def record(self, carried: Mapping[str, Any], fill: tuple[Any, ...]) -> dict[str, Any]:
         """The output record: the carried columns followed by the estimate contract."""
         record = {**carried, **self.data}
-        record["years"] = years
+        record["years"] = fill[0]
+        for value, (key, leaf) in zip(fill[1:], self.moving, strict=True):
+            record[key] = {**record[key], leaf: value}
         return record
 
 
@@ -265,7 +287,9 @@ class Estimator:
         self.report = report
         self.default_keys: dict[str, Any] = bands.defaults.model_dump()
         # The output columns come from the estimate contract itself: a sample estimate, flattened for CSV.
-        contract = engine.estimate(make_profile(bands, level=next(iter(bands.levels))), bands).as_dict()
+        sample = engine.estimate(make_profile(bands, level=next(iter(bands.levels))), bands)
+        contract = sample.as_dict()
+        self.moving = _moving(sample)
         nested, flat = list(contract), list(flatten(contract))
         self.columns = flat if output in ("csv", "tsv") else nested  # of the estimate, in order
         self.written = set(nested).intersection(INPUTS)  # inputs the contract echoes: level, years
@@ -325,21 +349,21 @@ class Estimator:
         inputs = tuple((name, field) for name in names if (field := _column(name)) is not None)
         return Plan(tuple(carried), inputs)
 
-    def split(self, row: Mapping[str, Any]) -> tuple[dict[str, Any], Shared, float | None]:
-        """(carried columns, the shared estimate, the years to echo) for one row."""
+    def split(self, row: Mapping[str, Any]) -> tuple[dict[str, Any], Shared, tuple[Any, ...]]:
+        """(carried columns, the shared estimate, its open values for this row) for one row."""
         plan = self.plans.get(tuple(row)) or self.plan(row)
         values = dict(self.defaults)
         for column, field in plan.inputs:
             value = row[column]
             if value is not None and value != "":
                 values[field] = value
-        shared, years = self.estimate(values)
-        return {name: row[name] for name in plan.carried}, shared, years
+        shared, fill = self.estimate(values)
+        return {name: row[name] for name in plan.carried}, shared, fill
 
     def record(self, row: Mapping[str, Any]) -> dict[str, Any]:
         """The carried columns followed by the estimate contract (Estimate.as_dict())."""
-        carried, shared, years = self.split(row)
-        return shared.record(carried, years)
+        carried, shared, fill = self.split(row)
+        return shared.record(carried, fill)
 
     def value(self, field: str, value: Any) -> Any:
         """A cell's canonical profile value (a key, or a flag), validated once per distinct value
@@ -363,8 +387,8 @@ class Estimator:
             known[key] = canonical
         return canonical
 
-    def estimate(self, values: dict[str, Any]) -> tuple[Shared, float | None]:
-        """The shared estimate for raw profile values, and the years to echo."""
+    def estimate(self, values: dict[str, Any]) -> tuple[Shared, tuple[Any, ...]]:
+        """The shared estimate for raw profile values, and its open values for them."""
         bands = self.bands
         raw_years = values.pop("years", None)
         if raw_years is None and "level" not in values:
@@ -397,18 +421,21 @@ class Estimator:
             if len(self.by_profile) >= PROFILES:
                 self.by_profile.clear()
             self.by_profile[key] = shared
-        return shared, _echo(years)
+        if not self.moving:
+            return shared, (_echo(years),)
+        level = shared.estimate.level
+        return shared, shared.fill(years, engine.position(Profile(years=years), level, bands)[0])
 
     def _shared(self, profile: Profile) -> Shared:
         result = estimate(profile, self.bands)
         try:
             shared = self.by_estimate.get(result)
         except TypeError:  # an estimate with unhashable parts: not shared across profiles
-            return Shared(result)
+            return Shared(result, self.moving)
         if shared is None:
             if len(self.by_estimate) >= CACHE_SIZE:
                 self.by_estimate.clear()
-            shared = self.by_estimate[result] = Shared(result)
+            shared = self.by_estimate[result] = Shared(result, self.moving)
         return shared
 
     def _years_matter(self, level_profile: Profile, raw_years: Any, values: Mapping[str, Any]) -> bool:
@@ -418,23 +445,16 @@ class Estimator:
         level = self.bands.levels[level_profile.level or ""]
         full = make_profile(self.bands, **{**{f: getattr(level_profile, f) for f in INPUTS}, "years": raw_years,
                                           "level": values.get("level")})
-        spliced = engine.estimate(level_profile, self.bands).as_dict()
+        shared = Shared(engine.estimate(level_profile, self.bands), self.moving)
         for years in (full.years, level.years_from):
             whole = engine.estimate(replace(full, years=years), self.bands).as_dict()
-            if whole != {**spliced, "years": _echo(years)}:
+            p = engine.position(Profile(years=years), shared.estimate.level, self.bands)[0] if self.moving else 0.5
+            if whole != shared.record({}, shared.fill(years, p)):
                 return True
         return False
 
 
-def one_line(text: str) -> str:
-    """A message about a row as one printable line: a newline or control character quoted from a cell
-    is shown escaped (\\n, \\x00), so each reported row stays one line on stderr."""
-    if text.isprintable():
-        return text
-    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
-
-
-Split = tuple[dict[str, Any], Shared, float | None]  # carried columns, shared estimate, years to echo
+Split = tuple[dict[str, Any], Shared, tuple[Any, ...]]  # carried columns, shared estimate, open values
 
 
 def split_estimates(rows: Iterable[Row], bands: Bands, *, defaults: Mapping[str, Any] | None = None,
@@ -472,8 +492,8 @@ def split_estimates(rows: Iterable[Row], bands: Bands, *, defaults: Mapping[str,
 
 def merge(splits: Iterable[Split]) -> Iterator[dict[str, Any]]:
     """Output records: the carried columns followed by the estimate contract."""
-    for carried, shared, years in splits:
-        yield shared.record(carried, years)
+    for carried, shared, fill in splits:
+        yield shared.record(carried, fill)
 
 
 def estimates(rows: Iterable[Row], bands: Bands, **options: Any) -> Iterator[dict[str, Any]]:
@@ -483,20 +503,18 @@ def estimates(rows: Iterable[Row], bands: Bands, **options: Any) -> Iterator[dic
 
 def write_jsonl(splits: Iterable[Split], out: IO[str], *, ascii: bool = False) -> None:
     """One JSON object per line, the same text as json.dumps(record, ensure_ascii=ascii). The shared
-    estimate's text (made once) is written after the row's own columns, with the row's years put in.
-    Written line by line; the stream's own buffering decides when to flush (line by line on a terminal)."""
+    estimate's text (made once) is written after the row's own columns, with the row's own values
+    (years, typical values) put in. Written line by line; the stream's own buffering decides when
+    to flush (line by line on a terminal)."""
     encode = json.JSONEncoder(ensure_ascii=ascii).encode
     write = out.write
-    for carried, shared, years in splits:
-        head, tail = shared.text
-        if ascii and not (head.isascii() and tail.isascii()):
-            head, tail = "", encode(shared.record({}, years))[1:] + "\n"
-        elif years is None:
-            head += "null"
+    for carried, shared, fill in splits:
+        pieces, order = shared.text
+        if ascii and not all(piece.isascii() for piece in pieces):
+            text = encode(shared.record({}, fill))[1:] + "\n"
         else:
-            head += repr(years)
-        write((encode(carried)[:-1] + ", " + head) if carried else "{" + head)
-        write(tail)
+            text = pieces[0] + "".join([_scalar(fill[i]) + piece for i, piece in zip(order, pieces[1:], strict=True)])
+        write((encode(carried)[:-1] + ", " + text) if carried else "{" + text)
 
 
 def write_delimited(splits: Iterable[Split], out: IO[str], delimiter: str = ",") -> None:
@@ -506,16 +524,15 @@ def write_delimited(splits: Iterable[Split], out: IO[str], delimiter: str = ",")
     writer = csv.writer(out, delimiter=delimiter, lineterminator="\n")
     writerow = writer.writerow
     carried_names: tuple[str, ...] | None = None
-    at = 0
-    for carried, shared, years in splits:
-        cells = shared.cells
+    for carried, shared, fill in splits:
+        cells, holes = shared.cells
         if carried_names is None:
-            flat_names = list(flatten(shared.data))
-            at = flat_names.index("years")
             carried_names = tuple(carried)
-            writerow([*carried_names, *flat_names])
+            writerow([*carried_names, *flatten(shared.data)])
         row = list(carried.values()) if tuple(carried) == carried_names else \
             [carried.get(name, "") for name in carried_names]
+        at = len(row)
         line = row + cells
-        line[len(row) + at] = "" if years is None else years
+        for cell, i in holes:
+            line[at + cell] = "" if fill[i] is None else fill[i]
         writerow(line)

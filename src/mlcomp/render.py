@@ -13,7 +13,7 @@ import sys
 from collections.abc import Iterable, Mapping
 from typing import IO, TYPE_CHECKING, Any, cast
 
-from mlcomp.errors import MlcompError
+from mlcomp.errors import MlcompError, one_line
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -74,13 +74,30 @@ def console(file: IO[str] | None = None, width: int | None = None) -> Console:
                    color_system=None if os.environ.get("NO_COLOR") else "auto")
 
 
+def visible(cell: Any) -> Any:
+    """A table cell (text or rich Text) with control characters shown escaped (\\x1b, \\n): text from
+    the user (an offer name, a CSV cell, a label in a bands file) cannot drive the terminal."""
+    from rich.text import Text
+
+    if isinstance(cell, str):
+        return one_line(cell)
+    if isinstance(cell, Text) and not cell.plain.isprintable():
+        return Text(one_line(cell.plain), style=cell.style, justify=cell.justify, overflow=cell.overflow)
+    return cell
+
+
 def print_wide(out: Console, table: Any) -> None:
     """Print a table at least as wide as its narrowest form, so that no number is ever cut
-    (rich would shorten no_wrap cells to '$260,0...' on a narrow terminal; a wider line wraps instead)."""
+    (rich would shorten no_wrap cells to '$260,0...' on a narrow terminal; a wider line wraps instead).
+    Every table is printed here, so here its text is made visible (see `visible`)."""
     from rich.cells import cell_len
     from rich.measure import Measurement
     from rich.text import Text
 
+    table.title, table.caption = visible(table.title), visible(table.caption)
+    for column in table.columns:
+        column.header = visible(column.header)
+        column._cells = [visible(cell) for cell in column._cells]  # rich keeps a column's cells here
     for column in table.columns:  # rich measures a no_wrap cell by its longest word; make it the whole cell
         if column.no_wrap:
             texts = [str(cell) for cell in (column.header, *column.cells) if isinstance(cell, (str, Text))]
@@ -103,7 +120,8 @@ def provenance(source: str | None, assumption: str | None) -> str:
 
 
 def estimate_table(est: Estimate, bands: Bands, *, explain: bool = False, out: Console | None = None) -> None:
-    """The estimate as a table, one row per rule; with `explain`, numbered sources under it."""
+    """The estimate as a table, one row per rule, and the typical value of each range (at p, the
+    years' place inside the level); with `explain`, numbered sources under it, and how p was found."""
     from rich import box
     from rich.table import Table
 
@@ -117,35 +135,39 @@ def estimate_table(est: Estimate, bands: Bands, *, explain: bool = False, out: C
     if explain:
         table.add_column("#", justify="right", no_wrap=True)
     table.add_column("Step")
-    for name in ("Low", "Mid", "High"):
+    for name in ("Low", "Mid", "High", "Typical"):
         table.add_column(name, justify="right", no_wrap=True)
     notes: list[str] = []
 
-    def row(step: str, low: str, mid: str, high: str, why: str = "", style: str = "") -> None:
+    def row(step: str, low: str, mid: str, high: str, typical: str = "", why: str = "", style: str = "") -> None:
         ref = []
         if explain:
             if why:
                 notes.append(why)
             ref = [f"[{len(notes)}]" if why else ""]
-        table.add_row(*ref, step, low, mid, high, style=style)
+        table.add_row(*ref, step, low, mid, high, typical, style=style)
 
     def rule(adj: Adjustment, name: str) -> None:
         row(f"{name}: {adj.label}", percent(adj.low), "", percent(adj.high),
-            provenance(adj.source, adj.assumption))
+            why=provenance(adj.source, adj.assumption))
 
-    band = est.band.dollars()
-    row(f"National band ({est.level_label})", money(band["low"]), money(band["mid"]), money(band["high"]),
-        provenance(est.band_source, level.assumption))
+    def amounts(values: dict[str, int]) -> tuple[str, str, str, str]:
+        return money(values["low"]), money(values["mid"]), money(values["high"]), money(values["typical"])
+
+    p = est.position
+    row(f"National band ({est.level_label})", *amounts(est.band.dollars(p)),
+        why=provenance(est.band_source, level.assumption))
+    typical = level.typical if est.years is not None and level.typical else bands.typical
+    row("Typical position", "", "", "", f"p = {p:.3g}",
+        why=f"{est.position_note[:1].upper()}{est.position_note[1:]}. {provenance(typical.source, typical.assumption)}")
     for adj in est.adjustments:
-        rule(adj, adj.factor.capitalize())
-    base = est.base.dollars()
-    row("Base salary", money(base["low"]), money(base["mid"]), money(base["high"]), style="bold")
+        rule(adj, "ML focus" if adj.factor == "ml_focus" else adj.factor.capitalize())
+    row("Base salary", *amounts(est.base.dollars(p)), style="bold")
     rule(est.total_comp_rule, "Total comp")
-    tc = est.total_comp.dollars()
-    row("Total compensation", money(tc["low"]), money(tc["mid"]), money(tc["high"]), style="bold")
+    row("Total compensation", *amounts(est.total_comp.dollars(p)), style="bold")
     print_wide(out, table)
     for number, note in enumerate(notes, 1):
-        out.print(f"[{number}] {note}")
+        out.print(one_line(f"[{number}] {note}"))
 
 
 BATCH_COLUMNS = (("Level", "level"), ("Base low", "base.low"), ("Base mid", "base.mid"),
@@ -231,7 +253,7 @@ def listing(rows: list[dict[str, Any]], fmt: str, columns: list[tuple[str, str, 
     screen = console(file=out)
     print_wide(screen, table)
     for note, number in notes.items():
-        screen.print(f"[{number}] {note}")
+        screen.print(one_line(f"[{number}] {note}"))
 
 
 def to_json(value: Any, *, indent: int | None = 2) -> str:
