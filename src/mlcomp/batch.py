@@ -301,6 +301,7 @@ class Estimator:
         self.canonical: dict[str, dict[Any, Any]] = {name: {} for name in INPUTS}
         self.by_profile: dict[Any, Shared] = {}
         self.by_estimate: dict[Any, Shared] = {}
+        self.places: dict[tuple[str, float | None], float] = {}  # (level, years) -> p, the place in the level
         self.years_matter: bool | None = None  # None until checked on the first row with years
 
     def plan(self, names: Iterable[str]) -> Plan:
@@ -424,7 +425,12 @@ class Estimator:
         if not self.moving:
             return shared, (_echo(years),)
         level = shared.estimate.level
-        return shared, shared.fill(years, engine.position(Profile(years=years), level, bands)[0])
+        place = self.places.get((level, years))
+        if place is None:
+            if len(self.places) >= CACHE_SIZE:
+                self.places.clear()
+            place = self.places[level, years] = engine.position(Profile(years=years), level, bands)[0]
+        return shared, shared.fill(years, place)
 
     def _shared(self, profile: Profile) -> Shared:
         result = estimate(profile, self.bands)
