@@ -41,8 +41,10 @@ def test_inline_offers_json_contract():
     assert list(data) == ["horizon", "best", "offers"]
     assert data["horizon"] == 4
     acme, globex = data["offers"]
-    assert list(acme) == ["name", "by_year", "first_year", "average", "total", "delta_to_best", "market"]
-    assert list(acme["by_year"][0]) == ["year", "base", "bonus", "equity", "one_time", "total"]
+    assert list(acme) == ["name", "by_year", "first_year", "average", "total", "delta_to_best",
+                          "break_even_growth", "market"]
+    assert list(acme["by_year"][0]) == ["year", "base", "bonus", "equity", "one_time", "benefits", "total",
+                                        "cumulative"]
     for offer in data["offers"]:
         for year in offer["by_year"]:
             assert all(type(v) is int for v in year.values())
@@ -54,17 +56,27 @@ def test_inline_offers_json_contract():
     # Globex: 265k + 20k + 50k a year = 335k, 4 years = 1,340,000
     assert globex["total"] == 1_340_000
     assert data["best"] == "Acme" and globex["delta_to_best"] == -214_000 and acme["delta_to_best"] == 0
+    assert [y["cumulative"] for y in acme["by_year"]] == [346_000, 682_000, 1_118_000, 1_554_000]
+    # Globex catches up when its 200k grant's 4 slices of 50k, grown (1+g)^0..3, add 214k more:
+    # 50k * (1 + (1+g) + (1+g)^2 + (1+g)^3) must reach 200k + 214k = 414k.
+    # g = 0.5144: 50,000 + 75,720 + 114,670 + 173,657 = 414,047 (enough); g = 0.5143: 413,992 (not)
+    assert acme["break_even_growth"] is None and globex["break_even_growth"] == 0.5144
 
 
 def test_market_view_with_profile_options():
     data = as_json(ACME, GLOBEX, "--years", "4", "--city", "sf")
     market = data["offers"][0]["market"]
-    assert list(market) == ["base_position", "total_comp_vs_mid", "verdict", "ask_base",
-                            "location_adjusted_average"]
-    assert type(market["ask_base"]) is int and type(market["location_adjusted_average"]) is int
+    assert list(market) == ["profile", "base", "total_comp", "position", "verdict", "target", "ask",
+                            "base_position", "total_comp_vs_mid", "location_adjusted_average"]
+    assert market["profile"] == {"level": "mid", "years": 4, "location": "sf", "tier": None, "industry": "tech",
+                                 "specialization": "generalist", "full_lifecycle": False}
+    assert market["base"] == {"low": 207_000, "mid": 272_500, "high": 338_000}
+    assert market["total_comp"] == {"low": 248_400, "mid": 360_800, "high": 473_200}
     # mid/sf base 207,000..338,000: (240000-207000)/131000 = 0.2519; 388500/360800 - 1 = 0.0768
     assert market["base_position"] == 0.2519 and market["total_comp_vs_mid"] == 0.0768
-    assert market["verdict"] == "within market" and market["ask_base"] == 272_500
+    # average 388,500 in 248,400..473,200: (388500-248400)/224800 = 0.6232, the middle third
+    assert market["position"] == 0.6232 and market["verdict"] == "middle of the range"
+    assert market["target"] == 0.5 and market["ask"] == {"base": None, "equity": None, "sign_on": None}
     assert market["location_adjusted_average"] == 317_143  # 388,500 / 1.225
 
 
@@ -99,16 +111,19 @@ def test_csv_one_row_per_offer_per_year():
     assert result.exit_code == 0
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
     assert len(rows) == 6
-    assert list(rows[0]) == ["name", "year", "base", "bonus", "equity", "one_time", "total"]
+    assert list(rows[0]) == ["name", "year", "base", "bonus", "equity", "one_time", "benefits", "total",
+                             "cumulative", "break_even_growth"]
     assert rows[0] == {"name": "Acme", "year": "1", "base": "240000", "bonus": "36000", "equity": "20000",
-                       "one_time": "50000", "total": "346000"}
+                       "one_time": "50000", "benefits": "0", "total": "346000", "cumulative": "346000",
+                       "break_even_growth": ""}
     assert [r["year"] for r in rows] == ["1", "2", "3"] * 2
 
 
 def test_tsv():
     result = run(ACME, GLOBEX, "-f", "tsv")
     lines = result.stdout.splitlines()
-    assert lines[0].split("\t") == ["name", "year", "base", "bonus", "equity", "one_time", "total"]
+    assert lines[0].split("\t") == ["name", "year", "base", "bonus", "equity", "one_time", "benefits", "total",
+                                    "cumulative", "break_even_growth"]
     assert len(lines) == 9
 
 
@@ -117,7 +132,8 @@ def test_table_marks_the_best_and_shows_market():
     assert result.exit_code == 0
     out = result.stdout
     assert "Acme *" in out and "Globex *" not in out
-    assert "$1,554,000" in out and "-$214,000" in out and "within market" in out
+    assert "$1,554,000" in out and "-$214,000" in out and "middle of the range" in out
+    assert "Globex beats Acme only if its equity grows more than 51.4% a year." in out
 
 
 def test_table_without_profile_says_how_to_get_the_market_view():

@@ -22,7 +22,7 @@ from mlcomp.cli import app
 from mlcomp.money import parse_money
 from mlcomp.offers import cash_flows, compare, load_offers, make_offer
 
-YEAR_KEYS = ("base", "bonus", "equity", "one_time")
+YEAR_KEYS = ("base", "bonus", "equity", "one_time", "benefits")
 
 
 def fewer(divisor: int = 4) -> settings:
@@ -144,7 +144,7 @@ def test_cli_json_is_whole_dollars_and_csv_agrees_with_it(a, b, horizon):
     assert len(rows) == 2 * horizon
     expected = [{"name": o["name"], **y} for o in data["offers"] for y in o["by_year"]]
     for row, year in zip(rows, expected, strict=True):
-        assert list(row) == ["name", "year", *YEAR_KEYS, "total"]
+        assert list(row) == ["name", "year", *YEAR_KEYS, "total", "cumulative", "break_even_growth"]
         for key, value in year.items():
             if key != "name":
                 assert type(value) is int, (key, value)

@@ -244,19 +244,36 @@ def test_market_position_within(bands):
     m = market_position(240_000, 300_000, profile, bands)
     assert m.base_position == pytest.approx(0.2519)        # (240000-207000)/131000
     assert m.total_comp_vs_mid == pytest.approx(-0.1685)   # 300000/360800 - 1
-    assert m.verdict == "within market"                    # 248,400 <= 300,000 <= 473,200
-    assert m.ask_base == 272_500                           # the base midpoint, above 240k
+    assert m.position == pytest.approx(0.2295)             # (300000-248400)/224800
+    assert m.verdict == "lower part of the range"          # 0 <= 0.2295 < 1/3
     assert m.location_adjusted_average == 244_898          # 300000 / 1.225 = 244,897.96
+    assert m.base == {"low": 207_000, "mid": 272_500, "high": 338_000}
+    assert m.total_comp == {"low": 248_400, "mid": 360_800, "high": 473_200}
+    assert m.profile == {"level": "mid", "years": 4, "location": "sf", "tier": None, "industry": "tech",
+                         "specialization": "generalist", "full_lifecycle": False}
 
 
-def test_market_verdicts_and_ask(bands):
+@pytest.mark.parametrize(("average", "verdict"), [
+    # total comp 248,400..473,200 (width 224,800): thirds at 323,333 and 398,267
+    (248_399, "below the market range"), (248_400, "lower part of the range"),
+    (323_333, "lower part of the range"), (323_334, "middle of the range"), (360_800, "middle of the range"),
+    (398_266, "middle of the range"), (398_268, "upper part of the range"), (473_200, "upper part of the range"),
+    (473_201, "above the market range"),
+    # the two cases: 20% under the midpoint (288,640) and 33% over it (479,864)
+    (288_640, "lower part of the range"), (479_864, "above the market range"),
+])
+def test_market_verdict_in_five_steps(bands, average, verdict):
+    from mlcomp.engine import make_profile
+
+    assert market_position(200_000, average, make_profile(bands, years=4, city="sf"), bands).verdict == verdict
+
+
+def test_market_position_below_zero_and_above_one(bands):
     from mlcomp.engine import make_profile
 
     profile = make_profile(bands, years=4, city="sf")
-    assert market_position(200_000, 248_399, profile, bands).verdict == "below market"
-    assert market_position(200_000, 248_400, profile, bands).verdict == "within market"
-    assert market_position(200_000, 473_201, profile, bands).verdict == "above market"
-    assert market_position(350_000, 400_000, profile, bands).ask_base == 350_000  # already above mid
+    assert market_position(207_000, 23_600, profile, bands).position == -1.0  # 248,400 - 224,800
+    assert market_position(207_000, 698_000, profile, bands).position == 2.0  # 248,400 + 2 * 224,800
     assert market_position(207_000, 1, profile, bands).base_position == 0.0
 
 
