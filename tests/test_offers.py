@@ -461,9 +461,10 @@ def test_ask_for_each_component(bands):
     for key, value in market.ask.items():
         again = compare([offer(**{**fields, key: value})], bands=bands, defaults={"years": 4.0, "city": "sf"})
         assert again.offers[0].market.position == pytest.approx(0.5, abs=0.005), key
-    # target 0.75 (416,000 a year): 171,000 a year away, 684,000 over 4: base 200,000 + 684,000 / 4.4
+    # target 0.75 (248,400 + 168,600 = 417,000 a year): 172,000 a year away, 688,000 over 4 years:
+    # base 200,000 + 688,000 / 4.4 = 356,363.6
     high = compare([offer(**fields)], bands=bands, defaults={"years": 4.0, "city": "sf"}, target=0.75)
-    assert high.offers[0].market.ask["base"] == 355_455  # 355,454.5 rounded up
+    assert high.offers[0].market.ask["base"] == 356_364  # rounded up
 
 
 def test_ask_counts_raises_discount_and_growth(bands):
