@@ -335,7 +335,7 @@ def test_scenarios_with_a_market_view_and_a_chart():
     result = run("name=Cash,base=300k", "name=Equity,base=200k,equity=400k", "-g", "-20%,20%", "-y", "4",
                  "--chart")
     assert result.exit_code == 0, result.output
-    assert result.stdout.count("Market position") == 2 and result.stdout.count("Total per year") == 2
+    assert result.stdout.count("Market position") == 2 and result.stdout.count(": total per year") == 2
 
 
 def test_csv_carries_the_market_view():

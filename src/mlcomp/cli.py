@@ -463,7 +463,8 @@ def compare(
             from mlcomp import charts
 
             for result in results:
-                charts.compare_chart(result)
+                charts.compare_chart(result, title=f"Equity growth {render.rate_text(result.growth)} a year"
+                                     if several and result.growth is not None else "")
         if not any(o.market for o in results[0].offers):
             sys.stderr.write("Market view: give --years or --level (or years/level in the offers).\n")
 
