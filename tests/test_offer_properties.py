@@ -18,9 +18,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
+from mlcomp.bands import load_bands
 from mlcomp.cli import app
 from mlcomp.money import parse_money
-from mlcomp.bands import load_bands
 from mlcomp.offers import cash_flows, compare, horizon_total, load_offers, make_offer
 
 YEAR_KEYS = ("base", "bonus", "equity", "one_time", "benefits")

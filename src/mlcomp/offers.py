@@ -375,18 +375,16 @@ def horizon_total(offer: Offer, horizon: int, growth: float | None = None) -> in
 
 
 def break_even_growth(offer: Offer, horizon: int, target: int) -> float | None:
-    """The lowest yearly equity growth (for this offer's equity alone) from -100% to +1000% at which
-    its horizon total reaches `target`; None when even +1000% does not. The total never decreases
-    as growth rises, so bisection finds it (to 0.0001, rounded up so that the rate reaches)."""
-    lo, hi = GROWTH_SEARCH
-    if horizon_total(offer, horizon, hi) < target:
+    """The lowest yearly equity growth, in whole basis points from -100% to +1000%, at which this
+    offer's horizon total (its equity alone growing) reaches `target`; None when even +1000% does
+    not. The total never decreases as growth rises, so a binary search over the basis points finds it."""
+    lo, hi = (round(rate * 10_000) for rate in GROWTH_SEARCH)
+    if horizon_total(offer, horizon, hi / 10_000) < target:
         return None
-    if horizon_total(offer, horizon, lo) >= target:
-        return lo
-    while hi - lo > 1e-6:
-        mid = (lo + hi) / 2
-        lo, hi = (lo, mid) if horizon_total(offer, horizon, mid) >= target else (mid, hi)
-    return math.ceil(round(hi * 10_000, 6)) / 10_000
+    while lo < hi:  # the answer is in lo..hi
+        mid = (lo + hi) // 2
+        lo, hi = (lo, mid) if horizon_total(offer, horizon, mid / 10_000) >= target else (mid + 1, hi)
+    return lo / 10_000
 
 
 # ---- market position ------------------------------------------------------------------------------
@@ -498,8 +496,9 @@ def market_position(base: int, average: int, profile: Profile, bands: Bands, *, 
         location = profile.city or bands.defaults.city
         premium = bands.cities[location]
     gap = tc["low"] + target * tc_width - average
-    ask = ask_for(offer, gap, horizon, growth) if offer is not None else {"base": None, "equity": None,
-                                                                            "sign_on": None}
+    ask: dict[str, int | None] = {"base": None, "equity": None, "sign_on": None}
+    if offer is not None:
+        ask = ask_for(offer, gap, horizon, growth)
     return Market(
         base_position=round((base - base_range["low"]) / max(width, 1), 4),
         total_comp_vs_mid=round(average / tc["mid"] - 1, 4), verdict=verdict(position),
