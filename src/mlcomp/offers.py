@@ -123,7 +123,7 @@ def parse_shares(value: object) -> float:
     except ValueError as e:
         raise ValueError(str(e).replace(money.AMOUNT_HELP, "a number of shares such as 12000 or 12k")) from None
     if number > MAX_SHARES:
-        raise ValueError(f"must be at most {MAX_SHARES:,} shares, got {value!r}")
+        raise ValueError(f"must be at most {MAX_SHARES:,} shares, got {number:,.0f}")
     return number
 
 
