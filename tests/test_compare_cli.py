@@ -75,7 +75,7 @@ def test_market_view_with_profile_options():
     # mid/sf base 207,000..338,000: (240000-207000)/131000 = 0.2519; 388500/360800 - 1 = 0.0768
     assert market["base_position"] == 0.2519 and market["total_comp_vs_mid"] == 0.0768
     # average 388,500 in 248,400..473,200: (388500-248400)/224800 = 0.6232, the middle third
-    assert market["position"] == 0.6232 and market["verdict"] == "middle of the range"
+    assert market["position"] == 0.6232 and market["verdict"] == "middle third"
     assert market["target"] == 0.5 and market["ask"] == {"base": None, "equity": None, "sign_on": None}
     assert market["location_adjusted_average"] == 317_143  # 388,500 / 1.225
 
@@ -132,7 +132,7 @@ def test_table_marks_the_best_and_shows_market():
     assert result.exit_code == 0
     out = result.stdout
     assert "Acme *" in out and "Globex *" not in out
-    assert "$1,554,000" in out and "-$214,000" in out and "middle of the range" in out
+    assert "$1,554,000" in out and "-$214,000" in out and "middle third" in out
     assert "Globex beats Acme only if its equity grows more than 51.4% a year." in out
 
 
@@ -325,7 +325,7 @@ def test_growth_scenarios_json_jsonl_csv_and_table():
     out = run(*args).stdout
     assert "Equity growth -20% a year" in out and "Equity growth 20% a year" in out
     assert "$1,336,800 *" in out
-    assert "At equity growth 20% a year: Cash: no growth rate closes the gap to Equity" in out
+    assert "With the others' equity growing 20% a year: Cash: no growth rate closes the gap to Equity" in out
     # one value keeps the single comparison's shape
     assert list(as_json("name=Cash,base=300k", "name=Equity,base=200k,equity=400k", "-g", "10%")) == [
         "horizon", "best", "offers"]
@@ -341,7 +341,7 @@ def test_scenarios_with_a_market_view_and_a_chart():
 def test_csv_carries_the_market_view():
     rows = list(csv.DictReader(io.StringIO(run(ACME, GLOBEX, "-y", "4", "-c", "sf", "-f", "csv").stdout)))
     first = rows[0]
-    assert first["market_position"] == "0.6232" and first["market_verdict"] == "middle of the range"
+    assert first["market_position"] == "0.6232" and first["market_verdict"] == "middle third"
     assert first["market_total_comp_low"] == "248400" and first["market_profile_location"] == "sf"
     assert first["market_ask_base"] == "" and rows[-1]["break_even_growth"] == "0.5144"
 
@@ -383,5 +383,5 @@ def test_one_offer_in_a_real_process():
     proc = mlcomp("compare", "name=Solo,base=150k,shares=10k,share_price=30", "-y", "3", "-f", "json")
     assert proc.returncode == 0, proc.stderr
     market = json.loads(proc.stdout)["offers"][0]["market"]
-    assert market["verdict"] in ("below the market range", "lower part of the range")
+    assert market["verdict"] in ("below range", "lower third")
     assert set(market["ask"]) == {"base", "equity", "sign_on"}

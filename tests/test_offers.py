@@ -245,7 +245,7 @@ def test_market_position_within(bands):
     assert m.base_position == pytest.approx(0.2519)        # (240000-207000)/131000
     assert m.total_comp_vs_mid == pytest.approx(-0.1685)   # 300000/360800 - 1
     assert m.position == pytest.approx(0.2295)             # (300000-248400)/224800
-    assert m.verdict == "lower part of the range"          # 0 <= 0.2295 < 1/3
+    assert m.verdict == "lower third"          # 0 <= 0.2295 < 1/3
     assert m.location_adjusted_average == 244_898          # 300000 / 1.225 = 244,897.96
     assert m.base == {"low": 207_000, "mid": 272_500, "high": 338_000}
     assert m.total_comp == {"low": 248_400, "mid": 360_800, "high": 473_200}
@@ -255,12 +255,12 @@ def test_market_position_within(bands):
 
 @pytest.mark.parametrize(("average", "verdict"), [
     # total comp 248,400..473,200 (width 224,800): thirds at 323,333 and 398,267
-    (248_399, "below the market range"), (248_400, "lower part of the range"),
-    (323_333, "lower part of the range"), (323_334, "middle of the range"), (360_800, "middle of the range"),
-    (398_266, "middle of the range"), (398_268, "upper part of the range"), (473_200, "upper part of the range"),
-    (473_201, "above the market range"),
+    (248_399, "below range"), (248_400, "lower third"),
+    (323_333, "lower third"), (323_334, "middle third"), (360_800, "middle third"),
+    (398_266, "middle third"), (398_268, "upper third"), (473_200, "upper third"),
+    (473_201, "above range"),
     # the two cases: 20% under the midpoint (288,640) and 33% over it (479,864)
-    (288_640, "lower part of the range"), (479_864, "above the market range"),
+    (288_640, "lower third"), (479_864, "above range"),
 ])
 def test_market_verdict_in_five_steps(bands, average, verdict):
     from mlcomp.engine import make_profile
@@ -456,7 +456,7 @@ def test_ask_for_each_component(bands):
     result = compare([offer(**fields)], bands=bands, defaults={"years": 4.0, "city": "sf"})
     market = result.offers[0].market
     assert market.position == -0.0151   # (245000 - 248400) / 224800 = -0.01512
-    assert market.verdict == "below the market range"
+    assert market.verdict == "below range"
     assert market.ask == {"base": 305_273, "equity": 563_200, "sign_on": 463_200}
     for key, value in market.ask.items():
         again = compare([offer(**{**fields, key: value})], bands=bands, defaults={"years": 4.0, "city": "sf"})
@@ -484,7 +484,7 @@ def test_ask_is_null_when_the_target_is_reached(bands):
     market = compare([offer(name="A", base="400k")], bands=bands, defaults={"years": 4.0, "city": "sf"}) \
         .offers[0].market
     assert market.position == 0.6744  # (400000 - 248400) / 224800 = 0.67438, above 2/3
-    assert market.verdict == "upper part of the range"
+    assert market.verdict == "upper third"
     assert market.ask == {"base": None, "equity": None, "sign_on": None}
 
 

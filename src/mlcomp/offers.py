@@ -36,8 +36,8 @@ PRESETS: dict[str, tuple[float, ...]] = {
 }
 PROFILE_FIELDS = ("years", "level", "city", "tier", "industry", "specialization", "full_lifecycle",
                   "remote_first")
-VERDICTS = ("below the market range", "lower part of the range", "middle of the range",
-            "upper part of the range", "above the market range")
+VERDICTS = ("below range", "lower third", "middle third",
+            "upper third", "above range")
 MAX_HORIZON = 30
 MAX_SHARES = 1_000_000_000     # shares in one grant
 MAX_SHARE_PRICE = 1_000_000    # dollars per share (also the strike)

@@ -295,11 +295,11 @@ def compare_rows(comparison: Comparison, *, growth: bool = False) -> Iterable[di
             yield {**lead, "name": offer.name, **year.as_dict(), **extra}
 
 
-def compare_notes(comparison: Comparison) -> list[str]:
+def compare_notes(comparison: Comparison, *, discounts: bool = True) -> list[str]:
     """The sentences under a comparison: each discount, and when each other offer would catch up."""
     notes = [f"{o.name}: equity counted at {rate_text(1 - o.equity_discount)} of its value "
              f"({rate_text(o.equity_discount)} private-equity discount)."
-             for o in comparison.offers if o.equity_discount]
+             for o in comparison.offers if o.equity_discount and discounts]
     if len(comparison.offers) > 1:
         for o in comparison.offers:
             if o.name == comparison.best:
@@ -420,8 +420,10 @@ def scenarios_table(comparisons: list[Comparison], *, out: Console | None = None
             table.add_row("  Verdict", *(o.market.verdict if o.market else "n/a" for o in offers))
         table.rows[-1].end_section = True
     print_wide(out, table)
+    for note in compare_notes(first)[:sum(1 for o in first.offers if o.equity_discount)]:
+        out.print(note, soft_wrap=True)
     for comparison in comparisons:
         growth = "each offer's own growth" if comparison.growth is None else \
-            f"equity growth {rate_text(comparison.growth)} a year"
-        for note in compare_notes(comparison):
-            out.print(f"At {growth}: {note}", soft_wrap=True)
+            f"the others' equity growing {rate_text(comparison.growth)} a year"
+        for note in compare_notes(comparison, discounts=False):
+            out.print(f"With {growth}: {note}", soft_wrap=True)
