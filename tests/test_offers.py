@@ -362,6 +362,8 @@ def test_a_two_year_sign_on():
     assert column(from_list, "one_time") == [110_000, 80_000, 0, 0]
     assert column(from_list, "total") == [210_000, 180_000, 100_000, 100_000]
     assert column(cash_flows(offer(sign_on="100k/80k"), 3), "one_time") == [100_000, 80_000, 0]
+    for spec in ("sign_on=[100k, 80k]", "sign_on=[100k,80k]", "sign_on=[$100,000, $80,000]"):
+        assert load_offers([f"name=A,base=1,{spec}"], lambda: "")[0].sign_on == (100_000, 80_000), spec
     assert column(cash_flows(offer(sign_on="50k"), 2), "one_time") == [50_000, 0]
 
 

@@ -136,8 +136,11 @@ def parse_share_price(value: object) -> float:
 
 
 def parse_payments(value: object) -> tuple[int, ...]:
-    """Cash paid over years: one amount (year 1), a list ([100k, 80k]) or "100k/80k" (years 1, 2)."""
-    if isinstance(value, str) and "/" in value:
+    """Cash paid over years: one amount (year 1), a list ([100k, 80k]) or "100k/80k" (years 1, 2);
+    inline, "[100k, 80k]" is the list too."""
+    if isinstance(value, str) and value.strip().startswith("[") and value.strip().endswith("]"):
+        value = [part for part in re.split(r",\s*(?!\d{3}\b)", value.strip()[1:-1]) if part.strip()]
+    elif isinstance(value, str) and "/" in value:
         value = value.split("/")
     if isinstance(value, list | tuple):
         if not value:
