@@ -398,8 +398,7 @@ def compare(
 ) -> None:
     """Compare job offers year by year, and against the market.
 
-    Year k total = base + bonus + equity vesting in year k + one-time cash (sign_on, relocation) in year k
-    + benefits.
+    Year k total = base + bonus + equity vesting + one-time cash (sign_on, relocation) + benefits, in year k.
 
     The best offer (marked *) has the highest total over the horizon; every other offer gets the
     yearly equity growth at which it would catch up.
