@@ -116,7 +116,7 @@ CASES = [
          offers('base = "240k"\ncity = "boston"\n', B_TOML)),
     Case("Offer files", "Two offers with the same name", "mlcomp compare a.toml b.toml",
          offers('name = "Acme"\nbase = "240k"\n', B_TOML.replace(b"B", b"acme"))),
-    Case("Offer files", "One offer and no profile (one offer needs --years or --level)", "mlcomp compare a.toml",
+    Case("Offer files", "Fewer than two offers", "mlcomp compare a.toml",
          offers('base = "240k"\n', B_TOML)),
     Case("Offer files", "'-' (stdin) twice", "mlcomp compare - - < b.toml", {"b.toml": B_TOML}),
     Case("Offer files", "Empty stdin", "mlcomp compare - b.toml < /dev/null", {"b.toml": B_TOML}),

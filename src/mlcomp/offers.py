@@ -36,8 +36,7 @@ PRESETS: dict[str, tuple[float, ...]] = {
 }
 PROFILE_FIELDS = ("years", "level", "city", "tier", "industry", "specialization", "full_lifecycle",
                   "remote_first")
-VERDICTS = ("below range", "lower third", "middle third",
-            "upper third", "above range")
+VERDICTS = ("below range", "lower third", "middle third", "upper third", "above range")
 MAX_HORIZON = 30
 MAX_SHARES = 1_000_000_000     # shares in one grant
 MAX_SHARE_PRICE = 1_000_000    # dollars per share (also the strike)
