@@ -385,3 +385,11 @@ def test_one_offer_in_a_real_process():
     market = json.loads(proc.stdout)["offers"][0]["market"]
     assert market["verdict"] in ("below range", "lower third")
     assert set(market["ask"]) == {"base", "equity", "sign_on"}
+
+
+def test_one_offer_table_has_no_best_and_no_difference():
+    out = run("name=Solo,base=200k,equity=100k", "-y", "4", "-c", "sf", "-n", "1").stdout
+    assert "The offer over 1 year" in out and "Solo *" not in out and "Difference to best" not in out
+    assert "Verdict" in out and "below range" in out
+    out = run("name=Solo,base=200k,equity=100k", "-y", "4", "-g", "0,50%").stdout
+    assert "Difference to best" not in out and " *" not in out and out.count("Market position") == 2

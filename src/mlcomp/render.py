@@ -328,13 +328,14 @@ def compare_table(comparison: Comparison, *, out: Console | None = None) -> None
 
     out = out or console()
     span = f"{comparison.horizon} year{'s' if comparison.horizon != 1 else ''}"
-    table = Table(title=f"Offers over {span}", box=box.SIMPLE_HEAD,
-                  caption="USD per year. * = best (highest total).",
+    several = len(comparison.offers) > 1
+    table = Table(title=f"Offers over {span}" if several else f"The offer over {span}", box=box.SIMPLE_HEAD,
+                  caption="USD per year. * = best (highest total)." if several else "USD per year.",
                   caption_justify="left")
     table.add_column("")
     for offer in comparison.offers:
         header = Text(offer.name)
-        if offer.name == comparison.best:
+        if offer.name == comparison.best and several:
             header.append(" *", style="bold")
         table.add_column(header, justify="right", no_wrap=True)
     offers = comparison.offers
@@ -355,9 +356,9 @@ def compare_table(comparison: Comparison, *, out: Console | None = None) -> None
         row("  so far", (money(y.cumulative) for y in years), end_section=True)
     row("First-year total", (money(o.first_year) for o in offers))
     row("Average per year", (money(o.average) for o in offers))
-    row(f"Total over {span}", (money(o.total) for o in offers), style="bold")
-    row("Difference to best", (signed_money(o.delta_to_best) for o in offers), end_section=len(offers) < 2)
+    row(f"Total over {span}", (money(o.total) for o in offers), style="bold", end_section=len(offers) < 2)
     if len(offers) > 1:
+        row("Difference to best", (signed_money(o.delta_to_best) for o in offers))
         row("Break-even equity growth", _break_even(comparison), end_section=True)
     if any(o.growth for o in offers) or any(o.equity_discount for o in offers):
         row("Equity growth per year", (percent(o.growth) for o in offers))
@@ -408,11 +409,12 @@ def scenarios_table(comparisons: list[Comparison], *, out: Console | None = None
         offers = comparison.offers
         growth = "each offer's own" if comparison.growth is None else rate_text(comparison.growth)
         table.add_row(f"Equity growth {growth} a year", *("" for _ in offers), style="bold")
-        table.add_row(f"  Total over {span}", *(money(o.total) + (" *" if o.name == comparison.best else "")
-                                               for o in offers))
+        several = len(offers) > 1
+        table.add_row(f"  Total over {span}", *(money(o.total) + (" *" if o.name == comparison.best and several
+                                                                else "") for o in offers))
         table.add_row("  Average per year", *(money(o.average) for o in offers))
-        table.add_row("  Difference to best", *(signed_money(o.delta_to_best) for o in offers))
-        if len(offers) > 1:
+        if several:
+            table.add_row("  Difference to best", *(signed_money(o.delta_to_best) for o in offers))
             table.add_row("  Break-even equity growth", *_break_even(comparison))
         if any(o.market for o in offers):
             table.add_row("  Market position",
