@@ -401,7 +401,8 @@ def scenarios_table(comparisons: list[Comparison], *, out: Console | None = None
     first = comparisons[0]
     span = f"{first.horizon} year{'s' if first.horizon != 1 else ''}"
     table = Table(title=f"Offers over {span}, by yearly equity growth", box=box.SIMPLE_HEAD,
-                  caption="USD. * = best (highest total) in its scenario.", caption_justify="left")
+                  caption="USD. * = best (highest total) in its scenario." if len(first.offers) > 1 else "USD.",
+                  caption_justify="left")
     table.add_column("")
     for offer in first.offers:
         table.add_column(offer.name, justify="right", no_wrap=True)
