@@ -393,3 +393,11 @@ def test_one_offer_table_has_no_best_and_no_difference():
     assert "Verdict" in out and "below range" in out
     out = run("name=Solo,base=200k,equity=100k", "-y", "4", "-g", "0,50%").stdout
     assert "Difference to best" not in out and " *" not in out and out.count("Market position") == 2
+
+
+def test_control_characters_in_names_are_shown_escaped_in_the_notes():
+    # the break-even and discount sentences under the table name the offers too
+    out = run("name=\x1b[31mRed,base=1,equity=1,equity_discount=10%", GLOBEX).stdout
+    assert "\\x1b[31mRed: no growth rate closes the gap" in out and "\x1b" not in out
+    out = run("name=\x1b[31mRed,base=1,equity=1,equity_discount=10%", GLOBEX, "-g", "0,10%").stdout
+    assert "\\x1b[31mRed: equity counted at 90%" in out and "\x1b" not in out

@@ -406,7 +406,7 @@ def compare_table(comparison: Comparison, *, out: Console | None = None) -> None
         row("Location-adjusted average", cells(lambda m: money(m.location_adjusted_average)))
     print_wide(out, table)
     for note in compare_notes(comparison):
-        out.print(note, soft_wrap=True)
+        out.print(one_line(note), soft_wrap=True)
 
 
 def scenarios_table(comparisons: list[Comparison], *, out: Console | None = None) -> None:
@@ -441,9 +441,9 @@ def scenarios_table(comparisons: list[Comparison], *, out: Console | None = None
         table.rows[-1].end_section = True
     print_wide(out, table)
     for note in compare_notes(first)[:sum(1 for o in first.offers if o.equity_discount)]:
-        out.print(note, soft_wrap=True)
+        out.print(one_line(note), soft_wrap=True)
     for comparison in comparisons:
         growth = "each offer's own growth" if comparison.growth is None else \
             f"the others' equity growing {rate_text(comparison.growth)} a year"
         for note in compare_notes(comparison, discounts=False):
-            out.print(f"With {growth}: {note}", soft_wrap=True)
+            out.print(one_line(f"With {growth}: {note}"), soft_wrap=True)
