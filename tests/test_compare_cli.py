@@ -401,3 +401,23 @@ def test_control_characters_in_names_are_shown_escaped_in_the_notes():
     assert "\\x1b[31mRed: no growth rate closes the gap" in out and "\x1b" not in out
     out = run("name=\x1b[31mRed,base=1,equity=1,equity_discount=10%", GLOBEX, "-g", "0,10%").stdout
     assert "\\x1b[31mRed: equity counted at 90%" in out and "\x1b" not in out
+
+
+HUGE = "1" + "0" * 399  # 400 digits: read (5,000 digits stop at the reader, see test_inputs.py)
+
+
+@pytest.mark.parametrize(("fields", "message"), [
+    (f'"shares": {HUGE}, "share_price": 1', "shares: must be at most 1,000,000,000 shares, got a number of more"),
+    (f'"shares": 1, "share_price": {HUGE}', "share_price: must be at most $1,000,000 a share"),
+    (f'"shares": 1, "share_price": 1, "strike": {HUGE}', "strike: must be at most $1,000,000 a share"),
+    (f'"sign_on": [1, {HUGE}]', "sign_on: must be at most $1,000,000,000"),
+    (f'"benefits": {HUGE}', "benefits: must be at most $1,000,000,000"),
+    (f'"raise": {HUGE}', "raise: expected a rate"),
+    (f'"equity_discount": -{HUGE}', "equity_discount: expected a rate"),
+    (f'"shares": 1{HUGE * 12}, "share_price": 1', "line 1: a number of 4,801 digits is too large"),
+])
+def test_huge_numbers_in_the_new_keys_are_one_error_line_in_a_real_process(fields, message):
+    proc = mlcomp("compare", "-", GLOBEX, input=f'{{"name": "S", "base": 1, {fields}}}')
+    err = proc.stderr.decode()
+    assert proc.returncode == 1, err
+    assert err.startswith("Error: stdin: ") and message in err and err.count("\n") == 1, err

@@ -135,9 +135,15 @@ def parse_shares(value: object) -> float:
 
 def parse_share_price(value: object) -> float:
     """Dollars per share, cents kept: 2.35, "$2.35", "150"; at most MAX_SHARE_PRICE."""
-    number = money.amount(value)
+    too_much = f"must be at most ${MAX_SHARE_PRICE:,} a share, got {shown(value)}"
+    try:
+        number = money.amount(value)
+    except ValueError as e:
+        if str(e).startswith(money.TOO_MUCH):
+            raise ValueError(too_much) from None
+        raise
     if number > MAX_SHARE_PRICE:
-        raise ValueError(f"must be at most ${MAX_SHARE_PRICE:,} a share, got {shown(value)}")
+        raise ValueError(too_much)
     return number
 
 
