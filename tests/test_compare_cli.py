@@ -69,7 +69,7 @@ def test_market_view_with_profile_options():
     assert list(market) == ["profile", "base", "total_comp", "position", "verdict", "target", "ask",
                             "base_position", "total_comp_vs_mid", "location_adjusted_average"]
     assert market["profile"] == {"level": "mid", "years": 4, "location": "sf", "tier": None, "industry": "tech",
-                                 "specialization": "generalist", "full_lifecycle": False}
+                                 "specialization": "generalist", "full_lifecycle": False, "ml_focus": None}
     assert market["base"] == {"low": 207_000, "mid": 272_500, "high": 338_000}
     assert market["total_comp"] == {"low": 248_400, "mid": 360_800, "high": 473_200}
     # mid/sf base 207,000..338,000: (240000-207000)/131000 = 0.2519; 388500/360800 - 1 = 0.0768

@@ -250,7 +250,7 @@ def test_market_position_within(bands):
     assert m.base == {"low": 207_000, "mid": 272_500, "high": 338_000}
     assert m.total_comp == {"low": 248_400, "mid": 360_800, "high": 473_200}
     assert m.profile == {"level": "mid", "years": 4, "location": "sf", "tier": None, "industry": "tech",
-                         "specialization": "generalist", "full_lifecycle": False}
+                         "specialization": "generalist", "full_lifecycle": False, "ml_focus": None}
 
 
 @pytest.mark.parametrize(("average", "verdict"), [

@@ -284,6 +284,10 @@ FullLifecycleOption = Annotated[bool, typer.Option(
 RemoteFirstOption = Annotated[bool, typer.Option(
     "--remote-first", help="The employer pays one national band wherever you live.")]
 RoleOption = Annotated[str | None, _key("role", "ml (default) or swe: the equivalent software engineer pay.")]
+MlFocusOption = Annotated[str | None, typer.Option(
+    "--ml-focus", metavar="FOCUS", autocompletion=_completer("ml_focus"),
+    help="How central ML is to the employer: core (pays above the ML bands) or supporting (toward "
+         "software-engineer pay). Default: neither.")]
 FormatOption = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
 ChartOption = Annotated[bool | None, typer.Option(
     "--chart/--no-chart", help="Draw charts with the table. Default: only when the output is a terminal. "
@@ -309,6 +313,7 @@ def estimate(
     full_lifecycle: FullLifecycleOption = False,
     remote_first: RemoteFirstOption = False,
     role: RoleOption = None,
+    ml_focus: MlFocusOption = None,
     fmt: FormatOption = Format.table,
     field: Annotated[str | None, typer.Option(
         "--field", metavar="PATH", help="Print one value of the JSON output, e.g. total_comp.mid.")] = None,
@@ -359,11 +364,11 @@ def estimate(
         return _batch(bands, input, input_format, on_error, fmt, field, explain, {
             "years": years, "level": level, "city": city, "tier": tier, "industry": industry,
             "specialization": specialization, "full_lifecycle": full_lifecycle or None,
-            "remote_first": remote_first or None, "role": role})
+            "remote_first": remote_first or None, "role": role, "ml_focus": ml_focus})
     try:
         profile = make_profile(bands, years=years, level=level, city=city, tier=tier, industry=industry,
                                specialization=specialization, full_lifecycle=full_lifecycle,
-                               remote_first=remote_first, role=role)
+                               remote_first=remote_first, role=role, ml_focus=ml_focus)
     except MlcompError as e:
         raise as_usage(e) from None
     level_note(bands, {"years": profile.years, "level": level and profile.level})
@@ -400,6 +405,7 @@ def curve(
     full_lifecycle: FullLifecycleOption = False,
     remote_first: RemoteFirstOption = False,
     role: RoleOption = None,
+    ml_focus: MlFocusOption = None,
     fmt: FormatOption = Format.table,
     chart: ChartOption = None,
 ) -> None:
@@ -430,7 +436,7 @@ def curve(
     try:
         points = run_curve(bands, span[0], span[1], city=city, tier=tier, industry=industry,
                            specialization=specialization, full_lifecycle=full_lifecycle,
-                           remote_first=remote_first, role=role)
+                           remote_first=remote_first, role=role, ml_focus=ml_focus)
     except MlcompError as e:
         raise as_usage(e) from None
     if fmt is Format.json:
@@ -491,6 +497,7 @@ def compare(
     specialization: SpecializationOption = None,
     full_lifecycle: FullLifecycleOption = False,
     remote_first: RemoteFirstOption = False,
+    ml_focus: MlFocusOption = None,
     fmt: FormatOption = Format.table,
     chart: ChartOption = None,
 ) -> None:
@@ -540,7 +547,7 @@ def compare(
         defaults = profile_values(bands, {
             "years": years, "level": level, "city": city, "tier": tier, "industry": industry,
             "specialization": specialization, "full_lifecycle": full_lifecycle or None,
-            "remote_first": remote_first or None})
+            "remote_first": remote_first or None, "ml_focus": ml_focus})
     except MlcompError as e:
         raise as_usage(e) from None
     level_note(bands, defaults)

@@ -33,7 +33,7 @@ PRESETS: dict[str, tuple[float, ...]] = {
     "back-loaded": (5, 15, 40, 40),
 }
 PROFILE_FIELDS = ("years", "level", "city", "tier", "industry", "specialization", "full_lifecycle",
-                  "remote_first")
+                  "remote_first", "ml_focus")
 VERDICTS = ("below range", "lower third", "middle third", "upper third", "above range")
 MAX_HORIZON = 30
 MAX_SHARES = 1_000_000_000     # shares in one grant
@@ -197,6 +197,7 @@ class Offer(BaseModel):
     specialization: Annotated[str | None, BeforeValidator(_text)] = None
     full_lifecycle: bool | None = None
     remote_first: bool | None = None
+    ml_focus: Annotated[str | None, BeforeValidator(_text)] = None
     origin: str = "offer"
     inline: bool = False
 
@@ -502,7 +503,7 @@ def market_profile(profile: Profile, est_level: str, location: str, bands: Bands
             "location": location, "tier": profile.tier,
             "industry": profile.industry or bands.defaults.industry,
             "specialization": profile.specialization or bands.defaults.specialization,
-            "full_lifecycle": profile.full_lifecycle}
+            "full_lifecycle": profile.full_lifecycle, "ml_focus": profile.ml_focus}
 
 
 def market_position(base: int, average: int, profile: Profile, bands: Bands, *, offer: Offer | None = None,
