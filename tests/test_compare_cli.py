@@ -421,3 +421,8 @@ def test_huge_numbers_in_the_new_keys_are_one_error_line_in_a_real_process(field
     err = proc.stderr.decode()
     assert proc.returncode == 1, err
     assert err.startswith("Error: stdin: ") and message in err and err.count("\n") == 1, err
+
+
+def test_the_market_profile_names_the_ml_focus():
+    market = as_json("name=A,base=200k,ml_focus=supporting", "-y", "4")["offers"][0]["market"]
+    assert market["profile"]["ml_focus"] == "supporting" and market["profile"]["location"] == "national"
