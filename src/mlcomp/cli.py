@@ -474,19 +474,41 @@ def curve(
                            chart=show_chart(chart))
 
 
+def growth_rates(text: str | None) -> list[float | None]:
+    """--growth: one rate or a comma-separated list ("-20%,0,20%"); none given: each offer's own."""
+    from mlcomp.money import parse_rate
+    from mlcomp.offers import MAX_SCENARIOS
+
+    if text is None:
+        return [None]
+    parts = text.split(",")
+    if len(parts) > MAX_SCENARIOS:
+        raise typer.BadParameter(f"at most {MAX_SCENARIOS} growth rates, got {len(parts)}",
+                                 param_hint="'--growth'")
+    try:
+        return [parse_rate(part) for part in parts]
+    except ValueError as e:
+        raise typer.BadParameter(str(e), param_hint="'--growth'") from None
+
+
 @command()
 def compare(
     ctx: typer.Context,
     offers: Annotated[list[str] | None, typer.Argument(
         metavar="OFFER...", show_default=False,
-        help="Two or more offers: a .toml or .json file, '-' for stdin (once), "
-             "or key=value,... such as name=Acme,base=240k,bonus=15%,equity=400k.")] = None,
+        help="Offers: a .toml or .json file, '-' for stdin (once), or key=value,... such as "
+             "name=Acme,base=240k,bonus=15%,equity=400k. Two or more; one is enough with a profile "
+             "(--years or --level, or years/level in the offer).")] = None,
     horizon: Annotated[str, typer.Option(
         "--horizon", "-n", metavar="N", help="Years to compare, 1 to 30.")] = "4",
     growth: Annotated[str | None, typer.Option(
-        "--growth", "-g", metavar="RATE",
-        help="Yearly change of equity value for every offer, e.g. 10% or -0.2 "
-             "(overrides the offers').")] = None,
+        "--growth", "-g", metavar="RATE[,RATE...]",
+        help="Yearly change of equity value for every offer, e.g. 10% or -0.2 (overrides the offers'); "
+             "a list such as -20%,0,20% compares each scenario.")] = None,
+    target: Annotated[str, typer.Option(
+        "--target", metavar="POSITION",
+        help="Where in the market total-comp range the ask should reach: 0 (low end) to 1 (high end), "
+             "or 0% to 100%.")] = "0.5",
     years: Annotated[str | None, typer.Option(
         "--years", "-y", metavar="N", help="Years of experience, for the market view.")] = None,
     level: Annotated[str | None, _key("level", "entry, mid, senior or staff (market view).", "-l")] = None,
@@ -500,13 +522,15 @@ def compare(
     fmt: FormatOption = Format.table,
     chart: ChartOption = None,
 ) -> None:
-    """Compare two or more job offers year by year, and against the market.
+    """Compare job offers year by year, and against the market.
 
-    Year k total = base + bonus + equity vesting in year k + one-time cash (sign_on, relocation) in year k.
+    Year k total = base + bonus + equity vesting + one-time cash (sign_on, relocation) + benefits, in year k.
 
-    The best offer (marked *) has the highest total over the horizon.
+    The best offer (marked *) has the highest total over the horizon; every other offer gets the
+    yearly equity growth at which it would catch up.
 
-    Profile options (--years, --city, ...) fill in what offers leave out and turn on the market view.
+    Profile options (--years, --city, ...) fill in what offers leave out and turn on the market view;
+    an offer that gives its own years or level keeps them.
 
     Examples:
 
@@ -514,28 +538,31 @@ def compare(
 
         mlcomp compare "name=A,base=240k,bonus=15%,equity=400k,vesting=5/15/40/40" "name=B,base=265k" -y 6
 
+        mlcomp compare "name=Startup,base=200k,shares=40k,share_price=20,strike=5" "name=BigCo,base=250k" -g -20%,0,20%
+
+        mlcomp compare "name=Offer,base=210k,equity=300k" --years 5 --city nyc
+
         cat offer.json | mlcomp compare - examples/acme.toml --format json
     """
     from mlcomp import inputs
     from mlcomp.engine import profile_values
     from mlcomp.money import parse_count, parse_rate
-    from mlcomp.offers import MAX_HORIZON, load_offers
-    from mlcomp.offers import compare as run_compare
+    from mlcomp.offers import MAX_HORIZON, load_offers, scenarios
 
-    if len(offers or []) < 2:
-        raise MlcompError("give at least two offers to compare (files, '-' for stdin, or key=value,...)",
-                          usage=True)
-    override = None
-    if growth is not None:
-        try:
-            override = parse_rate(growth)
-        except ValueError as e:
-            raise typer.BadParameter(str(e), param_hint="'--growth'") from None
+    too_few = ("give at least two offers to compare (files, '-' for stdin, or key=value,...), "
+               "or one offer with --years or --level for its market view")
+    if not offers:
+        raise MlcompError(too_few, usage=True)
+    growths = growth_rates(growth)
+    try:
+        goal = parse_rate(target, low=0.0, high=1.0)
+    except ValueError as e:
+        raise typer.BadParameter(str(e).replace("a rate", "a position"), param_hint="'--target'") from None
     try:
         span = parse_count(horizon, 1, MAX_HORIZON, "years")
     except ValueError as e:
         raise typer.BadParameter(str(e), param_hint="'--horizon'") from None
-    stdin_once(ctx, *(offers or []))
+    stdin_once(ctx, *offers)
     bands = load(ctx)
     try:
         defaults = profile_values(bands, {
@@ -545,21 +572,32 @@ def compare(
     except MlcompError as e:
         raise as_usage(e) from None
     level_note(bands, defaults)
-    loaded = load_offers(offers or [], lambda: inputs.decode(inputs.read_bytes(inputs.STDIN), "stdin"))
-    result = run_compare(loaded, horizon=span, growth=override, bands=bands, defaults=defaults)
+    loaded = load_offers(offers, lambda: inputs.decode(inputs.read_bytes(inputs.STDIN), "stdin"))
+    results = scenarios(loaded, growths, horizon=span, bands=bands, defaults=defaults, target=goal)
+    if len(loaded) < 2 and results[0].offers[0].market is None:
+        raise MlcompError(too_few, usage=True)
+    several = len(results) > 1
     if fmt is Format.json:
-        print(render.to_json(result.as_dict()))
+        print(render.to_json({"scenarios": [{"growth": r.growth, **r.as_dict()} for r in results]} if several
+                             else results[0].as_dict()))
     elif fmt is Format.jsonl:
-        sys.stdout.writelines(render.to_json(o.as_dict(), indent=None) + "\n" for o in result.offers)
+        sys.stdout.writelines(render.to_json({"growth": r.growth, **o.as_dict()} if several else o.as_dict(),
+                                             indent=None) + "\n" for r in results for o in r.offers)
     elif fmt in (Format.csv, Format.tsv):
-        render.write_rows(render.compare_rows(result), fmt.value, sys.stdout)
+        render.write_rows((row for r in results for row in render.compare_rows(r, growth=several)),
+                          fmt.value, sys.stdout)
     else:
-        render.compare_table(result)
+        if several:
+            render.scenarios_table(results)
+        else:
+            render.compare_table(results[0])
         if show_chart(chart):
             from mlcomp import charts
 
-            charts.compare_chart(result)
-        if not any(o.market for o in result.offers):
+            for result in results:
+                charts.compare_chart(result, title=f"Equity growth {render.rate_text(result.growth)} a year"
+                                     if several and result.growth is not None else "")
+        if not any(o.market for o in results[0].offers):
             sys.stderr.write("Market view: give --years or --level (or years/level in the offers).\n")
 
 
