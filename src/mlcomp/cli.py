@@ -621,10 +621,7 @@ def _batch(bands: Any, name: str, input_format: InputFormat | None, on_error: On
 
     stats = batch.Stats()
     out = sys.stdout
-    # What is loaded now lives to the end: keep the garbage collector from walking it again and again
-    # while the caches of a long batch fill (a third of the run time on a large file).
-    gc.freeze()
-    with batch.open_input(name) as stream, _progress() as (counted, report):
+    with _frozen(), batch.open_input(name) as stream, _progress() as (counted, report):
         estimator = batch.Estimator(bands, defaults, output="jsonl" if field is not None else fmt.value,
                                     report=report)
         rows = counted(batch.read_rows(stream, input_format.value if input_format else None, name,
@@ -649,6 +646,17 @@ def _batch(bands: Any, name: str, input_format: InputFormat | None, on_error: On
             render.batch_tables(batch.merge(splits))
     if on_error is OnError.skip:
         sys.stderr.write(stats.summary() + "\n")
+
+
+@contextlib.contextmanager
+def _frozen() -> Iterator[None]:
+    """What is loaded before a batch streams lives to its end: keep the garbage collector from walking
+    it again and again while the caches fill (a third of the run time on a large file)."""
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
 
 
 @contextlib.contextmanager
