@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import math
-import os
 import re
 import tomllib
 from collections.abc import Iterable
@@ -320,10 +319,11 @@ def overlay(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
 
 
 def load_bands(user_file: Path | str | None = None) -> Bands:
-    """The shipped bands, with the user's file (argument or MLCOMP_BANDS) laid over them."""
+    """The shipped bands, with `user_file` (if given) laid over them. Reads no environment variable:
+    MLCOMP_BANDS is the command line's (it becomes --bands)."""
     path = shipped_path()
     data = read_toml(path)
-    user = user_file or os.environ.get("MLCOMP_BANDS") or None
+    user = user_file or None
     if user:
         user = Path(user)
         data = overlay(data, read_toml(user))

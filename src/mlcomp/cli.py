@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Annotated, Any, NoReturn, TypeVar
 
 import typer
-from typer.core import TyperGroup
+from typer.core import TyperCommand, TyperGroup
 
 from mlcomp import __version__, render
 from mlcomp.errors import MlcompError, did_you_mean, wording
@@ -59,20 +59,38 @@ COMMANDS: dict[str, typer.Typer] = {}
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-def command(name: str | None = None) -> Callable[[F], F]:
+def command(name: str | None = None, **settings: Any) -> Callable[[F], F]:
     """Register a command (like @app.command()), built lazily by Group.get_command."""
 
     def register(function: F) -> F:
         key = name or function.__name__
         COMMANDS[key] = one = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
-        one.command(key)(function)
+        one.command(key, cls=Command, **settings)(function)
         return function
 
     return register
 
 
+def plain_flags(params: list[Any]) -> list[Any]:
+    """Help shows no type for a flag (Typer would print '<bool>' beside --help and every switch)."""
+    for param in params:
+        if getattr(param, "is_flag", False) and param.metavar is None:
+            param.metavar = ""
+    return params
+
+
+class Command(TyperCommand):
+    """A command whose help lists flags without a type."""
+
+    def get_params(self, ctx: Any) -> list[Any]:
+        return plain_flags(super().get_params(ctx))
+
+
 class Group(TyperGroup):
     """Runs the app with every user mistake turned into one line on stderr and an exit code."""
+
+    def get_params(self, ctx: Any) -> list[Any]:
+        return plain_flags(super().get_params(ctx))
 
     def list_commands(self, ctx: Any) -> list[str]:
         return list(COMMANDS)
@@ -97,6 +115,9 @@ class Group(TyperGroup):
                 stream.reconfigure(errors="replace")
         if sys.stdout is None:  # closed by the caller (>&-): results could only be lost
             fail("cannot write output: standard output is closed", EXIT_DATA)
+        if os.environ.get(COMPLETE_VAR):  # a shell asks for completions (see --show-completion)
+            completion().completion_init()
+            extra["complete_var"] = COMPLETE_VAR
         try:
             code = super().main(*args, **{**extra, "standalone_mode": False})
             sys.stdout.flush()
@@ -126,8 +147,36 @@ class Group(TyperGroup):
         sys.exit(code if isinstance(code, int) else 0)
 
 
+COMPLETE_VAR = "_MLCOMP_COMPLETE"  # what the completion scripts set when they ask for completions
+SHELLS = ("bash", "zsh", "fish", "powershell", "pwsh")
+
+
+def completion() -> Any:
+    """Typer's completion module: its scripts, and the classes that answer them (completion_init)."""
+    from typer import completion
+
+    return completion
+
+
+def completion_script(shell: str) -> str:
+    """The script that makes `shell` complete mlcomp's commands, options and keys."""
+    if shell not in SHELLS:
+        raise typer.BadParameter(f"unknown shell '{shell}'; choose one of: {', '.join(SHELLS)}",
+                                 param_hint="'--show-completion'")
+    script: str = completion().get_completion_script(prog_name="mlcomp", complete_var=COMPLETE_VAR,
+                                                     shell=shell)
+    return script
+
+
+def _show_completion(ctx: typer.Context, value: str | None) -> None:
+    if value is not None and not ctx.resilient_parsing:
+        print(completion_script(value.lower()))
+        raise typer.Exit()
+
+
 app = typer.Typer(
     cls=Group,
+    add_completion=False,
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
@@ -151,6 +200,10 @@ def _global(
         help="A TOML file laid over the shipped data (same schema as data/bands.toml).")] = None,
     version: Annotated[bool, typer.Option(
         "--version", callback=_version, is_eager=True, help="Print the version and exit.")] = False,
+    show_completion: Annotated[str | None, typer.Option(
+        "--show-completion", metavar="SHELL", callback=_show_completion, is_eager=True, expose_value=False,
+        help="Print the completion script for bash, zsh, fish or powershell, "
+             "e.g. mlcomp --show-completion zsh > ~/.zfunc/_mlcomp")] = None,
 ) -> None:
     ctx.obj = {"bands_file": bands}
 
@@ -205,7 +258,8 @@ FullLifecycleOption = Annotated[bool, typer.Option(
 RemoteFirstOption = Annotated[bool, typer.Option(
     "--remote-first", help="The employer pays one national band wherever you live.")]
 RoleOption = Annotated[str | None, _key("role", "ml (default) or swe: the equivalent software engineer pay.")]
-FormatOption = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
+FormatOption = Annotated[Format, typer.Option(
+    "--format", "-f", metavar="FORMAT", help="Output format: table, json, jsonl, csv or tsv.")]
 ChartOption = Annotated[bool | None, typer.Option(
     "--chart/--no-chart", help="Draw charts with the table. Default: only when the output is a terminal. "
     "Never in JSON, CSV or TSV.")]
@@ -248,6 +302,8 @@ def estimate(
 ) -> None:
     """Estimate base salary and total compensation for a profile.
 
+    The level comes from --years unless --level is given; the table lists every rule applied.
+
     Examples:
 
         mlcomp estimate --years 4 --city sf
@@ -260,8 +316,7 @@ def estimate(
 
         mlcomp estimate --input people.csv --format csv > estimates.csv
     """
-    from mlcomp.engine import estimate as run_estimate
-    from mlcomp.engine import make_profile
+    from mlcomp import api
 
     bands = load(ctx)
     if input is not None:
@@ -270,12 +325,11 @@ def estimate(
             "specialization": specialization, "full_lifecycle": full_lifecycle or None,
             "remote_first": remote_first or None, "role": role})
     try:
-        profile = make_profile(bands, years=years, level=level, city=city, tier=tier, industry=industry,
-                               specialization=specialization, full_lifecycle=full_lifecycle,
-                               remote_first=remote_first, role=role)
+        result = api.estimate(years=years, level=level, city=city, tier=tier, industry=industry,
+                              specialization=specialization, full_lifecycle=full_lifecycle,
+                              remote_first=remote_first, role=role, bands=bands)
     except MlcompError as e:
         raise as_usage(e) from None
-    result = run_estimate(profile, bands)
     data = result.as_dict()
     if field is not None:
         try:
@@ -347,11 +401,11 @@ def curve(
                            chart=show_chart(chart))
 
 
-@command()
+@command(options_metavar="[OPTIONS] OFFER OFFER")
 def compare(
     ctx: typer.Context,
     offers: Annotated[list[str] | None, typer.Argument(
-        metavar="OFFER...", show_default=False,
+        metavar="OFFER", show_default=False, hidden=True,
         help="Two or more offers: a .toml or .json file, '-' for stdin (once), "
              "or key=value,... such as name=Acme,base=240k,bonus=15%,equity=400k.")] = None,
     horizon: Annotated[int, typer.Option(
@@ -374,6 +428,8 @@ def compare(
 ) -> None:
     """Compare two or more job offers year by year, and against the market.
 
+    Each OFFER is a .toml or .json file, '-' for stdin (once), or key=value,... such as name=Acme,base=240k,bonus=15%.
+
     Year k total = base + bonus + equity vesting in year k + one-time cash (sign_on, relocation) in year k.
 
     The best offer (marked *) has the highest total over the horizon.
@@ -384,34 +440,24 @@ def compare(
 
         mlcomp compare examples/acme.toml examples/globex.json --years 4
 
-        mlcomp compare "name=A,base=240k,bonus=15%,equity=400k,vesting=5/15/40/40" "name=B,base=265k" -y 6
+        mlcomp compare name=A,base=240k,equity=400k name=B,base=265k -y 6
 
         cat offer.json | mlcomp compare - examples/acme.toml --format json
     """
-    from mlcomp.engine import profile_values
-    from mlcomp.money import parse_rate
-    from mlcomp.offers import compare as run_compare
-    from mlcomp.offers import decode, load_offers
+    from mlcomp import api
+    from mlcomp.offers import decode
 
     if len(offers or []) < 2:
         raise MlcompError("give at least two offers to compare (files, '-' for stdin, or key=value,...)",
                           usage=True)
-    override = None
-    if growth is not None:
-        try:
-            override = parse_rate(growth)
-        except ValueError as e:
-            raise typer.BadParameter(str(e), param_hint="'--growth'") from None
     bands = load(ctx)
     try:
-        defaults = profile_values(bands, {
-            "years": years, "level": level, "city": city, "tier": tier, "industry": industry,
-            "specialization": specialization, "full_lifecycle": full_lifecycle or None,
-            "remote_first": remote_first or None})
-    except MlcompError as e:
-        raise as_usage(e) from None
-    loaded = load_offers(offers or [], lambda: decode(sys.stdin.buffer.read(), "stdin"))
-    result = run_compare(loaded, horizon=horizon, growth=override, bands=bands, defaults=defaults)
+        result = api.compare(offers or [], horizon=horizon, growth=growth, years=years, level=level, city=city,
+                             tier=tier, industry=industry, specialization=specialization,
+                             full_lifecycle=full_lifecycle, remote_first=remote_first, bands=bands,
+                             read_stdin=lambda: decode(sys.stdin.buffer.read(), "stdin"))
+    except MlcompError as e:  # a bad option value names the option; a bad offer is reported as it is
+        raise (as_usage(e) if e.field else e) from None
     if fmt is Format.json:
         print(render.to_json(result.as_dict()))
     elif fmt is Format.jsonl:
@@ -486,6 +532,8 @@ def bands_command(
 ) -> None:
     """Show the national pay bands for each level, with their sources.
 
+    --bands FILE (or MLCOMP_BANDS) lays your own file over them; --check validates one.
+
     Examples:
 
         mlcomp bands
@@ -524,7 +572,7 @@ def factors(
 
         mlcomp factors
 
-        mlcomp factors --format json | jq -r '.[] | select(.group == "city") | .key'
+        mlcomp factors -f json | jq -r '.[] | select(.group == "city") | .key'
 
         mlcomp factors --format csv > factors.csv
     """
