@@ -265,9 +265,33 @@ ChartOption = Annotated[bool | None, typer.Option(
     "Never in JSON, CSV or TSV.")]
 
 
-def show_chart(flag: bool | None) -> bool:
-    """--chart / --no-chart when given; otherwise a chart only on a terminal."""
-    return flag if flag is not None else sys.stdout.isatty()
+def show_chart(flag: bool | None, export: Path | None = None) -> bool:
+    """--chart / --no-chart when given; otherwise a chart on a terminal, or in a file --export writes."""
+    return flag if flag is not None else sys.stdout.isatty() or export is not None
+
+
+def _export_extension(value: Path | None) -> Path | None:
+    if value is not None and value.suffix.lower() not in render.EXPORTS:
+        raise typer.BadParameter(f"'{value}' is neither .svg nor .html; the extension chooses the format",
+                                 param_hint="'--export'")
+    return value
+
+
+ExportOption = Annotated[Path | None, typer.Option(
+    "--export", metavar="FILE", dir_okay=False, callback=_export_extension,
+    help="Also save the table and its charts to FILE, as SVG or HTML (by the extension), "
+         "to paste into a document or send.")]
+
+
+def exporting(path: Path | None, table: bool) -> contextlib.AbstractContextManager[None]:
+    """With --export: the table and charts printed inside the block are saved to the file too.
+    Checked when called (before any work), entered around the table."""
+    if path is None:
+        return contextlib.nullcontext()
+    if not table:
+        raise typer.BadParameter("only the table can be saved: drop --format, --field or --input, "
+                                 "or --export", param_hint="'--export'")
+    return render.recording(path, title=f"mlcomp {' '.join(sys.argv[1:])}".strip())
 
 
 @command()
@@ -299,6 +323,7 @@ def estimate(
     on_error: Annotated[OnError, typer.Option(
         "--on-error", help="A bad row: stop (exit 1) or skip it (reported on stderr, with a summary).")]
         = OnError.stop,
+    export: ExportOption = None,
 ) -> None:
     """Estimate base salary and total compensation for a profile.
 
@@ -318,6 +343,7 @@ def estimate(
     """
     from mlcomp import api
 
+    saving = exporting(export, fmt is Format.table and field is None and input is None)
     bands = load(ctx)
     if input is not None:
         return _batch(bands, input, input_format, on_error, fmt, field, explain, {
@@ -343,11 +369,12 @@ def estimate(
     elif fmt in (Format.csv, Format.tsv):
         render.write_rows([render.flatten(data)], fmt.value, sys.stdout)
     else:
-        render.estimate_table(result, bands, explain=explain)
-        if show_chart(chart):
-            from mlcomp import charts
+        with saving:
+            render.estimate_table(result, bands, explain=explain)
+            if show_chart(chart, export):
+                from mlcomp import charts
 
-            charts.estimate_chart(result)
+                charts.estimate_chart(result)
 
 
 @command()
@@ -364,6 +391,7 @@ def curve(
     role: RoleOption = None,
     fmt: FormatOption = Format.table,
     chart: ChartOption = None,
+    export: ExportOption = None,
 ) -> None:
     """How the estimate grows with experience: base and total-comp ranges for each year, 0 to 20.
 
@@ -380,6 +408,7 @@ def curve(
     from mlcomp.curve import as_dict
     from mlcomp.curve import curve as run_curve
 
+    saving = exporting(export, fmt is Format.table)
     bands = load(ctx)
     try:
         points = run_curve(bands, start, end, city=city, tier=tier, industry=industry,
@@ -397,8 +426,9 @@ def curve(
         from mlcomp import charts
 
         labels = [a.label for a in points[0].adjustments if a.factor != "cap"] or ["national band"]
-        charts.curve_table(points, f"ML engineer pay by years of experience: {', '.join(labels)}",
-                           chart=show_chart(chart))
+        with saving:
+            charts.curve_table(points, f"ML engineer pay by years of experience: {', '.join(labels)}",
+                               chart=show_chart(chart, export))
 
 
 @command(options_metavar="[OPTIONS] OFFER OFFER")
@@ -425,6 +455,7 @@ def compare(
     remote_first: RemoteFirstOption = False,
     fmt: FormatOption = Format.table,
     chart: ChartOption = None,
+    export: ExportOption = None,
 ) -> None:
     """Compare two or more job offers year by year, and against the market.
 
@@ -450,6 +481,7 @@ def compare(
     if len(offers or []) < 2:
         raise MlcompError("give at least two offers to compare (files, '-' for stdin, or key=value,...)",
                           usage=True)
+    saving = exporting(export, fmt is Format.table)
     bands = load(ctx)
     try:
         result = api.compare(offers or [], horizon=horizon, growth=growth, years=years, level=level, city=city,
@@ -465,11 +497,12 @@ def compare(
     elif fmt in (Format.csv, Format.tsv):
         render.write_rows(render.compare_rows(result), fmt.value, sys.stdout)
     else:
-        render.compare_table(result)
-        if show_chart(chart):
-            from mlcomp import charts
+        with saving:
+            render.compare_table(result)
+            if show_chart(chart, export):
+                from mlcomp import charts
 
-            charts.compare_chart(result)
+                charts.compare_chart(result)
         if not any(o.market for o in result.offers):
             sys.stderr.write("Market view: give --years or --level (or years/level in the offers).\n")
 
