@@ -101,10 +101,11 @@ def parse_years(value: object, bands: Bands) -> float:
         raise MlcompError(f"{allowed}, got {value!r}", usage=True, field="years")
     try:
         years = math.nan if isinstance(value, str) and "_" in value else float(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # OverflowError: an int too large for a float
         years = math.nan
     if not math.isfinite(years) or not lo <= years <= hi:
-        raise MlcompError(f"{allowed}, got '{value}'", usage=True, field="years")
+        shown = value if not isinstance(value, int) or abs(value) < 10**100 else "a number too large"
+        raise MlcompError(f"{allowed}, got '{shown}'", usage=True, field="years")
     return years
 
 
