@@ -129,3 +129,21 @@ def test_every_command_is_a_click_command_with_help():
     group = get_command(app)
     for name in COMMANDS:
         assert group.get_command(None, name).help  # type: ignore[attr-defined]
+
+
+def test_zsh_and_fish_ask_through_their_own_protocols():
+    """What the zsh and fish scripts run when <TAB> is pressed (no zsh or fish needed)."""
+    zsh = mlcomp(_MLCOMP_COMPLETE="complete_zsh", _TYPER_COMPLETE_ARGS="mlcomp estimate --ci").stdout
+    assert zsh.startswith("_arguments") and '"--city"' in zsh
+    fish = mlcomp(_MLCOMP_COMPLETE="complete_fish", _TYPER_COMPLETE_FISH_ACTION="get-args",
+                  _TYPER_COMPLETE_ARGS="mlcomp estimate --city s").stdout.split()
+    assert {"sf", "seattle"} <= set(fish)
+
+
+@pytest.mark.skipif(shutil.which("fish") is None, reason="needs fish")
+def test_the_fish_script_completes_in_fish():
+    done = subprocess.run(["fish", "-c", 'mlcomp --show-completion fish | source; complete -C "mlcomp est"'],
+                          capture_output=True, text=True, timeout=60,
+                          env={**ENV, "PATH": f"{BIN}{os.pathsep}{ENV.get('PATH', '')}"})
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split("\t")[0] == "estimate"
