@@ -46,6 +46,9 @@ def test_import_is_light():
             "('pydantic', 'rich', 'typer', 'mlcomp.api', 'mlcomp.bands')]; print(heavy)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+    code = "import sys, mlcomp; mlcomp.estimate(years=4); print(sorted(m for m in sys.modules if 'offers' in m))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"  # an estimate does not pay for building the offer schema
 
 
 def test_typed_and_versioned():

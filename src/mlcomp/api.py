@@ -11,18 +11,19 @@ import os
 import sys
 from collections.abc import Callable, Iterable, Mapping
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from mlcomp.bands import Bands, load_bands
 from mlcomp.engine import Estimate, make_profile, profile_values
 from mlcomp.engine import estimate as run_estimate
 from mlcomp.errors import MlcompError
-from mlcomp.offers import Comparison, Offer, decode, load_offers, make_offer
-from mlcomp.offers import compare as run_compare
+
+if TYPE_CHECKING:  # offers (a pydantic model built at import) is loaded by compare() only: estimate starts faster
+    from mlcomp.offers import Comparison, Offer
 
 __all__ = ["compare", "estimate"]
 
-OfferLike = Offer | Mapping[str, Any] | str | os.PathLike[str]
+OfferLike: TypeAlias = "Offer | Mapping[str, Any] | str | os.PathLike[str]"
 
 
 @cache
@@ -62,6 +63,9 @@ def compare(offers: Iterable[OfferLike], *, horizon: int = 4, growth: float | st
     `growth` (``"10%"`` or 0.1) replaces every offer's equity growth; the profile keywords fill in
     what offers leave out and turn on the market view. Raises MlcompError for a bad offer or value.
     """
+    from mlcomp.offers import compare as run_compare
+    from mlcomp.offers import decode, load_offers
+
     bands = bands if bands is not None else shipped()
     override = None
     if growth is not None:
@@ -85,6 +89,8 @@ def compare(offers: Iterable[OfferLike], *, horizon: int = 4, growth: float | st
 
 
 def _offer(item: OfferLike, number: int, reader: Callable[[], str]) -> Offer:
+    from mlcomp.offers import Offer, load_offers, make_offer
+
     if isinstance(item, Offer):
         return item
     if isinstance(item, Mapping):
