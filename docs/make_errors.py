@@ -62,10 +62,29 @@ CASES = [
     Case("Options", "Unknown level", "mlcomp estimate --level lead"),
     Case("Options", "Unknown format", "mlcomp estimate -y 4 --format xml"),
     Case("Options", "Unknown --field path", "mlcomp estimate -y 4 --field base.median"),
+    Case("Options", "An option of another command", "mlcomp curve --years 4"),
+    Case("Options", "A global option after the command", "mlcomp estimate --bands my-bands.toml -y 4"),
+    Case("Options", "--explain with a machine format", "mlcomp estimate -y 4 --explain --format json"),
+    Case("Options", "--field with --format", "mlcomp estimate -y 4 --field base.mid --format csv"),
+    Case("Options", "--on-error without --input", "mlcomp estimate -y 4 --on-error skip"),
+    Case("Options", "--input-format without --input", "mlcomp estimate -y 4 --input-format csv"),
+    Case("Options", "A newline in a value", "mlcomp estimate -y 4 --city $'s\\nf'"),
+    Case("Options", "An escape sequence in a value", "mlcomp estimate -y 4 --city $'\\e[31mred'"),
+    Case("Options", "A value of 5,000 digits", "mlcomp estimate --years $(printf '9%.0s' {1..5000})"),
+    Case("Options", "A value of 100,000 characters", "mlcomp estimate -y 4 --city $(printf 'x%.0s' {1..100000})"),
     Case("Bands files", "File does not exist", "mlcomp --bands missing.toml estimate -y 4"),
     Case("Bands files", "File does not exist (from the environment)",
          "MLCOMP_BANDS=missing.toml mlcomp estimate -y 4"),
     Case("Bands files", "A directory", "mlcomp --bands . estimate -y 4"),
+    Case("Bands files", "An empty file name", "mlcomp --bands '' estimate -y 4"),
+    Case("Bands files", "Nested 10,000 deep (on stdin)",
+         "mlcomp --bands - estimate -y 4 < <(printf 'a = '; printf '[%.0s' {1..10000})"),
+    Case("Bands files", "A number of 5,000 digits (on stdin)",
+         "mlcomp --bands - estimate -y 4 < <(printf '[levels.mid]\\nlow = '; printf '9%.0s' {1..5000})"),
+    Case("Bands files", "Dollars above $1,000,000,000", "mlcomp --bands bands.toml estimate -y 4",
+         bands(LEVEL.replace("260000", "1000000001"))),
+    Case("Bands files", "'-' for --bands and for an offer", "mlcomp --bands - compare - b.toml < b.toml",
+         {"b.toml": B_TOML}),
     Case("Bands files", "TOML syntax error", "mlcomp --bands bands.toml estimate -y 4",
          bands('[cities.boston]\nlabel = "Boston"\nlow = \n')),
     Case("Bands files", "Unknown (misspelt) key", "mlcomp --bands bands.toml estimate -y 4",
@@ -106,6 +125,19 @@ CASES = [
          offers('base = "240k"\nvesting = [25, 25, 25]\n', B_TOML)),
     Case("Offer files", "Vesting as fractions", "mlcomp compare a.toml b.toml",
          offers('base = "240k"\nvesting = [0.25, 0.25, 0.25, 0.25]\n', B_TOML)),
+    Case("Offer files", "Base of 400 digits (JSON on stdin)",
+         "mlcomp compare - b.toml < <(printf '{\"name\": \"A\", \"base\": 1'; printf '0%.0s' {1..400}; printf '}')",
+         {"b.toml": B_TOML}),
+    Case("Offer files", "Base of 5,000 digits (TOML on stdin)",
+         "mlcomp compare - b.toml < <(printf 'base = 1'; printf '0%.0s' {1..4999})", {"b.toml": B_TOML}),
+    Case("Offer files", "Nested 100,000 deep (JSON on stdin)",
+         "mlcomp compare - b.toml < <(printf '[%.0s' {1..100000})", {"b.toml": B_TOML}),
+    Case("Offer files", "A key given twice in JSON", "mlcomp compare a.json b.toml",
+         {"a.json": b'{"name": "A", "base": 240000, "base": 250000}', "b.toml": B_TOML}),
+    Case("Offer files", "NaN in JSON", "mlcomp compare a.json b.toml",
+         {"a.json": b'{"name": "A", "base": NaN}', "b.toml": B_TOML}),
+    Case("Offer files", "A JSON array on stdin", "mlcomp compare - b.toml <<< '[240000, 250000]'",
+         {"b.toml": B_TOML}),
     Case("Offer files", "Negative money", "mlcomp compare a.toml b.toml",
          offers('base = "240k"\nsign_on = -5000\n', B_TOML)),
     Case("Offer files", "Unparsable money", "mlcomp compare a.toml b.toml",
@@ -129,6 +161,12 @@ CASES = [
     Case("Inline offers", "Bad value", "mlcomp compare name=A,base=240k,bonus=lots name=B,base=250k"),
     Case("Inline offers", "Not key=value", "mlcomp compare name=A,base=240k 250k,name=B"),
     Case("Inline offers", "Key given twice", "mlcomp compare name=A,base=1,base=2 name=B,base=250k"),
+    Case("Inline offers", "Money above $1,000,000,000",
+         "mlcomp compare name=A,base=999999999999999999999999m name=B,base=250k"),
+    Case("Inline offers", "Longer than 255 characters: still an inline offer, not a file name",
+         "mlcomp compare \"name=A,base=240k,bnous=$(printf 'x%.0s' {1..300})\" name=B,base=250k"),
+    Case("Inline offers", "A name longer than 200 characters",
+         "mlcomp compare \"name=$(printf 'x%.0s' {1..300}),base=240k\" name=B,base=250k"),
     Case("Inline offers", "Bad --horizon", "mlcomp compare name=A,base=1 name=B,base=2 --horizon 40"),
     Case("Inline offers", "Bad --growth", "mlcomp compare name=A,base=1 name=B,base=2 --growth fast"),
     Case("Batch rows", "Bad years at line 3 (stop, the default)", "mlcomp estimate --input people.csv -f csv",
@@ -147,11 +185,16 @@ CASES = [
          {"people.csv": b"id,years,city\n1,4,z\xfcrich\n"}),
     Case("Batch rows", "A column named like an output field", "mlcomp estimate --input people.csv",
          {"people.csv": b"base,years\n1,4\n"}),
+    Case("Batch rows", "A JSON line nested 100,000 deep",
+         "mlcomp estimate --input - --input-format jsonl < <(printf '[%.0s' {1..100000})"),
+    Case("Batch rows", "A CSV value of a megabyte",
+         "mlcomp estimate --input - < <(printf 'years,city\\n4,'; printf 'x%.0s' {1..1048576})"),
     Case("Batch rows", "Input file does not exist", "mlcomp estimate --input missing.csv"),
     Case("Batch rows", "--format json with --input", "mlcomp estimate --input people.csv -f json",
          {"people.csv": PEOPLE}),
     Case("Curve", "--from above --to", "mlcomp curve --from 10 --to 5"),
     Case("Curve", "--to out of range", "mlcomp curve --to 99"),
+    Case("Curve", "--to of 5,000 digits", "mlcomp curve --to $(printf '9%.0s' {1..5000})"),
     Case("Export and completion", "--export to a file that is neither .svg nor .html",
          "mlcomp estimate -y 4 --export pay.png"),
     Case("Export and completion", "--export with another format than the table",
@@ -167,6 +210,8 @@ CASES = [
     Case("Pipes", "Output to a full disk", "mlcomp estimate -y 4 > /dev/full"),
     Case("Pipes", "Standard output closed", "mlcomp estimate -y 4 >&-"),
     Case("Pipes", "Reader stops early", "mlcomp estimate -y 4 --format json | true"),
+    Case("Notes", "--level and --years that disagree: allowed (the level wins), with a note",
+         "mlcomp estimate --level senior --years 2 --field level"),
 ]
 
 
@@ -186,11 +231,34 @@ def cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", "<br>")
 
 
+def bounds() -> list[str]:
+    """The limits on every value and file, read from the code that enforces them."""
+    from mlcomp import inputs, money, offers
+    from mlcomp.bands import MAX_YEARS, load_bands
+
+    experience = load_bands(None).experience
+    return ["", "## Bounds", "",
+            "Every value from outside is checked where it enters; above a bound it is refused (exit 1 in a",
+            "file or row, exit 2 on the command line), never carried into the arithmetic.", "",
+            "| What | Bound |", "|---|---|",
+            f"| Money (offers, bands files) | whole dollars from $0 to ${money.MAX_MONEY:,} |",
+            "| Rates (--growth, an offer's growth and bonus, premiums in bands files) | from -100% to 1000% |",
+            f"| Years of experience (--years, curve --from/--to, rows) | {experience.min_years:g} to "
+            f"{experience.max_years:g} (the data's `experience`); years in a bands file at most {MAX_YEARS} |",
+            f"| compare --horizon | 1 to {offers.MAX_HORIZON} years |",
+            f"| An offer's name or profile keys | at most {offers.MAX_TEXT} characters |",
+            f"| A TOML or JSON file (offer, bands overlay) | at most {inputs.MAX_BYTES // 1024 // 1024} MB; nested "
+            f"at most {inputs.MAX_DEPTH} levels deep; numbers of at most {inputs.MAX_DIGITS:,} digits |",
+            "| Text | UTF-8, with or without a byte-order mark; CRLF or LF line ends |",
+            "| Control characters from input | shown escaped (`\\x1b`, `\\n`) in tables and messages; "
+            "JSON, CSV and TSV output keep them exact |"]
+
+
 def render(results: list[tuple[Case, tuple[int, str]]]) -> str:
     lines = ["# Bad input: what mlcomp says", "",
              "Every kind of bad input, with the exact message (on stderr) and exit code: 0 ok, 1 a bad file,",
              "row or output, 2 a bad command line. Generated by `python docs/make_errors.py` from real runs;",
-             "`tests/test_errors_doc.py` fails when this file differs from what the tool prints."]
+             "`tests/test_errors_doc.py` fails when this file differs from what the tool prints.", *bounds()]
     kind = None
     for case, (code, stderr) in results:
         if case.kind != kind:

@@ -55,7 +55,10 @@ TYPICAL = ["4", "0", "60", "61", "-1", "4.5", "1e999", "nan", "inf", "-inf", "",
            "name=A,base=-5", "name=a,base=1,vesting=10/10", "name=C,base=1,years=4,city=sf", "30", "31",
            "10%", "-0.2", "1000%",
            # curve and bands
-           "3", "12", "20", str(Path(__file__).resolve().parents[1] / "data" / "bands.toml")]
+           "3", "12", "20", str(Path(__file__).resolve().parents[1] / "data" / "bands.toml"),
+           # the extremes: huge numbers, a long inline offer, control characters
+           "9" * 400, "9" * 5000, "1e400", "999999999999999999999999m", "name=A,base=" + "9" * 400,
+           "name=A,base=1,bnous=" + "x" * 300, "\x1b[31m", "s\nf", "\x01", "\x7f\x9b"]
 TEXT = st.text(st.characters(exclude_categories=("Cs",), exclude_characters="\x00"), max_size=12)
 TOKENS = st.one_of(st.sampled_from(COMMANDS), st.sampled_from(OPTIONS), st.sampled_from(CHOICES),
                    st.sampled_from(TYPICAL), TEXT)
@@ -80,6 +83,8 @@ def assert_clean(result) -> None:
 # stdin: random bytes, or text shaped like what the commands read (an offer, batch rows)
 STDIN = st.one_of(
     st.binary(max_size=64),
+    st.sampled_from([b"[" * 100_000, b"a = " + b"[" * 10_000, b'{"base": 1' + b"0" * 5000 + b"}",
+                     b'{"name": "A", "base": 1, "base": 2}', b"\xef\xbb\xbfname = 'A'\r\nbase = 1\r\n"]),
     st.sampled_from([b'name = "S"\nbase = "200k"\n', b'{"name": "J", "base": 1}', b"years,city\n4,sf\nx,y\n",
                      b'{"years": 4}\n{"years": 99}\n', b"\xef\xbb\xbfyears\n4\n", b"years\n4\n\xff\n"]),
     st.text(max_size=40).map(lambda t: f"years,city\n{t}\n".encode("utf-8", "surrogatepass")),

@@ -8,7 +8,6 @@ The command line calls these same functions, so `estimate(...).as_dict()` is wha
 from __future__ import annotations
 
 import os
-import sys
 from collections.abc import Callable, Iterable, Mapping
 from functools import cache
 from typing import TYPE_CHECKING, Any, TypeAlias
@@ -63,8 +62,9 @@ def compare(offers: Iterable[OfferLike], *, horizon: int = 4, growth: float | st
     `growth` (``"10%"`` or 0.1) replaces every offer's equity growth; the profile keywords fill in
     what offers leave out and turn on the market view. Raises MlcompError for a bad offer or value.
     """
+    from mlcomp import inputs
     from mlcomp.offers import compare as run_compare
-    from mlcomp.offers import decode, load_offers
+    from mlcomp.offers import load_offers
 
     bands = bands if bands is not None else shipped()
     override = None
@@ -80,7 +80,7 @@ def compare(offers: Iterable[OfferLike], *, horizon: int = 4, growth: float | st
         "specialization": specialization, "full_lifecycle": full_lifecycle or None,
         "remote_first": remote_first or None})
     items = list(offers)
-    reader = read_stdin or (lambda: decode(sys.stdin.buffer.read(), "stdin"))
+    reader = read_stdin or (lambda: inputs.decode(inputs.read_bytes(inputs.STDIN), "stdin"))
     if all(isinstance(item, str | os.PathLike) for item in items):
         loaded = load_offers([os.fspath(item) for item in items], reader)  # type: ignore[arg-type]
     else:

@@ -10,21 +10,22 @@ from __future__ import annotations
 import json
 import math
 import re
-import tomllib
 from collections.abc import Iterable
 from functools import cached_property
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from mlcomp.errors import MlcompError, did_you_mean, plain
-from mlcomp.money import dollars
+from mlcomp import inputs
+from mlcomp.errors import MlcompError, did_you_mean, plain, shown
+from mlcomp.money import bounded, dollars
 
 KEY = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
-Money = Annotated[int, Field(strict=True, ge=0)]
+MAX_YEARS = 100  # years of experience anywhere in the data
+Money = Annotated[int, Field(strict=True, ge=0), AfterValidator(bounded)]
 Rate = Annotated[float, Field(strict=True, gt=-1, le=10, allow_inf_nan=False)]
-Years = Annotated[float, Field(strict=True, ge=0, allow_inf_nan=False)]
+Years = Annotated[float, Field(strict=True, ge=0, le=MAX_YEARS, allow_inf_nan=False)]
 Share = Annotated[float, Field(strict=True, ge=0, le=10, allow_inf_nan=False)]
 # Groups of keys a user can type, with the option (and batch column) that takes them.
 GROUPS = {
@@ -219,7 +220,7 @@ class Bands(_Model):
         if name in names:
             return names[name]
         known = ", ".join(getattr(self, group))
-        raise MlcompError(f"unknown {GROUPS[group]} '{text}'.{did_you_mean(name, names)} Known: {known}.",
+        raise MlcompError(f"unknown {GROUPS[group]} {shown(text)}.{did_you_mean(name, names)} Known: {known}.",
                           usage=True, field=GROUPS[group])
 
     def level_for(self, years: float) -> str:
@@ -237,18 +238,17 @@ def shipped_path() -> Path:
     return Path(__file__).resolve().parents[2] / "data" / "bands.toml"
 
 
-def read_toml(path: Path) -> dict[str, Any]:
-    try:
-        with open(path, "rb") as f:
-            return tomllib.load(f)
-    except FileNotFoundError:
-        raise MlcompError(f"{path}: file not found") from None
-    except tomllib.TOMLDecodeError as e:
-        raise MlcompError(f"{path}: TOML syntax error: {e}") from None
-    except UnicodeDecodeError as e:
-        raise MlcompError(f"{path}: not UTF-8 text ({e.reason} at byte {e.start})") from None
-    except OSError as e:
-        raise MlcompError(f"{path}: cannot read: {e.strerror}") from None
+def read_toml(path: Path | str) -> dict[str, Any]:
+    """A TOML file (or '-' for stdin) read by the one reader every input goes through."""
+    data: dict[str, Any] = read_document(path).data
+    return data
+
+
+def read_document(path: Path | str) -> inputs.Document:
+    document = inputs.load(str(path), "toml")
+    if not isinstance(document.data, dict):  # pragma: no cover - tomllib always gives a table
+        raise MlcompError(f"{document.origin}: expected a TOML table")
+    return document
 
 
 BARE_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
@@ -260,13 +260,15 @@ def key_path(parts: Iterable[str | int]) -> str:
                     for part in parts)
 
 
-def validation_message(path: Path | str, error: ValidationError) -> str:
+def validation_message(path: Path | str, error: ValidationError, source: str | None = None) -> str:
     """One line per problem: 'file: key.path: what is wrong (line N)', with the line when the key is
-    set in that file."""
-    try:
-        text = Path(path).read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError):
-        text = []
+    set in that file (`source`: its text, when already read)."""
+    if source is None:
+        try:
+            source = Path(path).read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError):
+            source = ""
+    text = source.splitlines()
     lines = []
     for err in error.errors():
         loc = [str(part) for part in err["loc"]]
@@ -321,17 +323,18 @@ def overlay(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
 def load_bands(user_file: Path | str | None = None) -> Bands:
     """The shipped bands, with `user_file` (if given) laid over them. Reads no environment variable:
     MLCOMP_BANDS is the command line's (it becomes --bands)."""
-    path = shipped_path()
+    path: Path | str = shipped_path()
     data = read_toml(path)
+    source = None
     user = user_file or None
     if user:
-        user = Path(user)
-        data = overlay(data, read_toml(user))
-        path = user
+        document = read_document(user)
+        data = overlay(data, document.data)
+        path, source = document.origin, document.text
     try:
         return Bands.model_validate(data)
     except ValidationError as e:
-        raise MlcompError(validation_message(path, e)) from None
+        raise MlcompError(validation_message(path, e, source)) from None
 
 
 def check_file(path: Path | str) -> list[str]:

@@ -11,18 +11,17 @@ Pure: no rich, no typer. Problems are MlcompError with 'line N: what is wrong'.
 from __future__ import annotations
 
 import csv
-import io
 import itertools
 import json
-import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
+from mlcomp import inputs
 from mlcomp.bands import Bands
 from mlcomp.engine import estimate, make_profile
-from mlcomp.errors import MlcompError, did_you_mean
+from mlcomp.errors import MlcompError, did_you_mean, one_line
 
 INPUTS = ("years", "level", "city", "tier", "industry", "specialization", "full_lifecycle", "remote_first",
           "role")
@@ -54,16 +53,7 @@ class Stats:
 def open_input(name: str) -> IO[str]:
     """The file, or stdin for '-', as UTF-8 text (a byte-order mark is dropped) whatever the locale.
     Bytes that are not UTF-8 are kept as surrogates, so read_rows can name the line they are on."""
-    if name == "-":
-        return io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8-sig", errors="surrogateescape", newline="")
-    try:
-        return open(name, encoding="utf-8-sig", errors="surrogateescape", newline="")
-    except FileNotFoundError:
-        raise MlcompError(f"{name}: file not found") from None
-    except IsADirectoryError:
-        raise MlcompError(f"{name}: is a directory, not a file") from None
-    except OSError as e:
-        raise MlcompError(f"{name}: cannot read: {e.strerror}") from None
+    return inputs.open_text(name)
 
 
 def read_rows(stream: Iterable[str], fmt: str | None = None, name: str = "-") -> Iterator[Row]:
@@ -81,9 +71,9 @@ def read_rows(stream: Iterable[str], fmt: str | None = None, name: str = "-") ->
         reader = _jsonl_rows if fmt == "jsonl" else _delimited_rows
         yield from reader(lines, "\t" if fmt == "tsv" else ",")
     except UnicodeDecodeError as e:  # a stream opened without surrogateescape
-        raise MlcompError(f"{'stdin' if name == '-' else name}: not UTF-8 text ({e.reason})") from None
+        raise MlcompError(f"{inputs.origin(name)}: not UTF-8 text ({e.reason})") from None
     except csv.Error as e:
-        raise MlcompError(f"{'stdin' if name == '-' else name}: CSV error: {e}") from None
+        raise MlcompError(f"{inputs.origin(name)}: CSV error: {e}") from None
 
 
 def not_utf8(text: str) -> str | None:
@@ -105,10 +95,10 @@ def _jsonl_rows(lines: Iterable[str], _delimiter: str) -> Iterator[Row]:
             continue
         try:
             row = loads(text)
-        except ValueError as e:
+        except (ValueError, RecursionError) as e:  # RecursionError: nesting deeper than Python's stack
             if not text.strip():
                 continue
-            yield number, None, f"not valid JSON: {getattr(e, 'msg', e)} (column {getattr(e, 'colno', '?')})"
+            yield number, None, inputs.row_problem(text, e)
             continue
         if type(row) is not dict:
             yield number, None, f"expected a JSON object {{...}}, got {type(row).__name__}"
@@ -218,14 +208,6 @@ class Estimator:
                 self.cache.clear()
             result = self.cache[profile] = estimate(profile, bands).as_dict()
         return result
-
-
-def one_line(text: str) -> str:
-    """A message about a row as one printable line: a newline or control character quoted from a cell
-    is shown escaped (\\n, \\x00), so each reported row stays one line on stderr."""
-    if text.isprintable():
-        return text
-    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
 
 
 def split_estimates(rows: Iterable[Row], bands: Bands, *, defaults: Mapping[str, Any] | None = None,

@@ -17,10 +17,11 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from mlcomp import render
+from mlcomp.errors import one_line
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -203,6 +204,7 @@ def print_chart(bars: Sequence[Bar], out: Console | None = None, *, zero: bool =
 
     out = out or render.console()
     glyphs = glyphs_for(out)
+    bars = [replace(bar, label=one_line(bar.label)) for bar in bars]  # a name from the user, made visible
     label_width = max((cell_len(bar.label) for bar in bars), default=0)
     width = max(10, min(out.width, max_width) - label_width - 4)
     values = [v for bar in bars for seg in bar.segments for v in (seg.start, seg.end)]

@@ -15,7 +15,7 @@ import typer
 from typer.core import TyperCommand, TyperGroup
 
 from mlcomp import __version__, render
-from mlcomp.errors import MlcompError, did_you_mean, wording
+from mlcomp.errors import MlcompError, did_you_mean, one_line, shown, wording
 
 EXIT_DATA, EXIT_USAGE = 1, 2
 
@@ -29,9 +29,48 @@ class Format(StrEnum):
 
 
 def fail(message: str, code: int) -> NoReturn:
+    """The one way out with an error: `Error: ...` on stderr, control characters quoted from the
+    user's input made visible (a message of several problems keeps one line each)."""
     if sys.stderr is not None:  # None when the caller closed it (2>&-)
-        sys.stderr.write(f"Error: {message}\n")
+        text = "\n".join(cut(one_line(line)) for line in message.split("\n"))
+        sys.stderr.write(f"Error: {text}\n")
     sys.exit(code)
+
+
+def cut(line: str, limit: int = 1000) -> str:
+    """A message line of sane length: a value quoted whole (a megabyte typed as an option) is cut."""
+    return line if len(line) <= limit else f"{line[:limit]}...({len(line):,} characters)"
+
+
+def note(message: str) -> None:
+    if sys.stderr is not None:
+        sys.stderr.write(f"note: {one_line(message)}\n")
+
+
+# Options that belong elsewhere: what to say instead of "No such option" (command, option) -> hint.
+GLOBAL_OPTIONS = ("--bands", "--version")
+MISPLACED = {
+    ("curve", "--years"): "curve takes --from and --to (years of experience) instead of --years; "
+                          "the level follows the years",
+    ("curve", "-y"): "curve takes --from and --to (years of experience) instead of -y; the level follows "
+                     "the years",
+    ("curve", "--level"): "curve takes --from and --to (years of experience), not --level: the level "
+                          "follows the years",
+    ("curve", "-l"): "curve takes --from and --to (years of experience), not -l: the level follows the years",
+}
+
+
+def misplaced(error: Exception) -> str | None:
+    """A better message for an option given to the wrong command, or None."""
+    name, ctx = getattr(error, "option_name", None), getattr(error, "ctx", None)
+    if type(error).__name__ != "NoSuchOption" or not isinstance(name, str) or ctx is None:
+        return None
+    command, option = ctx.info_name or "", name.partition("=")[0]
+    if option in GLOBAL_OPTIONS:
+        return (f"{option} goes before the command: mlcomp {option}"
+                f"{' FILE' if option == '--bands' else ''} {command} ...")
+    hint = MISPLACED.get((command, option))
+    return f"{hint} (see 'mlcomp {command} --help')" if hint else None
 
 
 class InputFormat(StrEnum):
@@ -124,6 +163,9 @@ class Group(TyperGroup):
         except MlcompError as e:
             fail(e.message, EXIT_USAGE if e.usage else EXIT_DATA)
         except typer.TyperException as e:
+            hint = misplaced(e)
+            if hint:
+                fail(hint, EXIT_USAGE)
             # Typer checks some values through pydantic, whose wording would leak in.
             message = wording(e.format_message())
             if not message:  # `mlcomp` alone: the help was printed already
@@ -161,7 +203,7 @@ def completion() -> Any:
 def completion_script(shell: str) -> str:
     """The script that makes `shell` complete mlcomp's commands, options and keys."""
     if shell not in SHELLS:
-        raise typer.BadParameter(f"unknown shell '{shell}'; choose one of: {', '.join(SHELLS)}",
+        raise typer.BadParameter(f"unknown shell {shown(shell)}; choose one of: {', '.join(SHELLS)}",
                                  param_hint="'--show-completion'")
     script: str = completion().get_completion_script(prog_name="mlcomp", complete_var=COMPLETE_VAR,
                                                      shell=shell)
@@ -195,9 +237,10 @@ def _version(value: bool) -> None:
 @app.callback()
 def _global(
     ctx: typer.Context,
-    bands: Annotated[Path | None, typer.Option(
-        "--bands", envvar="MLCOMP_BANDS", metavar="FILE", dir_okay=False,
-        help="A TOML file laid over the shipped data (same schema as data/bands.toml).")] = None,
+    bands: Annotated[str | None, typer.Option(
+        "--bands", envvar="MLCOMP_BANDS", metavar="FILE",
+        help="A TOML file laid over the shipped data (same schema as data/bands.toml); '-' for stdin.")]
+        = None,
     version: Annotated[bool, typer.Option(
         "--version", callback=_version, is_eager=True, help="Print the version and exit.")] = False,
     show_completion: Annotated[str | None, typer.Option(
@@ -214,8 +257,44 @@ def load(ctx: typer.Context) -> Any:
 
     obj = ctx.find_root().obj
     if "bands" not in obj:
-        obj["bands"] = load_bands(obj.get("bands_file") or "")
+        name = obj.get("bands_file")
+        if name == "":
+            raise MlcompError("--bands: no file name given; give a TOML file, or '-' for stdin", usage=True)
+        obj["bands"] = load_bands(name or "")
     return obj["bands"]
+
+
+def stdin_once(ctx: typer.Context, *names: str | None) -> None:
+    """'-' (stdin) may be read by one argument only: --bands - and an input or offer '-' together cannot be."""
+    if ctx.find_root().obj.get("bands_file") == "-" and "-" in names:
+        raise MlcompError("'-' (stdin) can be given only once: --bands - and another '-' cannot both read it",
+                          usage=True)
+
+
+def given(ctx: typer.Context, name: str) -> bool:
+    """Whether an option was given on the command line (or in the environment), not left at its default."""
+    source = ctx.get_parameter_source(name)
+    return source is not None and source.name != "DEFAULT"
+
+
+def conflict(first: str, second: str, why: str) -> MlcompError:
+    return MlcompError(f"{first} and {second} do not go together: {why}", usage=True)
+
+
+def check_format(ctx: typer.Context, fmt: Format, field: str | None) -> None:
+    """--field beside a --format would make the format do nothing: exit 2 naming both. (--chart in a
+    machine format is documented to draw nothing, so that it can stay in an alias.)"""
+    if field is not None and given(ctx, "fmt"):
+        raise conflict("--field", f"--format {fmt.value}", "--field prints one value, in no format")
+
+
+def level_note(bands: Any, values: dict[str, Any]) -> None:
+    """--level and --years both given: the level wins; say so when the years alone would give another."""
+    years, level = values.get("years"), values.get("level")
+    if years is not None and level:
+        alone = bands.level_for(years)
+        if alone != level:
+            note(f"--level {level} is used; {years:g} years alone would be {alone}")
 
 
 def as_usage(error: MlcompError) -> Exception:
@@ -230,7 +309,8 @@ def _completer(group: str) -> Any:
         try:
             from mlcomp.bands import load_bands
 
-            names = load_bands(ctx.find_root().params.get("bands") or None).lookup[group]
+            overlay = ctx.find_root().params.get("bands") or None
+            names = load_bands(None if overlay == "-" else overlay).lookup[group]  # stdin is the shell's here
         except MlcompError:
             return []
         return [name for name in names if name.startswith(incomplete.lower())]
@@ -272,7 +352,7 @@ def show_chart(flag: bool | None, export: Path | None = None) -> bool:
 
 def _export_extension(value: Path | None) -> Path | None:
     if value is not None and value.suffix.lower() not in render.EXPORTS:
-        raise typer.BadParameter(f"'{value}' is neither .svg nor .html; the extension chooses the format",
+        raise typer.BadParameter(f"{shown(str(value))} is neither .svg nor .html; the extension chooses the format",
                                  param_hint="'--export'")
     return value
 
@@ -343,6 +423,18 @@ def estimate(
     """
     from mlcomp import api
 
+    check_format(ctx, fmt, field)
+    if explain and fmt is not Format.table:
+        raise conflict("--explain", f"--format {fmt.value}", "sources are shown in the table (JSON, CSV and "
+                       "TSV carry them in the adjustments)")
+    if explain and field is not None:
+        raise conflict("--explain", "--field", "--field prints one value, with no sources")
+    if input is None:
+        for option, name in (("input_format", "--input-format"), ("on_error", "--on-error")):
+            if given(ctx, option):
+                raise MlcompError(f"{name} needs --input: it is for reading rows from the --input file",
+                                  usage=True)
+    stdin_once(ctx, input)
     saving = exporting(export, fmt is Format.table and field is None and input is None)
     bands = load(ctx)
     if input is not None:
@@ -356,6 +448,7 @@ def estimate(
                               remote_first=remote_first, role=role, bands=bands)
     except MlcompError as e:
         raise as_usage(e) from None
+    level_note(bands, {"years": result.years, "level": level and result.level})
     data = result.as_dict()
     if field is not None:
         try:
@@ -380,8 +473,8 @@ def estimate(
 @command()
 def curve(
     ctx: typer.Context,
-    start: Annotated[int, typer.Option("--from", metavar="N", help="First year of experience.")] = 0,
-    end: Annotated[int, typer.Option("--to", metavar="N", help="Last year of experience.")] = 20,
+    start: Annotated[str, typer.Option("--from", metavar="N", help="First year of experience.")] = "0",
+    end: Annotated[str, typer.Option("--to", metavar="N", help="Last year of experience.")] = "20",
     city: CityOption = None,
     tier: TierOption = None,
     industry: IndustryOption = None,
@@ -407,11 +500,19 @@ def curve(
     """
     from mlcomp.curve import as_dict
     from mlcomp.curve import curve as run_curve
+    from mlcomp.money import parse_count
 
     saving = exporting(export, fmt is Format.table)
     bands = load(ctx)
+    lo, hi = bands.experience.min_years, bands.experience.max_years
+    span: list[int] = []
+    for option, text in (("--from", start), ("--to", end)):
+        try:
+            span.append(parse_count(text, int(lo), int(hi), "years"))
+        except ValueError as e:
+            raise typer.BadParameter(str(e), param_hint=f"'{option}'") from None
     try:
-        points = run_curve(bands, start, end, city=city, tier=tier, industry=industry,
+        points = run_curve(bands, span[0], span[1], city=city, tier=tier, industry=industry,
                            specialization=specialization, full_lifecycle=full_lifecycle,
                            remote_first=remote_first, role=role)
     except MlcompError as e:
@@ -438,8 +539,8 @@ def compare(
         metavar="OFFER", show_default=False, hidden=True,
         help="Two or more offers: a .toml or .json file, '-' for stdin (once), "
              "or key=value,... such as name=Acme,base=240k,bonus=15%,equity=400k.")] = None,
-    horizon: Annotated[int, typer.Option(
-        "--horizon", "-n", min=1, max=30, metavar="N", help="Years to compare, 1 to 30.")] = 4,
+    horizon: Annotated[str, typer.Option(
+        "--horizon", "-n", metavar="N", help="Years to compare, 1 to 30.")] = "4",
     growth: Annotated[str | None, typer.Option(
         "--growth", "-g", metavar="RATE",
         help="Yearly change of equity value for every offer, e.g. 10% or -0.2 "
@@ -476,20 +577,37 @@ def compare(
         cat offer.json | mlcomp compare - examples/acme.toml --format json
     """
     from mlcomp import api
-    from mlcomp.offers import decode
+    from mlcomp.engine import profile_values
+    from mlcomp.money import parse_count, parse_rate
+    from mlcomp.offers import MAX_HORIZON
 
     if len(offers or []) < 2:
         raise MlcompError("give at least two offers to compare (files, '-' for stdin, or key=value,...)",
                           usage=True)
+    override = None
+    if growth is not None:
+        try:
+            override = parse_rate(growth)
+        except ValueError as e:
+            raise typer.BadParameter(str(e), param_hint="'--growth'") from None
+    try:
+        span = parse_count(horizon, 1, MAX_HORIZON, "years")
+    except ValueError as e:
+        raise typer.BadParameter(str(e), param_hint="'--horizon'") from None
+    stdin_once(ctx, *(offers or []))
     saving = exporting(export, fmt is Format.table)
     bands = load(ctx)
     try:
-        result = api.compare(offers or [], horizon=horizon, growth=growth, years=years, level=level, city=city,
-                             tier=tier, industry=industry, specialization=specialization,
-                             full_lifecycle=full_lifecycle, remote_first=remote_first, bands=bands,
-                             read_stdin=lambda: decode(sys.stdin.buffer.read(), "stdin"))
-    except MlcompError as e:  # a bad option value names the option; a bad offer is reported as it is
-        raise (as_usage(e) if e.field else e) from None
+        defaults = profile_values(bands, {
+            "years": years, "level": level, "city": city, "tier": tier, "industry": industry,
+            "specialization": specialization, "full_lifecycle": full_lifecycle or None,
+            "remote_first": remote_first or None})
+    except MlcompError as e:
+        raise as_usage(e) from None
+    level_note(bands, defaults)
+    result = api.compare(offers or [], horizon=span, growth=override, years=years, level=level, city=city,
+                         tier=tier, industry=industry, specialization=specialization,
+                         full_lifecycle=full_lifecycle, remote_first=remote_first, bands=bands)
     if fmt is Format.json:
         print(render.to_json(result.as_dict()))
     elif fmt is Format.jsonl:
@@ -557,10 +675,10 @@ def _batch(bands: Any, name: str, input_format: InputFormat | None, on_error: On
 @command("bands")
 def bands_command(
     ctx: typer.Context,
-    check: Annotated[Path | None, typer.Option(
-        "--check", metavar="FILE", dir_okay=False,
-        help="Validate a bands file (alone or laid over the shipped data): every problem with its key path "
-             "and line; exit 0 if valid, 1 if not.")] = None,
+    check: Annotated[str | None, typer.Option(
+        "--check", metavar="FILE",
+        help="Validate a bands file (alone or laid over the shipped data; '-' for stdin): every problem with "
+             "its key path and line; exit 0 if valid, 1 if not.")] = None,
     fmt: FormatOption = Format.table,
 ) -> None:
     """Show the national pay bands for each level, with their sources.
@@ -576,14 +694,18 @@ def bands_command(
         mlcomp bands --check my-bands.toml
     """
     from mlcomp.bands import check_file, level_rows
+    from mlcomp.inputs import origin
 
     if check is not None:
+        if check == "":
+            raise MlcompError("--check: no file name given; give a TOML file, or '-' for stdin", usage=True)
+        stdin_once(ctx, check)
         problems = check_file(check)
         for problem in problems:
-            print(problem)
+            print(one_line(problem))
         if problems:
             raise typer.Exit(EXIT_DATA)
-        print(f"{check}: ok")
+        print(f"{origin(check)}: ok")
         return
     render.listing(level_rows(load(ctx)), fmt.value, [
         ("Level", "key", "key"), ("Aliases", "aliases", "text"), ("Experience", "years", "years"),

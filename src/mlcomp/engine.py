@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from mlcomp.bands import GROUPS, Bands, Premium
-from mlcomp.errors import MlcompError
+from mlcomp.errors import MlcompError, shown
 from mlcomp.money import dollars
 
 
@@ -101,11 +101,11 @@ def parse_years(value: object, bands: Bands) -> float:
         raise MlcompError(f"{allowed}, got {value!r}", usage=True, field="years")
     try:
         years = math.nan if isinstance(value, str) and "_" in value else float(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError, OverflowError):  # OverflowError: an int too large for a float
+    except (TypeError, ValueError, OverflowError):
         years = math.nan
     if not math.isfinite(years) or not lo <= years <= hi:
-        shown = value if not isinstance(value, int) or abs(value) < 10**100 else "a number too large"
-        raise MlcompError(f"{allowed}, got '{shown}'", usage=True, field="years")
+        text = value if isinstance(value, int) and abs(value) >= 10**60 else str(value)
+        raise MlcompError(f"{allowed}, got {shown(text)}", usage=True, field="years")
     return years
 
 

@@ -21,6 +21,25 @@ class MlcompError(Exception):
         return self.message
 
 
+def one_line(text: str) -> str:
+    """Text from outside as one printable line: a newline or control character is shown escaped
+    (\\n, \\x1b, \\x00), so a quoted value can neither break a message nor drive the terminal."""
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+
+
+def shown(value: object, limit: int = 60) -> str:
+    """A value from outside as a message quotes it: one printable line in quotes, cut to `limit`
+    characters (a megabyte of text or a 400-digit number is named, not printed)."""
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10 ** limit:
+        return f"a number of more than {limit} digits"
+    text = one_line(value if isinstance(value, str) else repr(value))
+    if len(text) > limit:
+        text = f"{text[:limit - 20]}...({len(text):,} characters)"
+    return f"'{text}'" if isinstance(value, str) else text
+
+
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
     """' Did you mean 'sf'?' or '' when nothing is close."""
     close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)

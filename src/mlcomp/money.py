@@ -2,6 +2,8 @@
 
 Amounts: 240000, 240k, $240,000, 1.2m (case-insensitive suffix k or m). Rates: "15%" or 0.15.
 Errors are ValueError with a message that says what is allowed; callers add the key or option.
+Every amount is at most MAX_MONEY ($1,000,000,000: equity grants at AI labs run to nine figures), so
+no absurd number reaches the arithmetic.
 """
 
 from __future__ import annotations
@@ -9,9 +11,13 @@ from __future__ import annotations
 import math
 import re
 
+from mlcomp.errors import shown as quote
+
 AMOUNT_HELP = "an amount such as 240000, 240k, $240,000 or 1.2m"
 _AMOUNT = re.compile(r"^\$?(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)([km]?)$", re.IGNORECASE)
 _SUFFIX = {"": 1, "k": 1_000, "m": 1_000_000}
+MAX_MONEY = 1_000_000_000
+TOO_MUCH = f"must be at most ${MAX_MONEY:,}"
 
 
 def dollars(value: float) -> int:
@@ -23,12 +29,13 @@ def amount(value: object) -> float:
     """A non-negative amount in dollars, not yet rounded."""
     if isinstance(value, bool):
         raise ValueError(f"expected {AMOUNT_HELP}, got {value!r}")
-    if isinstance(value, int | float):
+    shown = quote(value)
+    if isinstance(value, int) and abs(value) > MAX_MONEY:  # before float(), which overflows
+        number = math.inf if value > 0 else -math.inf
+    elif isinstance(value, int | float):
         number = float(value)
-        shown = repr(value)
     elif isinstance(value, str):
         text = value.strip().replace(" ", "")
-        shown = f"'{value}'"
         if text.startswith(("-", "$-")):
             raise ValueError(f"must not be negative, got {shown}")
         match = _AMOUNT.match(text)
@@ -37,11 +44,20 @@ def amount(value: object) -> float:
         number = float(match.group(1).replace(",", "")) * _SUFFIX[match.group(2).lower()]
     else:
         raise ValueError(f"expected {AMOUNT_HELP}, got {value!r}")
-    if not math.isfinite(number):
+    if math.isnan(number) or (isinstance(value, float) and math.isinf(number)):
         raise ValueError(f"expected {AMOUNT_HELP}, got {shown}")
     if number < 0:
         raise ValueError(f"must not be negative, got {shown}")
+    if number > MAX_MONEY:
+        raise ValueError(f"{TOO_MUCH}, got {shown}")
     return number
+
+
+def bounded(value: int) -> int:
+    """A whole-dollar amount from a data file, checked against MAX_MONEY."""
+    if value > MAX_MONEY:
+        raise ValueError(f"{TOO_MUCH}, got {quote(value)}")
+    return value
 
 
 def parse_money(value: object) -> int:
@@ -51,13 +67,13 @@ def parse_money(value: object) -> int:
 
 def parse_rate(value: object, *, low: float = -1.0, high: float = 10.0) -> float:
     """A fraction from "15%" or 0.15 (also "-20%"), between `low` and `high`."""
-    shown = f"'{value}'" if isinstance(value, str) else repr(value)
+    shown = quote(value)
     allowed = f"expected a rate such as 15% or 0.15, from {low * 100:g}% to {high * 100:g}%"
     if isinstance(value, bool):
         raise ValueError(f"{allowed}, got {shown}")
     rate = math.nan
     if isinstance(value, int | float):
-        rate = float(value)
+        rate = float(value) if abs(value) <= 1e6 else math.inf  # float() overflows on a huge integer
     elif isinstance(value, str):
         text = value.strip().replace(" ", "")
         scale = 1.0
@@ -74,3 +90,16 @@ def parse_rate(value: object, *, low: float = -1.0, high: float = 10.0) -> float
 
 def is_percent(value: object) -> bool:
     return isinstance(value, str) and value.strip().endswith("%")
+
+
+def parse_count(value: object, low: int, high: int, unit: str = "") -> int:
+    """A whole number from `low` to `high` ("4", 4); `unit` names what is counted ("years")."""
+    number = None
+    if isinstance(value, int) and not isinstance(value, bool):
+        number = value
+    elif isinstance(value, str) and re.fullmatch(r"\s*[+-]?\d{1,9}\s*", value):
+        number = int(value)
+    if number is None or not low <= number <= high:
+        of = f" of {unit}" if unit else ""
+        raise ValueError(f"must be a whole number{of} from {low} to {high}, got {quote(value)}")
+    return number

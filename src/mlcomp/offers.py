@@ -10,10 +10,8 @@ Dollars are rounded once per component and year; totals add the rounded componen
 
 from __future__ import annotations
 
-import json
 import math
 import re
-import tomllib
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,10 +19,10 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError
 
-from mlcomp import money
+from mlcomp import inputs, money
 from mlcomp.bands import Bands
 from mlcomp.engine import Profile, estimate, make_profile, profile_values
-from mlcomp.errors import MlcompError, did_you_mean, plain
+from mlcomp.errors import MlcompError, did_you_mean, one_line, plain, shown
 
 PRESETS: dict[str, tuple[float, ...]] = {
     "even": (25, 25, 25, 25),
@@ -66,7 +64,7 @@ def parse_schedule(value: object) -> tuple[float, ...]:
         if text in PRESETS:
             return PRESETS[text]
         if not re.fullmatch(r"[\d./%-]+", text):
-            raise ValueError(f"unknown schedule '{value}'.{did_you_mean(text, PRESETS)} "
+            raise ValueError(f"unknown schedule {shown(value)}.{did_you_mean(text, PRESETS)} "
                              f"Give yearly percentages such as 5/15/40/40, or one of: {presets}")
         parts: list[object] = list(text.split("/"))
     elif isinstance(value, list | tuple):
@@ -79,14 +77,14 @@ def parse_schedule(value: object) -> tuple[float, ...]:
     for part in parts:
         share = math.nan
         if isinstance(part, int | float) and not isinstance(part, bool):
-            share = float(part)
+            share = float(part) if abs(part) <= 1000 else math.inf  # float() overflows on a huge integer
         elif isinstance(part, str):
             try:
                 share = float(part.strip().removesuffix("%"))
             except ValueError:
                 share = math.nan
         if not math.isfinite(share) or share < 0:
-            raise ValueError(f"each year's share must be a percentage from 0 to 100, got {part!r}")
+            raise ValueError(f"each year's share must be a percentage from 0 to 100, got {shown(part)}")
         shares.append(share)
     total = sum(shares)
     if abs(total - 100) > 1e-6:
@@ -95,9 +93,14 @@ def parse_schedule(value: object) -> tuple[float, ...]:
     return tuple(shares)
 
 
+MAX_TEXT = 200  # characters of a name or a key such as a city: a table column, not a document
+
+
 def _text(value: object) -> object:
     if isinstance(value, str) and not value.strip():
         raise ValueError("must not be empty")
+    if isinstance(value, str) and len(value.strip()) > MAX_TEXT:
+        raise ValueError(f"must be at most {MAX_TEXT} characters, got {len(value.strip()):,}")
     return value.strip() if isinstance(value, str) else value
 
 
@@ -154,7 +157,7 @@ def parse_inline(spec: str, origin: str) -> dict[str, str]:
         elif pairs:
             pairs[-1][1] += "," + part
         elif part.strip():
-            raise MlcompError(f"{origin}: expected key=value, got '{part.strip()}'", usage=True)
+            raise MlcompError(f"{origin}: expected key=value, got {shown(part.strip())}", usage=True)
     data: dict[str, str] = {}
     for key, value in pairs:
         if key in data:
@@ -163,43 +166,54 @@ def parse_inline(spec: str, origin: str) -> dict[str, str]:
     return data
 
 
+JSON_TYPES = {list: "an array", str: "a string", int: "a number", float: "a number", bool: "true or false",
+              type(None): "null"}
+
+
 def parse_text(text: str, origin: str, kind: str) -> dict[str, Any]:
-    """The offer in a TOML or JSON text; syntax errors name the origin and the line."""
-    if kind == "json":
+    """The offer in a TOML or JSON text (read by mlcomp.inputs' rules); syntax errors name the origin
+    and the line."""
+    data = inputs.parse(text, origin, kind)
+    if not isinstance(data, dict):
+        raise MlcompError(f"{origin}: expected a JSON object with the offer's keys "
+                          f"(name, base, bonus, ...), got {JSON_TYPES.get(type(data), type(data).__name__)}")
+    return data
+
+
+def parse_stdin(text: str) -> dict[str, Any]:
+    """An offer on stdin: JSON when it starts with '{' (or is a JSON value starting with '['), else TOML."""
+    start = text.lstrip()[:1]
+    if start == "[":
         try:
-            data = json.loads(text)
-        except json.JSONDecodeError as e:
-            raise MlcompError(f"{origin}: JSON syntax error at line {e.lineno}, column {e.colno}: {e.msg}") \
-                from None
-        if not isinstance(data, dict):
-            raise MlcompError(f"{origin}: expected a JSON object with the offer's keys "
-                              f"(name, base, bonus, ...), got {type(data).__name__}")
-        return data
-    try:
-        return tomllib.loads(text)
-    except tomllib.TOMLDecodeError as e:
-        raise MlcompError(f"{origin}: TOML syntax error: {e}") from None
+            inputs.parse(text, "stdin", "json")
+        except MlcompError as e:
+            if "JSON syntax error" not in e.message:
+                raise
+        else:
+            return parse_text(text, "stdin", "json")  # says that an offer is an object
+    return parse_text(text, "stdin", "json" if start == "{" else "toml")
 
 
 def decode(data: bytes, origin: str) -> str:
     """UTF-8 text; a byte-order mark (as some editors write) is dropped."""
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as e:
-        raise MlcompError(f"{origin}: not UTF-8 text ({e.reason} at byte {e.start})") from None
+    return inputs.decode(data, origin)
 
 
 def read_file(path: Path) -> str:
+    return inputs.decode(inputs.read_bytes(str(path)), inputs.origin(str(path)))
+
+
+def _exists(path: Path, test: Callable[[Path], bool]) -> bool:
+    """path.is_file() and the like, False for a name the system refuses (too long, a NUL byte)."""
     try:
-        data = path.read_bytes()
-    except OSError as e:
-        raise MlcompError(f"{path}: cannot read: {e.strerror}") from None
-    return decode(data, str(path))
+        return test(path)
+    except (OSError, ValueError):
+        return False
 
 
 def make_offer(data: Mapping[str, Any], *, origin: str, default_name: str, inline: bool = False) -> Offer:
     """Validate one offer's keys; every problem is one line 'origin: key: what is wrong'."""
-    problems = [f"{origin}: {key}: unknown key.{did_you_mean(str(key), KEYS)} Keys: {', '.join(KEYS)}"
+    problems = [f"{origin}: {one_line(str(key))}: unknown key.{did_you_mean(str(key), KEYS)} Keys: {', '.join(KEYS)}"
                 for key in data if key not in KEYS]
     if problems:
         raise MlcompError("\n".join(problems), usage=inline)
@@ -226,29 +240,29 @@ def load_offers(args: Iterable[str], read_stdin: Callable[[], str]) -> list[Offe
             text = read_stdin().removeprefix("\ufeff")
             if not text.strip():
                 raise MlcompError("stdin: empty input; expected an offer in TOML or JSON")
-            kind = "json" if text.lstrip().startswith("{") else "toml"
-            data = parse_text(text, "stdin", kind)
-            offers.append(make_offer(data, origin="stdin", default_name=fallback))
-        elif "=" in arg and not path.is_file():
+            offers.append(make_offer(parse_stdin(text), origin="stdin", default_name=fallback))
+        elif "=" in arg and not _exists(path, Path.is_file):  # decided by syntax, whatever its length
             origin = f"offer {number} (inline)"
             offers.append(make_offer(parse_inline(arg, origin), origin=origin, default_name=fallback,
                                      inline=True))
         else:
             kind = path.suffix.lower().lstrip(".")
-            if path.is_dir():
-                raise MlcompError(f"{arg}: is a directory; an offer is a .toml or .json file", usage=True)
-            if not path.exists():
-                raise MlcompError(f"{arg}: no such file (an offer is a .toml or .json file, '-' for stdin, "
+            where = inputs.origin(arg)
+            if _exists(path, Path.is_dir):
+                raise MlcompError(f"{where}: is a directory; an offer is a .toml or .json file", usage=True)
+            if not _exists(path, Path.exists):
+                raise MlcompError(f"{where}: no such file (an offer is a .toml or .json file, '-' for stdin, "
                                   "or key=value,... such as name=Acme,base=240k)", usage=True)
             if kind not in ("toml", "json"):
-                raise MlcompError(f"{arg}: unknown file type '{path.suffix}'; use .toml or .json", usage=True)
-            data = parse_text(read_file(path), arg, kind)
-            offers.append(make_offer(data, origin=arg, default_name=path.stem))
+                raise MlcompError(f"{where}: unknown file type '{one_line(path.suffix)}'; use .toml or .json",
+                                  usage=True)
+            data = parse_text(read_file(path), where, kind)
+            offers.append(make_offer(data, origin=where, default_name=path.stem))
     seen: dict[str, Offer] = {}
     for offer in offers:
         key = offer.name.casefold()
         if key in seen:
-            raise MlcompError(f"two offers are named '{offer.name}' ({seen[key].origin} and {offer.origin}); "
+            raise MlcompError(f"two offers are named {shown(offer.name)} ({seen[key].origin} and {offer.origin}); "
                               "give each a distinct name", usage=offer.inline)
         seen[key] = offer
     return offers

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
-from mlcomp.errors import MlcompError
+from mlcomp.errors import MlcompError, one_line
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -69,13 +69,30 @@ def recording(path: Path, title: str = "mlcomp") -> Iterator[None]:
     path.write_text(out.export_svg(title=title) if svg else out.export_html(inline_styles=True), encoding="utf-8")
 
 
+def visible(cell: Any) -> Any:
+    """A table cell (text or rich Text) with control characters shown escaped (\\x1b, \\n): text from
+    the user (an offer name, a CSV cell, a label in a bands file) cannot drive the terminal."""
+    from rich.text import Text
+
+    if isinstance(cell, str):
+        return one_line(cell)
+    if isinstance(cell, Text) and not cell.plain.isprintable():
+        return Text(one_line(cell.plain), style=cell.style, justify=cell.justify, overflow=cell.overflow)
+    return cell
+
+
 def print_wide(out: Console, table: Any) -> None:
     """Print a table at least as wide as its narrowest form, so that no number is ever cut
-    (rich would shorten no_wrap cells to '$260,0...' on a narrow terminal; a wider line wraps instead)."""
+    (rich would shorten no_wrap cells to '$260,0...' on a narrow terminal; a wider line wraps instead).
+    Every table is printed here, so here its text is made visible (see `visible`)."""
     from rich.cells import cell_len
     from rich.measure import Measurement
     from rich.text import Text
 
+    table.title, table.caption = visible(table.title), visible(table.caption)
+    for column in table.columns:
+        column.header = visible(column.header)
+        column._cells = [visible(cell) for cell in column._cells]  # rich keeps a column's cells here
     for column in table.columns:  # rich measures a no_wrap cell by its longest word; make it the whole cell
         if column.no_wrap:
             texts = [str(cell) for cell in (column.header, *column.cells) if isinstance(cell, (str, Text))]
@@ -140,7 +157,7 @@ def estimate_table(est: Estimate, bands: Bands, *, explain: bool = False, out: C
     row("Total compensation", money(tc["low"]), money(tc["mid"]), money(tc["high"]), style="bold")
     print_wide(out, table)
     for number, note in enumerate(notes, 1):
-        out.print(f"[{number}] {note}")
+        out.print(one_line(f"[{number}] {note}"))
 
 
 BATCH_COLUMNS = (("Level", "level"), ("Base low", "base.low"), ("Base mid", "base.mid"),
@@ -226,7 +243,7 @@ def listing(rows: list[dict[str, Any]], fmt: str, columns: list[tuple[str, str, 
     screen = console(file=out)
     print_wide(screen, table)
     for note, number in notes.items():
-        screen.print(f"[{number}] {note}")
+        screen.print(one_line(f"[{number}] {note}"))
 
 
 def to_json(value: Any, *, indent: int | None = 2) -> str:
