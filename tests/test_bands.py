@@ -20,10 +20,12 @@ def shipped() -> dict:
 
 def entries(data: dict):
     """Every table of the data that holds numbers, with its key path."""
-    for group in ("levels", "cities", "tiers", "industries", "specializations", "roles"):
+    for group in ("levels", "cities", "tiers", "industries", "specializations", "roles", "ml_focus"):
         for key, entry in data[group].items():
             yield f"{group}.{key}", entry
-    for name in ("experience", "lifecycle", "cap", "total_comp", "remote_first"):
+            if "typical" in entry:
+                yield f"{group}.{key}.typical", entry["typical"]
+    for name in ("experience", "typical", "lifecycle", "cap", "total_comp", "remote_first"):
         yield name, data[name]
 
 
@@ -120,6 +122,39 @@ def test_gaps_and_overlaps_in_experience_are_rejected(tmp_path, years_from, kind
 def test_premiums_that_would_turn_a_band_upside_down_are_rejected(tmp_path):
     message = fails(tmp_path, '[tiers.squeeze]\nlabel = "S"\nlow = 0.5\nhigh = -0.5\nassumption = "y"\n')
     assert "low end above its high end" in message
+
+
+MID = '[levels.mid]\nlabel = "Mid"\nyears_from = 3\nyears_to = 6\nlow = 180000\nhigh = 260000\nsource = "x"\n'
+
+
+def test_typical_p_that_falls_with_years_is_rejected(tmp_path):
+    message = fails(tmp_path, MID + '[levels.mid.typical]\nstart = 0.9\nend = 0.7\nassumption = "y"\n')
+    assert "levels.mid.typical: start (0.9) is above end (0.7)" in message
+
+
+def test_typical_p_outside_0_to_1_is_rejected(tmp_path):
+    message = fails(tmp_path, MID + '[levels.mid.typical]\nstart = 0.7\nend = 1.5\nassumption = "y"\n')
+    assert "levels.mid.typical.end" in message
+
+
+def test_typical_pay_that_would_drop_at_a_promotion_is_rejected(tmp_path):
+    # the entry level ends at p = 0.9 of 180,000 at the top; mid starting at p = 0.3 of 260,000 is less
+    message = fails(tmp_path, MID + '[levels.mid.typical]\nstart = 0.3\nend = 0.9\nassumption = "y"\n')
+    assert "levels.mid.typical.start: the typical pay would drop at the promotion to mid" in message
+
+
+def test_the_open_ended_level_needs_the_years_p_rises_over(tmp_path):
+    message = fails(tmp_path, '[levels.staff]\nlabel = "Staff"\nyears_from = 10\nlow = 350000\nhigh = 450000\n'
+                              'source = "x"\n[levels.staff.typical]\nstart = 0.7\nend = 0.9\nassumption = "y"\n')
+    assert "levels.staff.typical.years: the open-ended last level needs the years" in message
+
+
+def test_a_level_without_a_typical_rule_takes_the_middle(tmp_path):
+    bands = load_bands(write(tmp_path, MID))
+    from mlcomp.engine import estimate, make_profile
+
+    result = estimate(make_profile(bands, years=4), bands)
+    assert result.position == 0.5 and "has no typical rule, so p = 0.5" in result.position_note
 
 
 def test_alias_used_twice_is_rejected(tmp_path):

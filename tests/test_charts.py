@@ -21,6 +21,7 @@ from mlcomp.curve import as_dict, curve
 from mlcomp.engine import estimate, make_profile
 
 BLOCK, SHADE, LIGHT, MARK = "\u2588", "\u2593", "\u2591", "\u2503"
+POINT = "\u25c6"
 runner = CliRunner()
 
 
@@ -151,7 +152,7 @@ def test_estimate_chart_bars_are_proportional_to_the_ranges(bands):
                                          (total, (248_400, 360_800, 473_200), SHADE)]:
         cells = bar_cells(line, label_width).ljust(width)
         drawn = [i for i, c in enumerate(cells) if c != " "]
-        assert set(cells.strip()) == {fill, MARK}
+        assert set(cells.strip()) == {fill, MARK, POINT}  # POINT: the typical value
         scale = width / (hi - lo)
         assert abs(drawn[0] - (low - lo) * scale) <= 1
         assert abs(len(drawn) - (high - low) * scale) <= 1
@@ -191,7 +192,7 @@ def test_curve_table_names_the_level_only_where_it_changes(bands):
     charts.curve_table(curve(bands, 0, 20), "curve", out)
     text = out.file.getvalue()
     levels = [line.split()[1] for line in text.splitlines()
-              if line.strip()[:2].strip().isdigit() and len(line.split()) == 6]
+              if line.strip()[:2].strip().isdigit() and len(line.split()) == 8]
     assert levels == ["entry", "mid", "senior", "staff"]
     assert BLOCK not in text  # no chart asked for
 
@@ -204,12 +205,14 @@ def test_curve_json_is_one_object_per_year_0_to_20():
     data = json.loads(result.stdout)
     assert [p["years"] for p in data] == list(range(21))
     assert set(data[0]) == {"years", "level", "base", "total_comp"}
+    assert set(data[0]["base"]) == {"low", "mid", "high", "typical"}
     by_year = {p["years"]: p for p in data}
     assert [by_year[y]["level"] for y in (2, 3, 5, 6, 9, 10, 20)] == [
         "entry", "mid", "mid", "senior", "senior", "staff", "staff"]
     # 4 years in sf: 180k..260k * 1.15..1.30 = 207k..338k; total * 1.2..1.4 = 248.4k..473.2k
-    assert by_year[4]["base"] == {"low": 207_000, "mid": 272_500, "high": 338_000}
-    assert by_year[4]["total_comp"] == {"low": 248_400, "mid": 360_800, "high": 473_200}
+    # typical: 1 of 3 years into mid, p = 0.63 + 0.27 / 3 = 0.72
+    assert by_year[4]["base"] == {"low": 207_000, "mid": 272_500, "high": 338_000, "typical": 301_320}
+    assert by_year[4]["total_comp"] == {"low": 248_400, "mid": 360_800, "high": 473_200, "typical": 410_256}
 
 
 def test_curve_json_matches_estimate_json_for_every_year():
@@ -226,11 +229,13 @@ def test_curve_csv_has_a_header_and_one_row_per_year():
     result = run("curve", "-c", "sf", "--from", "2", "--to", "4", "-f", "csv")
     assert result.exit_code == 0
     assert result.stdout.splitlines() == [
-        "years,level,base_low,base_mid,base_high,total_comp_low,total_comp_mid,total_comp_high",
+        "years,level,base_low,base_mid,base_high,base_typical,total_comp_low,total_comp_mid,total_comp_high,"
+        "total_comp_typical",
         # entry sf: 130k..180k * 1.15..1.30 = 149.5k..234k; total * 1.2..1.4 = 179.4k..327.6k
-        "2,entry,149500,191750,234000,179400,253500,327600",
-        "3,mid,207000,272500,338000,248400,360800,473200",
-        "4,mid,207000,272500,338000,248400,360800,473200",
+        # typical: entry at 2 years p = 0.6; mid at 3 years p = 0.63, at 4 years 0.72
+        "2,entry,149500,191750,234000,200200,179400,253500,327600,268320",
+        "3,mid,207000,272500,338000,289530,248400,360800,473200,390024",
+        "4,mid,207000,272500,338000,301320,248400,360800,473200,410256",
     ]
 
 
@@ -266,7 +271,7 @@ def test_curve_help_has_an_example():
 
 # --- when charts show ------------------------------------------------------------------------------
 
-NOTE = "marks the midpoint"
+NOTE = "per year, low to high;"
 
 
 def test_estimate_not_on_a_terminal_has_no_chart_by_default():
@@ -309,7 +314,7 @@ def test_ascii_encoding_draws_plain_ascii_charts():
         text = proc.stdout.decode("ascii")  # fails on any byte above 127
         assert "#" in text and "=" in text
         assert "?" not in text  # nothing was replaced for want of a character
-    assert "| marks the midpoint" in mlcomp("estimate", "-y", "4", "--chart",
+    assert "| midpoint, O typical" in mlcomp("estimate", "-y", "4", "--chart",
                                              PYTHONIOENCODING="ascii").stdout.decode()
 
 

@@ -63,9 +63,10 @@ def test_json_contract():
     assert {"level", "years", "currency", "base", "total_comp", "adjustments"} <= set(data)
     assert data["level"] == "mid" and data["years"] == 4 and data["currency"] == "USD"
     for key in ("base", "total_comp"):
-        assert set(data[key]) == {"low", "mid", "high"}
+        assert set(data[key]) == {"low", "mid", "high", "typical"}
         assert all(type(v) is int for v in data[key].values())
-    assert data["base"] == {"low": 207_000, "mid": 272_500, "high": 338_000}
+    # typical: 4 years, 1 of 3 into mid: p = 0.72
+    assert data["base"] == {"low": 207_000, "mid": 272_500, "high": 338_000, "typical": 301_320}
     (adj,) = data["adjustments"]
     assert adj["factor"] == "location" and adj["key"] == "sf" and (adj["low"], adj["high"]) == (0.15, 0.30)
     assert "15 to 30 percent" in adj["source"]

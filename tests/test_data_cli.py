@@ -48,8 +48,8 @@ def run(*args: str, env: dict[str, str] | None = None):
 def test_a_new_city_from_a_bands_file(custom):
     result = run("--bands", str(custom), "estimate", "--years", "4", "--city", "atx", "--format", "json")
     assert result.exit_code == 0, result.stderr
-    # mid 180000..260000, austin +5%..+10% -> 189000..286000, mid 237500
-    assert json.loads(result.stdout)["base"] == {"low": 189000, "mid": 237500, "high": 286000}
+    # mid 180000..260000, austin +5%..+10% -> 189000..286000, mid 237500; p = 0.72 -> 258840
+    assert json.loads(result.stdout)["base"] == {"low": 189000, "mid": 237500, "high": 286000, "typical": 258840}
 
 
 def test_a_company_tier_through_the_environment(custom):

@@ -6,6 +6,7 @@ import pytest
 
 from mlcomp.bands import load_bands
 from mlcomp.engine import RULES, Profile, estimate, make_profile
+from mlcomp.errors import MlcompError
 
 BANDS = load_bands()
 
@@ -32,16 +33,19 @@ def test_level_boundaries_are_half_open(years, level):
 )
 def test_national_bands_quote_the_guide(level, low, high):
     result = est(level=level).as_dict()
-    assert result["base"] == {"low": low, "mid": (low + high) // 2, "high": high}
+    # a level without years: the typical value is the midpoint (p = 0.5)
+    mid = (low + high) // 2
+    assert result["base"] == {"low": low, "mid": mid, "high": high, "typical": mid}
     assert result["adjustments"] == []
 
 
 def test_mid_sf_is_15_to_30_percent_over_the_band():
     # 180000 * 1.15 = 207000; 260000 * 1.30 = 338000; mid (207000 + 338000) / 2 = 272500
+    # typical: 4 years is 1 of 3 into mid, p = 0.63 + 0.27 / 3 = 0.72; 207000 * 0.28 + 338000 * 0.72
     result = est(years=4, city="sf").as_dict()
-    assert result["base"] == {"low": 207_000, "mid": 272_500, "high": 338_000}
-    # total comp: 207000 * 1.20 = 248400; 338000 * 1.40 = 473200
-    assert result["total_comp"] == {"low": 248_400, "mid": 360_800, "high": 473_200}
+    assert result["base"] == {"low": 207_000, "mid": 272_500, "high": 338_000, "typical": 301_320}
+    # total comp: 207000 * 1.20 = 248400; 338000 * 1.40 = 473200; 248400 * 0.28 + 473200 * 0.72
+    assert result["total_comp"] == {"low": 248_400, "mid": 360_800, "high": 473_200, "typical": 410_256}
     assert [(a["factor"], a["key"], a["low"], a["high"]) for a in result["adjustments"]] == [
         ("location", "sf", 0.15, 0.30)]
 
@@ -133,14 +137,15 @@ def test_staff_at_faang_total_comp_is_above_500k():
     assert est(level="staff", tier="faang").as_dict()["total_comp"]["mid"] > 500_000
 
 
-def test_cap_limits_stacked_premiums_and_says_so():
+def test_cap_limits_stacked_premiums_but_not_location_and_says_so():
     kwargs = dict(level="staff", city="sf", tier="faang", industry="quant-finance", specialization="rl",
                   full_lifecycle=True)
     result = est(**kwargs)
-    # high end uncapped: 1.30 * 1.20 * 1.20 * 1.15 * 1.10 = 2.368; capped at 1 + 0.60
-    assert round(result.base.high) == round(450_000 * 1.60)
+    # high end: tier, industry, specialization, lifecycle 1.20 * 1.20 * 1.15 * 1.10 = 1.8216, capped at
+    # 1 + 0.60; then sf's +30%, outside the cap: 450000 * 1.60 * 1.30 = 936000
+    assert round(result.base.high) == round(450_000 * 1.60 * 1.30)
     cap = [a for a in result.adjustments if a.factor == "cap"]
-    assert len(cap) == 1 and cap[0].high == pytest.approx(1.60 / (1.30 * 1.20 * 1.20 * 1.15 * 1.10) - 1)
+    assert len(cap) == 1 and cap[0].high == pytest.approx(1.60 / (1.20 * 1.20 * 1.15 * 1.10) - 1)
     # low end: 1.15 * 1.10 * 1.10 * 1.05 * 1.03 = 1.50 stays under the cap
     assert result.base.low == pytest.approx(350_000 * 1.15 * 1.10 * 1.10 * 1.05 * 1.03)
     assert not any(a.factor == "cap" for a in est(years=4, city="sf", tier="faang").adjustments)
@@ -150,7 +155,12 @@ def test_adjustments_follow_the_declared_rule_order():
     result = est(years=4, city="sf", tier="faang", industry="quant", specialization="rl",
                  full_lifecycle=True, role="swe")
     factors = [a.factor for a in result.adjustments]
-    assert factors == list(RULES) == ["location", "tier", "industry", "specialization", "lifecycle", "cap", "role"]
+    assert factors == ["location", "tier", "industry", "specialization", "lifecycle", "cap", "role"]
+    assert list(RULES) == ["location", "tier", "industry", "specialization", "lifecycle", "ml_focus", "cap",
+                           "role"]
+    result = est(years=4, city="sf", tier="faang", industry="quant", specialization="rl",
+                 full_lifecycle=True, ml_focus="core")
+    assert [a.factor for a in result.adjustments] == list(RULES)[:-1]
 
 
 def test_level_option_overrides_years():
@@ -180,4 +190,66 @@ def test_dollars_are_rounded_half_up_once_at_the_end():
     # entry, nyc, mid-size: 130000 * 1.15 * 1.05 = 156975; 180000 * 1.25 * 0.95 = 213750;
     # mid (156975 + 213750) / 2 = 185362.5 -> 185363 (half up, as offers round too; not to even)
     result = est(level="entry", city="nyc", tier="mid-size").as_dict()
-    assert result["base"] == {"low": 156_975, "mid": 185_363, "high": 213_750}
+    assert result["base"] == {"low": 156_975, "mid": 185_363, "high": 213_750, "typical": 185_363}
+
+
+def test_the_mid_size_tier_moves_the_midpoint_as_its_assumption_says_in_every_city():
+    # "... by 0.3% to 1.6% of the market's (base and total comp, in every city, level and role)"
+    moves = []
+    for city in BANDS.cities:
+        for level in BANDS.levels:
+            for role in BANDS.roles:
+                market = est(level=level, city=city, role=role)
+                mid_size = est(level=level, city=city, role=role, tier="mid-size")
+                moves += [mid_size.base.mid / market.base.mid - 1,
+                          mid_size.total_comp.mid / market.total_comp.mid - 1]
+    assert f"{-max(moves):.1%} to {-min(moves):.1%}" == "0.3% to 1.6%"
+    assert "by 0.3% to 1.6% of the market's" in (BANDS.tiers["mid-size"].assumption or "")
+    assert "within 1%" not in (BANDS.tiers["mid-size"].assumption or "")
+
+
+def test_startup_alone_is_not_the_well_funded_ai_startup():
+    with pytest.raises(MlcompError, match=r"unknown tier 'startup'\. Did you mean 'ai-startup'"):
+        make_profile(BANDS, years=4, tier="startup")
+
+
+def test_senior_faang_at_8_years_typical_total_comp_reaches_400k():
+    # "At leading technology companies, total compensation ... can bring the figure to $400,000 or higher"
+    assert est(years=8, tier="faang").as_dict()["total_comp"]["typical"] >= 400_000
+
+
+def test_staff_faang_at_12_years_typical_total_comp_is_above_500k():
+    # "Staff and principal-level engineers at FAANG companies ... total compensation above $500,000"
+    assert est(years=12, tier="faang").as_dict()["total_comp"]["typical"] > 500_000
+
+
+def test_entry_level_starts_at_130k():
+    # "Entry-level roles start around $130,000"
+    assert est(years=0).as_dict()["base"]["typical"] == 130_000
+
+
+@pytest.mark.parametrize(("years", "p"), [(0, 0.0), (1.5, 0.45), (3, 0.63), (4.5, 0.765), (6, 0.67),
+                                          (8, 0.785), (10, 0.7), (15, 0.8), (20, 0.9), (60, 0.9)])
+def test_p_is_the_years_place_inside_the_level(years, p):
+    # entry 0 -> 0.9 over 0..3 years; mid 0.63 -> 0.9 over 3..6; senior 0.67 -> 0.9 over 6..10;
+    # staff 0.7 -> 0.9 over 10 years from 10, then flat
+    assert est(years=years).position == pytest.approx(p)
+
+
+def test_a_level_with_years_outside_it_takes_the_nearest_end():
+    assert est(years=1, level="staff").position == pytest.approx(0.7)
+    assert est(years=30, level="entry").position == pytest.approx(0.9)
+
+
+def test_ml_focus_core_pays_more_and_supporting_moves_toward_software_engineer_pay():
+    plain, core, supporting = (est(years=4, ml_focus=f) for f in (None, "core", "supporting"))
+    swe = est(years=4, role="swe")
+    assert core.base.low == pytest.approx(plain.base.low * 1.05)
+    assert core.base.high == pytest.approx(plain.base.high * 1.10)
+    for end in ("low", "high"):
+        ml, toward, sw = (getattr(e.base, end) for e in (plain, supporting, swe))
+        assert sw < toward < ml, end
+    # the focus changes the ML premium, not software engineers' pay
+    assert est(years=4, role="swe", ml_focus="core").base == swe.base
+    (adj,) = core.adjustments
+    assert adj.factor == "ml_focus" and "central to the product" in (adj.source or "") and adj.assumption

@@ -59,7 +59,7 @@ def profiles(draw: st.DrawFn) -> dict[str, object]:
     if "years" not in values or draw(st.booleans()):
         values["level"] = draw(typed("levels"))
     for option, group in (("city", "cities"), ("tier", "tiers"), ("industry", "industries"),
-                          ("specialization", "specializations"), ("role", "roles")):
+                          ("specialization", "specializations"), ("role", "roles"), ("ml_focus", "ml_focus")):
         if draw(st.booleans()):
             values[option] = draw(typed(group))
     values["full_lifecycle"] = draw(st.booleans())
@@ -102,6 +102,7 @@ PREMIUMS = st.one_of(
     st.tuples(st.just("specialization"), typed("specializations")),
     st.tuples(st.just("industry"), typed("industries", ABOVE_NEUTRAL)),
     st.tuples(st.just("full_lifecycle"), st.just(True)),
+    st.tuples(st.just("ml_focus"), typed("ml_focus", keys_where("ml_focus", lambda p: p.low >= 0 and p.high >= 0))),
 )
 
 
@@ -172,3 +173,69 @@ def test_cli_field_prints_the_json_value(values, path):
     assume(as_json.exit_code == 0)
     assert one.exit_code == 0
     assert one.stdout == f"{json.loads(as_json.stdout)[part][end]}\n"
+
+
+# --- the typical value: a point that moves with experience -----------------------------------------
+
+def typical(est: Estimate) -> tuple[float, float]:
+    return est.base.at(est.position), est.total_comp.at(est.position)
+
+
+@given(profiles())
+def test_typical_lies_in_every_range_and_p_in_0_to_1(values):
+    est = run(values)
+    assert 0 <= est.position <= 1
+    data = est.as_dict()
+    for part in MONEY:
+        assert data[part]["low"] <= data[part]["typical"] <= data[part]["high"], (part, data[part])
+    if "years" not in values:  # a level alone: the middle of the band
+        assert est.position == BANDS.typical.level_only == 0.5
+        assert all(data[part]["typical"] == data[part]["mid"] for part in MONEY)
+
+
+@given(profiles(), YEARS, YEARS)
+def test_p_rises_with_years_inside_each_level(values, a, b):
+    values.pop("level", None)
+    fewer_years, more_years = sorted((a, b))
+    less, more = run({**values, "years": fewer_years}), run({**values, "years": more_years})
+    if less.level == more.level:
+        assert less.position <= more.position
+        level = BANDS.levels[less.level]
+        span = (level.typical.years if level.typical and level.typical.years else
+                (level.years_to or 0) - level.years_from)
+        if fewer_years < more_years <= level.years_from + span:
+            assert less.position < more.position, (fewer_years, more_years)
+
+
+@given(profiles(), YEARS, YEARS)
+def test_typical_pay_never_drops_as_years_grow(values, a, b):
+    values.pop("level", None)
+    fewer_years, more_years = sorted((a, b))
+    less, more = typical(run({**values, "years": fewer_years})), typical(run({**values, "years": more_years}))
+    assert more[0] >= less[0] - 1e-6 and more[1] >= less[1] - 1e-6, (fewer_years, more_years, less, more)
+
+
+EDGES = sorted({y for level in BANDS.levels.values() for y in (level.years_from, level.years_to) if y is not None})
+
+
+@settings(max_examples=max(5, settings().max_examples // 4))
+@given(profiles())
+def test_the_whole_curve_0_to_60_years_never_drops_across_level_boundaries(values):
+    values.pop("level", None)
+    years = sorted({*(y / 4 for y in range(0, 241)), *(e - 1e-9 for e in EDGES if e > 0), *EDGES})
+    estimates = [run({**values, "years": y}) for y in years]
+    points = [typical(est) for est in estimates]
+    dollars = [est.as_dict() for est in estimates]
+    for (y0, p0), (y1, p1) in zip(zip(years, points, strict=True), zip(years[1:], points[1:], strict=True),
+                                  strict=False):
+        assert p1[0] >= p0[0] - 1e-6 and p1[1] >= p0[1] - 1e-6, (y0, y1, p0, p1)
+    for part in ("base", "total_comp"):
+        values_seen = [d[part]["typical"] for d in dollars]
+        assert values_seen == sorted(values_seen), part
+
+
+@given(profiles())
+def test_with_every_premium_stacked_the_high_end_orders_the_cities(values):
+    values = {**values, "remote_first": False}
+    highs = [run({**values, "city": city}).total_comp.high for city in ("sf", "nyc", "seattle", "national")]
+    assert highs[0] > highs[1] > highs[2] > highs[3], highs

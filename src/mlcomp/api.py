@@ -34,7 +34,7 @@ def shipped() -> Bands:
 def estimate(*, years: float | str | None = None, level: str | None = None, city: str | None = None,
              tier: str | None = None, industry: str | None = None, specialization: str | None = None,
              full_lifecycle: bool = False, remote_first: bool = False, role: str | None = None,
-             bands: Bands | None = None) -> Estimate:
+             ml_focus: str | None = None, bands: Bands | None = None) -> Estimate:
     """Base salary and total compensation for a profile, with every rule applied and its source.
 
     The keywords are the options of `mlcomp estimate`, and take what they take: keys or their
@@ -45,15 +45,15 @@ def estimate(*, years: float | str | None = None, level: str | None = None, city
     bands = bands if bands is not None else shipped()
     profile = make_profile(bands, years=years, level=level, city=city, tier=tier, industry=industry,
                            specialization=specialization, full_lifecycle=full_lifecycle,
-                           remote_first=remote_first, role=role)
+                           remote_first=remote_first, role=role, ml_focus=ml_focus)
     return run_estimate(profile, bands)
 
 
 def compare(offers: Iterable[OfferLike], *, horizon: int = 4, growth: float | str | None = None,
             years: float | str | None = None, level: str | None = None, city: str | None = None,
             tier: str | None = None, industry: str | None = None, specialization: str | None = None,
-            full_lifecycle: bool = False, remote_first: bool = False, bands: Bands | None = None,
-            read_stdin: Callable[[], str] | None = None) -> Comparison:
+            full_lifecycle: bool = False, remote_first: bool = False, ml_focus: str | None = None,
+            bands: Bands | None = None, read_stdin: Callable[[], str] | None = None) -> Comparison:
     """Offers side by side over `horizon` years, and against the market, as `mlcomp compare` does.
 
     An offer is a dict of the keys an offer file has (``{"name": "Acme", "base": "240k",
@@ -78,7 +78,7 @@ def compare(offers: Iterable[OfferLike], *, horizon: int = 4, growth: float | st
     defaults = profile_values(bands, {
         "years": years, "level": level, "city": city, "tier": tier, "industry": industry,
         "specialization": specialization, "full_lifecycle": full_lifecycle or None,
-        "remote_first": remote_first or None})
+        "remote_first": remote_first or None, "ml_focus": ml_focus})
     items = list(offers)
     reader = read_stdin or (lambda: inputs.decode(inputs.read_bytes(inputs.STDIN), "stdin"))
     if all(isinstance(item, str | os.PathLike) for item in items):

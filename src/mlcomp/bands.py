@@ -7,6 +7,7 @@ gaps or overlaps in the experience ranges.
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 import re
@@ -27,6 +28,7 @@ Money = Annotated[int, Field(strict=True, ge=0), AfterValidator(bounded)]
 Rate = Annotated[float, Field(strict=True, gt=-1, le=10, allow_inf_nan=False)]
 Years = Annotated[float, Field(strict=True, ge=0, le=MAX_YEARS, allow_inf_nan=False)]
 Share = Annotated[float, Field(strict=True, ge=0, le=10, allow_inf_nan=False)]
+Position = Annotated[float, Field(strict=True, ge=0, le=1, allow_inf_nan=False)]
 # Groups of keys a user can type, with the option (and batch column) that takes them.
 GROUPS = {
     "levels": "level",
@@ -35,6 +37,7 @@ GROUPS = {
     "industries": "industry",
     "specializations": "specialization",
     "roles": "role",
+    "ml_focus": "ml_focus",
 }
 
 
@@ -58,11 +61,31 @@ class Keyed(Sourced):
     aliases: list[str] = []
 
 
+class Typical(Sourced):
+    """Where the typical value sits in a level's ranges: p rises in a straight line from `start`
+    (the level's first year) to `end` (its last; for the open-ended level, `years` after its start)."""
+
+    start: Position
+    end: Position
+    years: Annotated[float, Field(strict=True, gt=0, allow_inf_nan=False)] | None = None
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Typical:
+        if self.start > self.end:
+            raise ValueError(f"start ({self.start:g}) is above end ({self.end:g}): p must rise with years")
+        return self
+
+
+class LevelOnly(Sourced):
+    level_only: Position
+
+
 class Level(Keyed):
     years_from: Years
     years_to: Years | None = None
     low: Money
     high: Money
+    typical: Typical | None = None
 
     @model_validator(mode="after")
     def _ordered(self) -> Level:
@@ -130,6 +153,8 @@ class Bands(_Model):
     industries: dict[str, Premium]
     specializations: dict[str, Premium]
     roles: dict[str, Role]
+    ml_focus: dict[str, Premium]
+    typical: LevelOnly
     lifecycle: Premium
     remote_first: Premium
     cap: Cap
@@ -157,7 +182,7 @@ class Bands(_Model):
             value = getattr(self.defaults, field)
             if value not in getattr(self, group):
                 problems.append(f"defaults.{field}: '{value}' is not a key of [{group}]")
-        for check in (self._check_levels, self._check_order_kept):
+        for check in (self._check_levels, self._check_typical, self._check_order_kept):
             try:
                 check()
             except ValueError as e:
@@ -182,6 +207,27 @@ class Bands(_Model):
                 raise ValueError(f"{key_path(('levels', key, 'years_to'))}: only the last level may leave years_to out")
             expected = level.years_to if level.years_to is not None else math.inf
 
+    def _check_typical(self) -> None:
+        """The typical pay never drops at a promotion, whatever premiums scale the two ends: at the
+        first year of a level, both ends' weights (low x (1 - p), high x p) are at least those of the
+        previous level's last year."""
+        levels = sorted(self.levels.items(), key=lambda kv: kv[1].years_from)
+        if not levels:
+            return
+        for (_, prev), (key, level) in itertools.pairwise(levels):
+            if level.typical is None or prev.typical is None:
+                continue
+            start, end = level.typical.start, prev.typical.end
+            if level.high * start < prev.high * end or level.low * (1 - start) < prev.low * (1 - end):
+                raise ValueError(f"{key_path(('levels', key, 'typical', 'start'))}: the typical pay would drop "
+                                 f"at the promotion to {key}: high x start ({level.high} x {start:g}) must be at "
+                                 f"least the previous level's high x end ({prev.high} x {end:g}), and low x "
+                                 f"(1 - start) at least its low x (1 - end)")
+        last_key, last = levels[-1]
+        if last.typical is not None and last.years_to is None and last.typical.years is None:
+            raise ValueError(f"{key_path(('levels', last_key, 'typical', 'years'))}: the open-ended last level "
+                             "needs the years over which p rises from start to end")
+
     def _check_order_kept(self) -> None:
         """No combination of premiums may turn a band upside down (low above high)."""
 
@@ -194,8 +240,10 @@ class Bands(_Model):
         choices += [[(ratio(p), key_path((group, k))) for k, p in getattr(self, group).items()]
                     for group in ("tiers", "industries", "specializations")]
         choices += [[(ratio(self.lifecycle), "lifecycle")], [(ratio(self.total_comp), "total_comp")],
+                    # The ML focus applies to the ML engineer role only: one of the two, never both.
                     [((1 + r.ml_premium_low) / (1 + r.ml_premium_high), key_path(("roles", k)))
-                     for k, r in self.roles.items()]]
+                     for k, r in self.roles.items()]
+                    + [(ratio(p), key_path(("ml_focus", k))) for k, p in self.ml_focus.items()]]
         squeeze, narrowing = 1.0, []
         for factor, where in (min(options) for options in choices):
             if factor < 1:
@@ -219,8 +267,8 @@ class Bands(_Model):
         name = text.strip().lower().replace("_", "-").replace(" ", "-")
         if name in names:
             return names[name]
-        known = ", ".join(getattr(self, group))
-        raise MlcompError(f"unknown {GROUPS[group]} {shown(text)}.{did_you_mean(name, names)} Known: {known}.",
+        known, what = ", ".join(getattr(self, group)), GROUPS[group].replace("_", " ")
+        raise MlcompError(f"unknown {what} {shown(text)}.{did_you_mean(name, names)} Known: {known}.",
                           usage=True, field=GROUPS[group])
 
     def level_for(self, years: float) -> str:
@@ -365,10 +413,10 @@ def factor_rows(bands: Bands) -> list[dict[str, Any]]:
                      "default": key == getattr(bands.defaults, group, None),
                      "source": entry.source, "assumption": entry.assumption})
 
-    for group in ("cities", "tiers", "industries", "specializations"):
+    for group in ("cities", "tiers", "industries", "specializations", "ml_focus"):
         option = GROUPS[group]
         for key, p in getattr(bands, group).items():
-            row(option, key, p, p.low, p.high, p.aliases, f"--{option} {key}")
+            row(option, key, p, p.low, p.high, p.aliases, f"--{option.replace('_', '-')} {key}")
     for key, r in bands.roles.items():
         row("role", key, r, 1 / (1 + r.ml_premium_low) - 1, 1 / (1 + r.ml_premium_high) - 1, r.aliases,
             f"--role {key}")

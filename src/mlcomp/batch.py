@@ -24,9 +24,9 @@ from mlcomp.engine import estimate, make_profile
 from mlcomp.errors import MlcompError, did_you_mean, one_line
 
 INPUTS = ("years", "level", "city", "tier", "industry", "specialization", "full_lifecycle", "remote_first",
-          "role")
+          "role", "ml_focus")
 FLAGS = ("full_lifecycle", "remote_first")
-TEXT = ("level", "city", "tier", "industry", "specialization", "role")
+TEXT = ("level", "city", "tier", "industry", "specialization", "role", "ml_focus")
 # Keys of the estimate contract a carried column must not overwrite (level and years are inputs).
 OUTPUT_KEYS = frozenset({"currency", "band", "base", "total_comp", "adjustments"})
 BOOLEANS = {"true": True, "yes": True, "1": True, "false": False, "no": False, "0": False}

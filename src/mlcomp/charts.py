@@ -226,15 +226,19 @@ def print_chart(bars: Sequence[Bar], out: Console | None = None, *, zero: bool =
 
 
 def estimate_chart(est: Estimate, out: Console | None = None) -> None:
-    """The national band, the adjusted base range and the total-comp range on one axis."""
-    band, base, tc = est.band.dollars(), est.base.dollars(), est.total_comp.dollars()
+    """The national band, the adjusted base range and the total-comp range on one axis, each with
+    its midpoint and its typical value marked."""
+    p = est.position
+    band, base, tc = est.band.dollars(p), est.base.dollars(p), est.total_comp.dollars(p)
     out = out or render.console()
     out.print()
     print_chart([ranged(f"National band ({est.level_label})", band["low"], band["high"], kind=3,
-                        mark=band["mid"]),
-                 ranged("Base salary", base["low"], base["high"], kind=0, mark=base["mid"]),
-                 ranged("Total compensation", tc["low"], tc["high"], kind=1, mark=tc["mid"])],
-                out, note=f"{est.currency} per year, low to high; {{mark}} marks the midpoint")
+                        mark=band["mid"], points=[band["typical"]]),
+                 ranged("Base salary", base["low"], base["high"], kind=0, mark=base["mid"],
+                        points=[base["typical"]]),
+                 ranged("Total compensation", tc["low"], tc["high"], kind=1, mark=tc["mid"],
+                        points=[tc["typical"]])],
+                out, note=f"{est.currency} per year, low to high; {{mark}} midpoint, {{point}} typical")
 
 
 def compare_chart(comparison: Comparison, out: Console | None = None) -> None:
@@ -272,10 +276,10 @@ def compare_chart(comparison: Comparison, out: Console | None = None) -> None:
 
 
 def curve_table(points: Sequence[Estimate], title: str, out: Console | None = None, *,
-                chart: bool = False, max_width: int = 120) -> None:
+                chart: bool = False, max_width: int = 150) -> None:
     """One row per year: the level (named where it changes, with a line between levels), the base
-    and total-comp ranges, and with `chart` a bar: base mid, then equity and bonus up to the
-    total-comp mid, on one axis from zero."""
+    and total-comp ranges with their typical values, and with `chart` a bar: base mid, then equity
+    and bonus up to the total-comp mid, on one axis from zero, with the typical total comp marked."""
     from rich import box
     from rich.table import Table
     from rich.text import Text
@@ -286,14 +290,16 @@ def curve_table(points: Sequence[Estimate], title: str, out: Console | None = No
     if chart:
         caption.append(". Bars: ")
         caption.append_text(legend(["base mid", "equity and bonus, up to the total-comp mid"], glyphs))
+        caption.append(f"  {glyphs.point} typical total comp")
     table = Table(title=title, box=box.SIMPLE_HEAD, caption=caption, caption_justify="left",
                   show_footer=chart)
     table.add_column("Years", justify="right", no_wrap=True)
     table.add_column("Level", no_wrap=True)
-    for name in ("Base low", "Base high", "TC low", "TC high"):
+    for name in ("Base low", "Base high", "Base typical", "TC low", "TC high", "TC typical"):
         table.add_column(name, justify="right", no_wrap=True)
-    rows = [(est, est.base.dollars(), est.total_comp.dollars()) for est in points]
-    texts = [[f"{est.years:g}", est.level, *(render.money(d[k]) for d in (base, tc) for k in ("low", "high"))]
+    rows = [(est, est.base.dollars(est.position), est.total_comp.dollars(est.position)) for est in points]
+    texts = [[f"{est.years:g}", est.level,
+              *(render.money(d[k]) for d in (base, tc) for k in ("low", "high", "typical"))]
              for est, base, tc in rows]
     width = 0
     if chart:
@@ -301,7 +307,7 @@ def curve_table(points: Sequence[Estimate], title: str, out: Console | None = No
         # Each column takes its text, a space of padding either side and a divider, plus one edge.
         used = sum(max(len(h), *(len(row[i]) for row in texts)) + 3 for i, h in enumerate(headers)) + 1
         width = max(12, min(out.width, max_width) - used - 6)
-        axis = nice_axis([tc["mid"] for _, _, tc in rows], width, zero=True)
+        axis = nice_axis([v for _, _, tc in rows for v in (tc["mid"], tc["typical"])], width, zero=True)
         rule, labels = axis_lines(axis, width, glyphs)
         foot = Text(f"{rule}\n{labels}", no_wrap=True, overflow="crop")
         table.add_column("Mid", footer=foot, no_wrap=True, width=width + 3,
@@ -313,7 +319,8 @@ def curve_table(points: Sequence[Estimate], title: str, out: Console | None = No
             table.add_section()
         cells: list[Any] = [text if i != 1 or changed else "" for i, text in enumerate(row)]
         if chart:
-            cells.append(bar_text(stacked("", [base["mid"], tc["mid"] - base["mid"]]), axis, width, glyphs))
+            bar = stacked("", [base["mid"], tc["mid"] - base["mid"]])
+            cells.append(bar_text(Bar("", bar.segments, points=(tc["typical"],)), axis, width, glyphs))
         table.add_row(*cells, style="bold" if changed else "")
         previous = est.level
     render.print_wide(out, table)

@@ -338,6 +338,10 @@ FullLifecycleOption = Annotated[bool, typer.Option(
 RemoteFirstOption = Annotated[bool, typer.Option(
     "--remote-first", help="The employer pays one national band wherever you live.")]
 RoleOption = Annotated[str | None, _key("role", "ml (default) or swe: the equivalent software engineer pay.")]
+MlFocusOption = Annotated[str | None, typer.Option(
+    "--ml-focus", metavar="FOCUS", autocompletion=_completer("ml_focus"),
+    help="How central ML is to the employer: core (pays above the ML bands) or supporting (toward "
+         "software-engineer pay). Default: neither.")]
 FormatOption = Annotated[Format, typer.Option(
     "--format", "-f", metavar="FORMAT", help="Output format: table, json, jsonl, csv or tsv.")]
 ChartOption = Annotated[bool | None, typer.Option(
@@ -388,6 +392,7 @@ def estimate(
     full_lifecycle: FullLifecycleOption = False,
     remote_first: RemoteFirstOption = False,
     role: RoleOption = None,
+    ml_focus: MlFocusOption = None,
     fmt: FormatOption = Format.table,
     field: Annotated[str | None, typer.Option(
         "--field", metavar="PATH", help="Print one value of the JSON output, e.g. total_comp.mid.")] = None,
@@ -441,11 +446,11 @@ def estimate(
         return _batch(bands, input, input_format, on_error, fmt, field, explain, {
             "years": years, "level": level, "city": city, "tier": tier, "industry": industry,
             "specialization": specialization, "full_lifecycle": full_lifecycle or None,
-            "remote_first": remote_first or None, "role": role})
+            "remote_first": remote_first or None, "role": role, "ml_focus": ml_focus})
     try:
         result = api.estimate(years=years, level=level, city=city, tier=tier, industry=industry,
                               specialization=specialization, full_lifecycle=full_lifecycle,
-                              remote_first=remote_first, role=role, bands=bands)
+                              remote_first=remote_first, role=role, ml_focus=ml_focus, bands=bands)
     except MlcompError as e:
         raise as_usage(e) from None
     level_note(bands, {"years": result.years, "level": level and result.level})
@@ -482,6 +487,7 @@ def curve(
     full_lifecycle: FullLifecycleOption = False,
     remote_first: RemoteFirstOption = False,
     role: RoleOption = None,
+    ml_focus: MlFocusOption = None,
     fmt: FormatOption = Format.table,
     chart: ChartOption = None,
     export: ExportOption = None,
@@ -514,7 +520,7 @@ def curve(
     try:
         points = run_curve(bands, span[0], span[1], city=city, tier=tier, industry=industry,
                            specialization=specialization, full_lifecycle=full_lifecycle,
-                           remote_first=remote_first, role=role)
+                           remote_first=remote_first, role=role, ml_focus=ml_focus)
     except MlcompError as e:
         raise as_usage(e) from None
     if fmt is Format.json:
@@ -554,6 +560,7 @@ def compare(
     specialization: SpecializationOption = None,
     full_lifecycle: FullLifecycleOption = False,
     remote_first: RemoteFirstOption = False,
+    ml_focus: MlFocusOption = None,
     fmt: FormatOption = Format.table,
     chart: ChartOption = None,
     export: ExportOption = None,
@@ -601,13 +608,13 @@ def compare(
         defaults = profile_values(bands, {
             "years": years, "level": level, "city": city, "tier": tier, "industry": industry,
             "specialization": specialization, "full_lifecycle": full_lifecycle or None,
-            "remote_first": remote_first or None})
+            "remote_first": remote_first or None, "ml_focus": ml_focus})
     except MlcompError as e:
         raise as_usage(e) from None
     level_note(bands, defaults)
     result = api.compare(offers or [], horizon=span, growth=override, years=years, level=level, city=city,
                          tier=tier, industry=industry, specialization=specialization,
-                         full_lifecycle=full_lifecycle, remote_first=remote_first, bands=bands)
+                         full_lifecycle=full_lifecycle, remote_first=remote_first, ml_focus=ml_focus, bands=bands)
     if fmt is Format.json:
         print(render.to_json(result.as_dict()))
     elif fmt is Format.jsonl:

@@ -1,9 +1,10 @@
 """The rules engine: pure functions from a profile and the bands to an estimate.
 
 Nothing here prints, reads files or exits. Rules run in the order of RULES: the premiums (each
-multiplies the low and the high end of the national band by its own rate), the cap on their
-product, then the role. Every rule that changes the numbers is recorded with its source. Dollars
-are rounded once, at the end.
+multiplies the low and the high end of the national band by its own rate), the cap on the product
+of those in CAPPED (location stays outside it), then the role. Every rule that changes the numbers
+is recorded with its source. Each range also has a typical value, `low + (high - low) * p`, with p
+the years' place inside the level (see `position`). Dollars are rounded once, at the end.
 """
 
 from __future__ import annotations
@@ -32,8 +33,14 @@ class Range:
     def scale(self, low: float, high: float) -> Range:
         return Range(self.low * low, self.high * high)
 
-    def dollars(self) -> dict[str, int]:
-        return {"low": dollars(self.low), "mid": dollars(self.mid), "high": dollars(self.high)}
+    def at(self, p: float) -> float:
+        """The value a share p of the way from low to high (p = 0.5 is the midpoint)."""
+        return self.low * (1 - p) + self.high * p
+
+    def dollars(self, p: float | None = None) -> dict[str, int]:
+        """low, mid and high in whole dollars; with p, the typical value too."""
+        ends = {"low": dollars(self.low), "mid": dollars(self.mid), "high": dollars(self.high)}
+        return ends if p is None else {**ends, "typical": dollars(self.at(p))}
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +56,7 @@ class Profile:
     full_lifecycle: bool = False
     remote_first: bool = False
     role: str | None = None
+    ml_focus: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,17 +86,19 @@ class Estimate:
     base: Range
     total_comp: Range
     total_comp_rule: Adjustment
+    position: float = 0.5
+    position_note: str = ""
 
     def as_dict(self) -> dict[str, Any]:
-        """The JSON contract (see README)."""
-        years = self.years
+        """The JSON contract (see docs/estimate.md)."""
+        years, p = self.years, self.position
         return {
             "level": self.level,
             "years": int(years) if years is not None and years.is_integer() else years,
             "currency": self.currency,
-            "band": self.band.dollars(),
-            "base": self.base.dollars(),
-            "total_comp": self.total_comp.dollars(),
+            "band": self.band.dollars(p),
+            "base": self.base.dollars(p),
+            "total_comp": self.total_comp.dollars(p),
             "adjustments": [a.as_dict() for a in self.adjustments],
         }
 
@@ -112,7 +122,7 @@ def parse_years(value: object, bands: Bands) -> float:
 def make_profile(bands: Bands, *, years: object = None, level: str | None = None,
                  city: str | None = None, tier: str | None = None, industry: str | None = None,
                  specialization: str | None = None, full_lifecycle: bool = False,
-                 remote_first: bool = False, role: str | None = None) -> Profile:
+                 remote_first: bool = False, role: str | None = None, ml_focus: str | None = None) -> Profile:
     """Validate what a user typed into a Profile with canonical keys; MlcompError(usage=True) if not."""
     if (years is None or years == "") and not level:
         raise MlcompError("give --years (years of experience) or --level "
@@ -120,7 +130,7 @@ def make_profile(bands: Bands, *, years: object = None, level: str | None = None
     return Profile(**profile_values(bands, {
         "years": years, "level": level, "city": city, "tier": tier, "industry": industry,
         "specialization": specialization, "full_lifecycle": full_lifecycle, "remote_first": remote_first,
-        "role": role}))
+        "role": role, "ml_focus": ml_focus}))
 
 
 FIELD_GROUPS = {field: group for group, field in GROUPS.items()}  # city -> cities, ...
@@ -171,11 +181,21 @@ def _lifecycle(profile: Profile, bands: Bands) -> tuple[str, Premium] | None:
     return ("full-lifecycle", bands.lifecycle) if profile.full_lifecycle else None
 
 
+def _ml_focus(profile: Profile, bands: Bands) -> tuple[str, Premium] | None:
+    """The ML focus changes the ML premium over software engineers: another role keeps its pay."""
+    role = bands.roles[profile.role or bands.defaults.role]
+    if not profile.ml_focus or role.ml_premium_low or role.ml_premium_high:
+        return None
+    return profile.ml_focus, bands.ml_focus[profile.ml_focus]
+
+
 # The premium rules, in the order they apply: each picks the profile's entry (or none).
 PREMIUMS: dict[str, Callable[[Profile, Bands], tuple[str, Premium] | None]] = {
     "location": _location, "tier": _tier, "industry": _industry, "specialization": _specialization,
-    "lifecycle": _lifecycle,
+    "lifecycle": _lifecycle, "ml_focus": _ml_focus,
 }
+# The premiums the guide does not quantify: the cap limits their product. Location stays outside.
+CAPPED = ("tier", "industry", "specialization", "lifecycle", "ml_focus")
 RULES = (*PREMIUMS, "cap", "role")
 
 
@@ -192,6 +212,28 @@ def _premiums(profile: Profile, bands: Bands) -> list[Adjustment]:
     return adjustments
 
 
+def position(profile: Profile, level_key: str, bands: Bands) -> tuple[float, str]:
+    """p, the typical value's place in the level's ranges (0 = low, 1 = high), and how it was found."""
+    level = bands.levels[level_key]
+    rule = level.typical
+    if profile.years is None or rule is None:
+        p = bands.typical.level_only
+        why = "no years given" if profile.years is None else f"the {level.label} level has no typical rule"
+        return p, f"{why}, so p = {p:g}"
+    span = rule.years or (level.years_to or level.years_from) - level.years_from
+    years, start = profile.years, level.years_from
+    where = f"{level.label} (from {start:g} years)"
+    said = f"{years:g} year{'' if years == 1 else 's'}"
+    if years <= start:
+        return rule.start, f"{said} is at or before the start of {where}: p = {rule.start:g}, the level's start"
+    if years >= start + span:
+        return rule.end, f"{said} is {span:g} or more years into {where}: p = {rule.end:g}, the level's end"
+    share = (years - start) / span
+    p = rule.start + (rule.end - rule.start) * share
+    return p, (f"{said} is {years - start:g} of {span:g} years into {where}: "
+               f"p = {rule.start:g} + ({rule.end:g} - {rule.start:g}) x {share:.4g} = {p:.4g}")
+
+
 def estimate(profile: Profile, bands: Bands) -> Estimate:
     """Base and total-comp ranges for a validated profile, with every rule that applied."""
     level_key = profile.level or bands.level_for(profile.years or 0.0)
@@ -202,11 +244,15 @@ def estimate(profile: Profile, bands: Bands) -> Estimate:
     high = math.prod(1 + a.high for a in adjustments)
 
     cap = bands.cap
-    capped_low, capped_high = min(low, 1 + cap.low), min(high, 1 + cap.high)
-    if (capped_low, capped_high) != (low, high):
-        adjustments.append(Adjustment("cap", "combined", capped_low / low - 1, capped_high / high - 1,
+    capped = [a for a in adjustments if a.factor in CAPPED]
+    part_low, part_high = math.prod(1 + a.low for a in capped), math.prod(1 + a.high for a in capped)
+    capped_low, capped_high = min(part_low, 1 + cap.low), min(part_high, 1 + cap.high)
+    if (capped_low, capped_high) != (part_low, part_high):
+        adjustments.append(Adjustment("cap", "combined", capped_low / part_low - 1, capped_high / part_high - 1,
                                       cap.label, cap.source, cap.assumption))
-        low, high = capped_low, capped_high
+        outside = [a for a in adjustments if a.factor not in (*CAPPED, "cap")]
+        low = math.prod(1 + a.low for a in outside) * capped_low
+        high = math.prod(1 + a.high for a in outside) * capped_high
 
     role = bands.roles[profile.role or bands.defaults.role]
     if role.ml_premium_low or role.ml_premium_high:
@@ -217,8 +263,10 @@ def estimate(profile: Profile, bands: Bands) -> Estimate:
 
     base = band.scale(low, high)
     tc = bands.total_comp
+    p, note = position(profile, level_key, bands)
     return Estimate(
         level=level_key, level_label=level.label, years=profile.years, currency=bands.currency,
         band=band, band_source=level.source, adjustments=tuple(adjustments), base=base,
         total_comp=base.scale(1 + tc.low, 1 + tc.high),
-        total_comp_rule=_adjustment("total_comp", "equity-and-bonus", tc, tc.low, tc.high))
+        total_comp_rule=_adjustment("total_comp", "equity-and-bonus", tc, tc.low, tc.high),
+        position=p, position_note=note)

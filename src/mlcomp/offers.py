@@ -30,7 +30,7 @@ PRESETS: dict[str, tuple[float, ...]] = {
     "back-loaded": (5, 15, 40, 40),
 }
 PROFILE_FIELDS = ("years", "level", "city", "tier", "industry", "specialization", "full_lifecycle",
-                  "remote_first")
+                  "remote_first", "ml_focus")
 VERDICTS = ("below market", "within market", "above market")
 MAX_HORIZON = 30
 
@@ -138,6 +138,7 @@ class Offer(BaseModel):
     specialization: Annotated[str | None, BeforeValidator(_text)] = None
     full_lifecycle: bool | None = None
     remote_first: bool | None = None
+    ml_focus: Annotated[str | None, BeforeValidator(_text)] = None
     origin: str = "offer"
     inline: bool = False
 

@@ -115,7 +115,8 @@ def provenance(source: str | None, assumption: str | None) -> str:
 
 
 def estimate_table(est: Estimate, bands: Bands, *, explain: bool = False, out: Console | None = None) -> None:
-    """The estimate as a table, one row per rule; with `explain`, numbered sources under it."""
+    """The estimate as a table, one row per rule, and the typical value of each range (at p, the
+    years' place inside the level); with `explain`, numbered sources under it, and how p was found."""
     from rich import box
     from rich.table import Table
 
@@ -129,32 +130,36 @@ def estimate_table(est: Estimate, bands: Bands, *, explain: bool = False, out: C
     if explain:
         table.add_column("#", justify="right", no_wrap=True)
     table.add_column("Step")
-    for name in ("Low", "Mid", "High"):
+    for name in ("Low", "Mid", "High", "Typical"):
         table.add_column(name, justify="right", no_wrap=True)
     notes: list[str] = []
 
-    def row(step: str, low: str, mid: str, high: str, why: str = "", style: str = "") -> None:
+    def row(step: str, low: str, mid: str, high: str, typical: str = "", why: str = "", style: str = "") -> None:
         ref = []
         if explain:
             if why:
                 notes.append(why)
             ref = [f"[{len(notes)}]" if why else ""]
-        table.add_row(*ref, step, low, mid, high, style=style)
+        table.add_row(*ref, step, low, mid, high, typical, style=style)
 
     def rule(adj: Adjustment, name: str) -> None:
         row(f"{name}: {adj.label}", percent(adj.low), "", percent(adj.high),
-            provenance(adj.source, adj.assumption))
+            why=provenance(adj.source, adj.assumption))
 
-    band = est.band.dollars()
-    row(f"National band ({est.level_label})", money(band["low"]), money(band["mid"]), money(band["high"]),
-        provenance(est.band_source, level.assumption))
+    def amounts(values: dict[str, int]) -> tuple[str, str, str, str]:
+        return money(values["low"]), money(values["mid"]), money(values["high"]), money(values["typical"])
+
+    p = est.position
+    row(f"National band ({est.level_label})", *amounts(est.band.dollars(p)),
+        why=provenance(est.band_source, level.assumption))
+    typical = level.typical if est.years is not None and level.typical else bands.typical
+    row("Typical position", "", "", "", f"p = {p:.3g}",
+        why=f"{est.position_note[:1].upper()}{est.position_note[1:]}. {provenance(typical.source, typical.assumption)}")
     for adj in est.adjustments:
-        rule(adj, adj.factor.capitalize())
-    base = est.base.dollars()
-    row("Base salary", money(base["low"]), money(base["mid"]), money(base["high"]), style="bold")
+        rule(adj, "ML focus" if adj.factor == "ml_focus" else adj.factor.capitalize())
+    row("Base salary", *amounts(est.base.dollars(p)), style="bold")
     rule(est.total_comp_rule, "Total comp")
-    tc = est.total_comp.dollars()
-    row("Total compensation", money(tc["low"]), money(tc["mid"]), money(tc["high"]), style="bold")
+    row("Total compensation", *amounts(est.total_comp.dollars(p)), style="bold")
     print_wide(out, table)
     for number, note in enumerate(notes, 1):
         out.print(one_line(f"[{number}] {note}"))
