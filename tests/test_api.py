@@ -90,6 +90,8 @@ def test_compare_as_dict_is_the_json_output(monkeypatch):
     assert compare(files, years=4).as_dict() == cli_json("compare", *files, "--years", "4")
     assert compare(files, horizon=6, growth="10%", city="nyc", level="senior").as_dict() \
         == cli_json("compare", *files, "-n", "6", "-g", "10%", "-c", "nyc", "-l", "senior")
+    assert compare(files, years=4, target="75%").as_dict() == cli_json("compare", *files, "-y", "4", "--target", "75%")
+    assert compare(files[:1], years=4, growth=-0.2).as_dict() == cli_json("compare", files[0], "-y", "4", "-g", "-20%")
     inline = ["name=A,base=240k,bonus=15%,equity=400k", "name=B,base=265k,sign_on=30k"]
     assert compare(inline, years=6).as_dict() == cli_json("compare", *inline, "-y", "6")
 

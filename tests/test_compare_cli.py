@@ -41,8 +41,10 @@ def test_inline_offers_json_contract():
     assert list(data) == ["horizon", "best", "offers"]
     assert data["horizon"] == 4
     acme, globex = data["offers"]
-    assert list(acme) == ["name", "by_year", "first_year", "average", "total", "delta_to_best", "market"]
-    assert list(acme["by_year"][0]) == ["year", "base", "bonus", "equity", "one_time", "total"]
+    assert list(acme) == ["name", "by_year", "first_year", "average", "total", "delta_to_best",
+                          "break_even_growth", "market"]
+    assert list(acme["by_year"][0]) == ["year", "base", "bonus", "equity", "one_time", "benefits", "total",
+                                        "cumulative"]
     for offer in data["offers"]:
         for year in offer["by_year"]:
             assert all(type(v) is int for v in year.values())
@@ -54,17 +56,27 @@ def test_inline_offers_json_contract():
     # Globex: 265k + 20k + 50k a year = 335k, 4 years = 1,340,000
     assert globex["total"] == 1_340_000
     assert data["best"] == "Acme" and globex["delta_to_best"] == -214_000 and acme["delta_to_best"] == 0
+    assert [y["cumulative"] for y in acme["by_year"]] == [346_000, 682_000, 1_118_000, 1_554_000]
+    # Globex catches up when its 200k grant's 4 slices of 50k, grown (1+g)^0..3, add 214k more:
+    # 50k * (1 + (1+g) + (1+g)^2 + (1+g)^3) must reach 200k + 214k = 414k.
+    # g = 0.5144: 50,000 + 75,720 + 114,670 + 173,657 = 414,047 (enough); g = 0.5143: 413,992 (not)
+    assert acme["break_even_growth"] is None and globex["break_even_growth"] == 0.5144
 
 
 def test_market_view_with_profile_options():
     data = as_json(ACME, GLOBEX, "--years", "4", "--city", "sf")
     market = data["offers"][0]["market"]
-    assert list(market) == ["base_position", "total_comp_vs_mid", "verdict", "ask_base",
-                            "location_adjusted_average"]
-    assert type(market["ask_base"]) is int and type(market["location_adjusted_average"]) is int
+    assert list(market) == ["profile", "base", "total_comp", "position", "verdict", "target", "ask",
+                            "base_position", "total_comp_vs_mid", "location_adjusted_average"]
+    assert market["profile"] == {"level": "mid", "years": 4, "location": "sf", "tier": None, "industry": "tech",
+                                 "specialization": "generalist", "full_lifecycle": False, "ml_focus": None}
+    assert market["base"] == {"low": 207_000, "mid": 272_500, "high": 338_000}
+    assert market["total_comp"] == {"low": 248_400, "mid": 360_800, "high": 473_200}
     # mid/sf base 207,000..338,000: (240000-207000)/131000 = 0.2519; 388500/360800 - 1 = 0.0768
     assert market["base_position"] == 0.2519 and market["total_comp_vs_mid"] == 0.0768
-    assert market["verdict"] == "within market" and market["ask_base"] == 272_500
+    # average 388,500 in 248,400..473,200: (388500-248400)/224800 = 0.6232, the middle third
+    assert market["position"] == 0.6232 and market["verdict"] == "middle third"
+    assert market["target"] == 0.5 and market["ask"] == {"base": None, "equity": None, "sign_on": None}
     assert market["location_adjusted_average"] == 317_143  # 388,500 / 1.225
 
 
@@ -99,16 +111,19 @@ def test_csv_one_row_per_offer_per_year():
     assert result.exit_code == 0
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
     assert len(rows) == 6
-    assert list(rows[0]) == ["name", "year", "base", "bonus", "equity", "one_time", "total"]
+    assert list(rows[0]) == ["name", "year", "base", "bonus", "equity", "one_time", "benefits", "total",
+                             "cumulative", "break_even_growth"]
     assert rows[0] == {"name": "Acme", "year": "1", "base": "240000", "bonus": "36000", "equity": "20000",
-                       "one_time": "50000", "total": "346000"}
+                       "one_time": "50000", "benefits": "0", "total": "346000", "cumulative": "346000",
+                       "break_even_growth": ""}
     assert [r["year"] for r in rows] == ["1", "2", "3"] * 2
 
 
 def test_tsv():
     result = run(ACME, GLOBEX, "-f", "tsv")
     lines = result.stdout.splitlines()
-    assert lines[0].split("\t") == ["name", "year", "base", "bonus", "equity", "one_time", "total"]
+    assert lines[0].split("\t") == ["name", "year", "base", "bonus", "equity", "one_time", "benefits", "total",
+                                    "cumulative", "break_even_growth"]
     assert len(lines) == 9
 
 
@@ -117,7 +132,8 @@ def test_table_marks_the_best_and_shows_market():
     assert result.exit_code == 0
     out = result.stdout
     assert "Acme *" in out and "Globex *" not in out
-    assert "$1,554,000" in out and "-$214,000" in out and "within market" in out
+    assert "$1,554,000" in out and "-$214,000" in out and "middle third" in out
+    assert "Globex beats Acme only if its equity grows more than 51.4% a year." in out
 
 
 def test_table_without_profile_says_how_to_get_the_market_view():
@@ -227,3 +243,186 @@ def test_empty_stdin_exit_code_in_a_real_process():
     proc = mlcomp("compare", "-", GLOBEX)
     assert proc.returncode == 1
     assert proc.stderr.decode().strip() == "Error: stdin: empty input; expected an offer in TOML or JSON"
+
+
+# ---- offers as they are written, break-even growth, scenarios, the market view ---------------------
+
+STARTUP = "name=Startup,base=200k,shares=40k,share_price=20,strike=5,equity_discount=30%"
+BIGCO = "name=BigCo,base=250k,bonus=15%,equity=400k,sign_on=50k/30k,raise=3%,benefits=10k"
+
+
+def test_options_offer_json_year_by_year():
+    data = as_json(STARTUP, BIGCO)
+    startup = data["offers"][0]
+    # 40,000 options over 4 years: 10,000 a year * ($20 - $5) = 150,000, at 70% = 105,000
+    assert [y["equity"] for y in startup["by_year"]] == [105_000] * 4
+    bigco = data["offers"][1]["by_year"]
+    # base 250k +3%: 250,000, 257,500, 265,225, 273,181.75; bonus 15% of each; sign-on 50k then 30k
+    assert [y["base"] for y in bigco] == [250_000, 257_500, 265_225, 273_182]
+    assert [y["bonus"] for y in bigco] == [37_500, 38_625, 39_784, 40_977]
+    assert [y["one_time"] for y in bigco] == [50_000, 30_000, 0, 0]
+    assert [y["benefits"] for y in bigco] == [10_000] * 4
+    assert data["best"] == "BigCo"
+    # Startup: 1,220,000 against 1,722,793: its options must be worth 420,000 + 502,793 = 922,793.
+    # Year k: 10,000 * (20 * x^(k-1) - 5) * 0.7 with x = 1 + g, each year rounded:
+    # x = 1.4491: 105,000 + 167,874 + 258,985 + 391,013 = 922,872 (enough); x = 1.4490: 922,729 (not)
+    assert startup["break_even_growth"] == 0.4491
+
+
+def test_table_says_when_the_other_offer_would_win_and_notes_the_discount():
+    out = run(STARTUP, BIGCO).stdout
+    assert "Startup beats BigCo only if its equity grows more than 44.9% a year." in out
+    assert "Startup: equity counted at 70% of its value (30% private-equity discount)." in out
+    assert "  benefits" in out and "  so far" in out
+    out = run("name=Cash,base=100k", "name=More,base=200k").stdout
+    assert "Cash: no growth rate closes the gap to More (from -100% to +1000% a year)." in out
+
+
+def test_one_offer_is_enough_with_a_profile():
+    data = as_json("name=Solo,base=200k,bonus=10%,equity=100k", "--years", "4", "--city", "sf")
+    (solo,) = data["offers"]
+    assert data["best"] == "Solo" and solo["break_even_growth"] is None
+    assert solo["market"]["ask"] == {"base": 305_273, "equity": 563_200, "sign_on": 463_200}
+    result = run("name=Solo,base=200k,years=4")
+    assert result.exit_code == 0 and "Market position" in result.stdout
+    result = run("name=Solo,base=200k")
+    assert result.exit_code == 2
+    assert "or one offer with --years or --level" in result.stderr and result.stdout == ""
+
+
+def test_target_moves_the_ask():
+    half = as_json("name=Solo,base=200k,bonus=10%,equity=100k", "-y", "4", "-c", "sf")["offers"][0]["market"]
+    high = as_json("name=Solo,base=200k,bonus=10%,equity=100k", "-y", "4", "-c", "sf", "--target", "75%")
+    assert half["target"] == 0.5 and high["offers"][0]["market"]["target"] == 0.75
+    assert high["offers"][0]["market"]["ask"]["base"] == 356_364 > half["ask"]["base"]
+    result = run(ACME, "-y", "4", "--target", "2")
+    assert result.exit_code == 2 and "Invalid value for '--target'" in result.stderr
+
+
+def test_an_offers_own_years_survive_the_level_option():
+    # issue 10, item 6: A says years=4 (mid); --level staff fills only B, which gives neither
+    a, b = "name=A,base=240k,years=4", "name=B,base=240k"
+    plain = as_json(a, b)["offers"][0]["market"]
+    staffed = as_json(a, b, "--level", "staff")
+    assert staffed["offers"][0]["market"] == plain
+    assert plain["profile"]["level"] == "mid" and staffed["offers"][1]["market"]["profile"]["level"] == "staff"
+
+
+def test_growth_scenarios_json_jsonl_csv_and_table():
+    args = ["name=Cash,base=300k", "name=Equity,base=200k,equity=400k", "--growth", "-20%,0,20%"]
+    data = as_json(*args)
+    assert list(data) == ["scenarios"]
+    assert [s["growth"] for s in data["scenarios"]] == [-0.2, 0.0, 0.2]
+    assert [s["best"] for s in data["scenarios"]] == ["Cash", "Cash", "Equity"]
+    assert list(data["scenarios"][0]) == ["growth", "horizon", "best", "offers"]
+    assert [s["offers"][1]["total"] for s in data["scenarios"]] == [1_095_200, 1_200_000, 1_336_800]
+    lines = run(*args, "-f", "jsonl").stdout.splitlines()
+    assert [(json.loads(line)["growth"], json.loads(line)["name"]) for line in lines][:3] == [
+        (-0.2, "Cash"), (-0.2, "Equity"), (0.0, "Cash")]
+    rows = list(csv.DictReader(io.StringIO(run(*args, "-f", "csv").stdout)))
+    assert len(rows) == 3 * 2 * 4 and list(rows[0])[:3] == ["growth", "name", "year"]
+    assert rows[-1]["growth"] == "0.2" and rows[-1]["cumulative"] == "1336800"
+    out = run(*args).stdout
+    assert "Equity growth -20% a year" in out and "Equity growth 20% a year" in out
+    assert "$1,336,800 *" in out
+    assert "With the others' equity growing 20% a year: Cash: no growth rate closes the gap to Equity" in out
+    # one value keeps the single comparison's shape
+    assert list(as_json("name=Cash,base=300k", "name=Equity,base=200k,equity=400k", "-g", "10%")) == [
+        "horizon", "best", "offers"]
+
+
+def test_scenarios_with_a_market_view_and_a_chart():
+    result = run("name=Cash,base=300k", "name=Equity,base=200k,equity=400k", "-g", "-20%,20%", "-y", "4",
+                 "--chart")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.count("Market position") == 2 and result.stdout.count(": total per year") == 2
+
+
+def test_csv_carries_the_market_view():
+    rows = list(csv.DictReader(io.StringIO(run(ACME, GLOBEX, "-y", "4", "-c", "sf", "-f", "csv").stdout)))
+    first = rows[0]
+    assert first["market_position"] == "0.6232" and first["market_verdict"] == "middle third"
+    assert first["market_total_comp_low"] == "248400" and first["market_profile_location"] == "sf"
+    assert first["market_ask_base"] == "" and rows[-1]["break_even_growth"] == "0.5144"
+
+
+@pytest.mark.parametrize(("args", "code", "message"), [
+    (["name=A,base=1,equity=1k,shares=10", GLOBEX], 2, "offer 1 (inline): equity and shares: give one"),
+    (["name=A,base=1,shares=10", GLOBEX], 2, "shares: also give share_price"),
+    (["name=A,base=1,strike=10", GLOBEX], 2, "strike: applies only to a grant given in shares"),
+    (["name=A,base=1,shares=2000000000,share_price=1", GLOBEX], 2, "shares: must be at most 1,000,000,000"),
+    (["name=A,base=1,equity_discount=2", GLOBEX], 2, "equity_discount: expected a rate"),
+    (["name=A,base=1,raise=fast", GLOBEX], 2, "raise: expected a rate"),
+    (["name=A,base=1,sign_on=1k/x", GLOBEX], 2, "sign_on: expected an amount"),
+    ([ACME, GLOBEX, "--growth", "10%,fast"], 2, "Invalid value for '--growth'"),
+    ([ACME, GLOBEX, "--growth", ",".join(["1%"] * 21)], 2, "at most 20 growth rates"),
+])
+def test_new_field_errors(args, code, message):
+    result = run(*args)
+    assert result.exit_code == code, result.output
+    assert message in result.stderr and result.stdout == ""
+
+
+def test_shares_in_a_file_and_on_stdin(tmp_path):
+    toml = write(tmp_path, "startup.toml", 'name = "Startup"\nbase = "200k"\nshares = 40000\n'
+                 'share_price = 20.0\nstrike = "$5"\nsign_on = ["10k", 5000]\nbenefits = "8k"\n')
+    data = as_json(toml, GLOBEX)
+    assert data["offers"][0]["by_year"][0] == {"year": 1, "base": 200_000, "bonus": 0, "equity": 150_000,
+                                               "one_time": 10_000, "benefits": 8_000, "total": 368_000,
+                                               "cumulative": 368_000}
+    proc = mlcomp("compare", "-", GLOBEX, "-f", "json",
+                  input='{"name": "S", "base": 1, "equity": 1, "shares": 1, "share_price": 1}')
+    assert proc.returncode == 1
+    assert proc.stderr.decode().startswith("Error: stdin: equity and shares: give one, not both")
+    bad = write(tmp_path, "both.json", '{"base": 1, "equity": 1, "shares": 1, "share_price": 1}')
+    result = run(bad, GLOBEX)
+    assert result.exit_code == 1 and "both.json: equity and shares" in result.stderr
+
+
+def test_one_offer_in_a_real_process():
+    proc = mlcomp("compare", "name=Solo,base=150k,shares=10k,share_price=30", "-y", "3", "-f", "json")
+    assert proc.returncode == 0, proc.stderr
+    market = json.loads(proc.stdout)["offers"][0]["market"]
+    assert market["verdict"] in ("below range", "lower third")
+    assert set(market["ask"]) == {"base", "equity", "sign_on"}
+
+
+def test_one_offer_table_has_no_best_and_no_difference():
+    out = run("name=Solo,base=200k,equity=100k", "-y", "4", "-c", "sf", "-n", "1").stdout
+    assert "The offer over 1 year" in out and "Solo *" not in out and "Difference to best" not in out
+    assert "Verdict" in out and "below range" in out
+    out = run("name=Solo,base=200k,equity=100k", "-y", "4", "-g", "0,50%").stdout
+    assert "Difference to best" not in out and " *" not in out and out.count("Market position") == 2
+
+
+def test_control_characters_in_names_are_shown_escaped_in_the_notes():
+    # the break-even and discount sentences under the table name the offers too
+    out = run("name=\x1b[31mRed,base=1,equity=1,equity_discount=10%", GLOBEX).stdout
+    assert "\\x1b[31mRed: no growth rate closes the gap" in out and "\x1b" not in out
+    out = run("name=\x1b[31mRed,base=1,equity=1,equity_discount=10%", GLOBEX, "-g", "0,10%").stdout
+    assert "\\x1b[31mRed: equity counted at 90%" in out and "\x1b" not in out
+
+
+HUGE = "1" + "0" * 399  # 400 digits: read (5,000 digits stop at the reader, see test_inputs.py)
+
+
+@pytest.mark.parametrize(("fields", "message"), [
+    (f'"shares": {HUGE}, "share_price": 1', "shares: must be at most 1,000,000,000 shares, got a number of more"),
+    (f'"shares": 1, "share_price": {HUGE}', "share_price: must be at most $1,000,000 a share"),
+    (f'"shares": 1, "share_price": 1, "strike": {HUGE}', "strike: must be at most $1,000,000 a share"),
+    (f'"sign_on": [1, {HUGE}]', "sign_on: must be at most $1,000,000,000"),
+    (f'"benefits": {HUGE}', "benefits: must be at most $1,000,000,000"),
+    (f'"raise": {HUGE}', "raise: expected a rate"),
+    (f'"equity_discount": -{HUGE}', "equity_discount: expected a rate"),
+    (f'"shares": 1{HUGE * 12}, "share_price": 1', "line 1: a number of 4,801 digits is too large"),
+])
+def test_huge_numbers_in_the_new_keys_are_one_error_line_in_a_real_process(fields, message):
+    proc = mlcomp("compare", "-", GLOBEX, input=f'{{"name": "S", "base": 1, {fields}}}')
+    err = proc.stderr.decode()
+    assert proc.returncode == 1, err
+    assert err.startswith("Error: stdin: ") and message in err and err.count("\n") == 1, err
+
+
+def test_the_market_profile_names_the_ml_focus():
+    market = as_json("name=A,base=200k,ml_focus=supporting", "-y", "4")["offers"][0]["market"]
+    assert market["profile"]["ml_focus"] == "supporting" and market["profile"]["location"] == "national"

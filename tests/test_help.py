@@ -49,9 +49,9 @@ def test_every_example_is_one_whole_line_in_one_style(command):
         assert f"     {example}" in [line.rstrip() for line in lines], example
 
 
-def test_compare_usage_names_two_offers():
+def test_compare_usage_names_the_offers():
     usage = mlcomp("compare", "--help", COLUMNS="80").stdout.splitlines()[1].strip()
-    assert usage == "Usage: mlcomp compare [OPTIONS] OFFER OFFER [OFFER]..."
+    assert usage == "Usage: mlcomp compare [OPTIONS] OFFER [OFFER]..."
 
 
 def test_flags_have_no_metavar_but_values_do():

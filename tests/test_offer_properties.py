@@ -19,11 +19,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
+from mlcomp.bands import load_bands
 from mlcomp.cli import app
 from mlcomp.money import parse_money
-from mlcomp.offers import cash_flows, compare, load_offers, make_offer
+from mlcomp.offers import cash_flows, compare, horizon_total, load_offers, make_offer
 
-YEAR_KEYS = ("base", "bonus", "equity", "one_time")
+YEAR_KEYS = ("base", "bonus", "equity", "one_time", "benefits")
 
 
 def fewer(divisor: int = 4) -> settings:
@@ -151,7 +152,7 @@ def test_cli_json_is_whole_dollars_and_csv_agrees_with_it(a, b, horizon):
     assert len(rows) == 2 * horizon
     expected = [{"name": o["name"], **y} for o in data["offers"] for y in o["by_year"]]
     for row, year in zip(rows, expected, strict=True):
-        assert list(row) == ["name", "year", *YEAR_KEYS, "total"]
+        assert list(row) == ["name", "year", *YEAR_KEYS, "total", "cumulative", "break_even_growth"]
         for key, value in year.items():
             if key != "name":
                 assert type(value) is int, (key, value)
@@ -160,3 +161,96 @@ def test_cli_json_is_whole_dollars_and_csv_agrees_with_it(a, b, horizon):
         for key in ("first_year", "average", "total", "delta_to_best"):
             assert type(offer[key]) is int, (key, offer[key])
 
+
+
+# ---- totals only grow with what an offer gives ----------------------------------------------------
+
+@st.composite
+def full_offers(draw: st.DrawFn) -> dict[str, object]:
+    """An offer with every field that moves money: a grant in dollars or in shares (RSUs or options)."""
+    fields: dict[str, object] = {
+        "base": draw(st.integers(0, 1_000_000)),
+        "bonus": draw(st.one_of(st.integers(0, 200_000), st.integers(0, 50).map(lambda p: f"{p}%"))),
+        "sign_on": draw(st.lists(st.integers(0, 200_000), min_size=1, max_size=4)),
+        "benefits": draw(st.integers(0, 50_000)),
+        "raise": draw(st.integers(0, 20)) / 100,
+        "equity_discount": draw(st.integers(0, 100)) / 100,
+        "refresh": draw(st.integers(0, 300_000)),
+        "vesting": list(draw(schedules())),
+    }
+    if draw(st.booleans()):
+        fields["equity"] = draw(st.integers(0, 4_000_000))
+    else:
+        fields["shares"] = draw(st.integers(0, 1_000_000))
+        fields["share_price"] = draw(st.integers(0, 20_000)) / 100
+        fields["strike"] = draw(st.integers(0, 20_000)) / 100
+    return fields
+
+
+MORE = {  # field -> a change that gives the holder at least as much
+    "base": lambda v: v + 1_000, "equity": lambda v: v + 10_000, "shares": lambda v: v + 100,
+    "share_price": lambda v: v + 0.5, "benefits": lambda v: v + 500, "raise": lambda v: min(v + 0.01, 1.0),
+    "refresh": lambda v: v + 5_000, "sign_on": lambda v: [v[0] + 1_000, *v[1:]],
+    "bonus": lambda v: f"{int(v[:-1]) + 1}%" if isinstance(v, str) else v + 1_000,
+    "equity_discount": lambda v: max(v - 0.05, 0.0), "strike": lambda v: max(v - 0.5, 0.0),
+}
+
+
+@given(full_offers(), st.sampled_from(sorted(MORE)), st.integers(1, 12), st.sampled_from([-0.9, -0.3, 0.0, 0.2, 1.5]))
+def test_a_total_never_decreases_when_the_offer_gives_more(fields, key, horizon, growth):
+    # more base, bonus, equity, shares, share price, sign-on, benefits, raise or refresh, or a smaller
+    # discount or strike: no year's total goes down, so neither does the horizon total
+    if key not in fields:
+        return
+    better = {**fields, key: MORE[key](fields[key])}
+    before = cash_flows(make_offer(fields, origin="t", default_name="A"), horizon, growth)
+    after = cash_flows(make_offer(better, origin="t", default_name="A"), horizon, growth)
+    assert all(b.total <= a.total for b, a in zip(before, after, strict=True)), (key, fields, better)
+    assert before[-1].cumulative <= after[-1].cumulative
+
+
+@given(full_offers(), st.integers(1, 10), st.floats(-0.99, 3.0))
+def test_total_never_decreases_as_growth_rises(fields, horizon, growth):
+    offer = make_offer(fields, origin="t", default_name="A")
+    assert horizon_total(offer, horizon, growth) <= horizon_total(offer, horizon, growth + 0.05)
+
+
+@given(full_offers(), st.integers(0, 3_000_000), st.integers(1, 8))
+def test_break_even_growth_is_where_the_total_reaches_the_best(fields, best_base, horizon):
+    offer = make_offer({**fields, "name": "A"}, origin="t", default_name="A")
+    best = make_offer({"name": "B", "base": best_base}, origin="t", default_name="B")
+    result = compare([offer, best], horizon=horizon, growth=0.0)
+    if result.best != "B":
+        return
+    rate = result.offers[0].break_even_growth
+    target = result.offers[1].total
+    if rate is None:
+        assert horizon_total(offer, horizon, 10.0) < target
+    else:
+        assert horizon_total(offer, horizon, rate) >= target
+        assert rate == -1.0 or horizon_total(offer, horizon, rate - 0.0001) < target
+
+
+# ---- asking for the market -------------------------------------------------------------------------
+
+@fewer(2)
+@given(full_offers(), st.integers(1, 8), st.integers(0, 100).map(lambda p: p / 100),
+       st.sampled_from([{"years": 4.0, "city": "sf"}, {"level": "staff"}, {"years": 1.0, "remote_first": True}]))
+def test_asking_for_the_base_reaches_the_target(fields, horizon, target, profile):
+    bands = load_bands()
+    first = compare([make_offer(fields, origin="t", default_name="A")], horizon=horizon, bands=bands,
+                    defaults=profile, target=target).offers[0].market
+    assert first is not None
+    ask = first.ask["base"]
+    if ask is None:
+        assert first.position >= target - 1e-4
+        assert first.ask == {"base": None, "equity": None, "sign_on": None}
+        return
+    again = compare([make_offer({**fields, "base": ask}, origin="t", default_name="A")], horizon=horizon,
+                    bands=bands, defaults=profile, target=target).offers[0].market
+    assert again is not None and abs(again.position - target) <= 0.005, (first, again)
+    sign_on = first.ask["sign_on"]
+    again = compare([make_offer({**fields, "sign_on": [sign_on, *fields["sign_on"][1:]]}, origin="t",  # type: ignore[index]
+                                default_name="A")], horizon=horizon, bands=bands, defaults=profile,
+                    target=target).offers[0].market
+    assert again is not None and abs(again.position - target) <= 0.005

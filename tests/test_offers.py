@@ -244,19 +244,36 @@ def test_market_position_within(bands):
     m = market_position(240_000, 300_000, profile, bands)
     assert m.base_position == pytest.approx(0.2519)        # (240000-207000)/131000
     assert m.total_comp_vs_mid == pytest.approx(-0.1685)   # 300000/360800 - 1
-    assert m.verdict == "within market"                    # 248,400 <= 300,000 <= 473,200
-    assert m.ask_base == 272_500                           # the base midpoint, above 240k
+    assert m.position == pytest.approx(0.2295)             # (300000-248400)/224800
+    assert m.verdict == "lower third"          # 0 <= 0.2295 < 1/3
     assert m.location_adjusted_average == 244_898          # 300000 / 1.225 = 244,897.96
+    assert m.base == {"low": 207_000, "mid": 272_500, "high": 338_000}
+    assert m.total_comp == {"low": 248_400, "mid": 360_800, "high": 473_200}
+    assert m.profile == {"level": "mid", "years": 4, "location": "sf", "tier": None, "industry": "tech",
+                         "specialization": "generalist", "full_lifecycle": False, "ml_focus": None}
 
 
-def test_market_verdicts_and_ask(bands):
+@pytest.mark.parametrize(("average", "verdict"), [
+    # total comp 248,400..473,200 (width 224,800): thirds at 323,333 and 398,267
+    (248_399, "below range"), (248_400, "lower third"),
+    (323_333, "lower third"), (323_334, "middle third"), (360_800, "middle third"),
+    (398_266, "middle third"), (398_268, "upper third"), (473_200, "upper third"),
+    (473_201, "above range"),
+    # the issue's two cases: 20% under the midpoint (288,640) and 33% over it (479,864)
+    (288_640, "lower third"), (479_864, "above range"),
+])
+def test_market_verdict_in_five_steps(bands, average, verdict):
+    from mlcomp.engine import make_profile
+
+    assert market_position(200_000, average, make_profile(bands, years=4, city="sf"), bands).verdict == verdict
+
+
+def test_market_position_below_zero_and_above_one(bands):
     from mlcomp.engine import make_profile
 
     profile = make_profile(bands, years=4, city="sf")
-    assert market_position(200_000, 248_399, profile, bands).verdict == "below market"
-    assert market_position(200_000, 248_400, profile, bands).verdict == "within market"
-    assert market_position(200_000, 473_201, profile, bands).verdict == "above market"
-    assert market_position(350_000, 400_000, profile, bands).ask_base == 350_000  # already above mid
+    assert market_position(207_000, 23_600, profile, bands).position == -1.0  # 248,400 - 224,800
+    assert market_position(207_000, 698_000, profile, bands).position == 2.0  # 248,400 + 2 * 224,800
     assert market_position(207_000, 1, profile, bands).base_position == 0.0
 
 
@@ -308,3 +325,179 @@ def test_default_names(tmp_path):
     loaded = load_offers([str(path), "base=1", "-"], lambda: '{"base": 2}')
     assert [o.name for o in loaded] == ["initech", "Offer 2", "Offer 3"]
     assert [o.origin for o in loaded] == [str(path), "offer 2 (inline)", "stdin"]
+
+
+# ---- offers as they are written: shares, options, discounts, sign-on over years, raises, benefits --
+
+def test_rsus_given_in_shares():
+    # 10,000 shares at $40, even: 2,500 a year * $40 = 100,000; at +10%: * 1.1, 1.21, 1.331
+    assert column(cash_flows(offer(shares="10k", share_price=40), 4), "equity") == [100_000] * 4
+    grown = cash_flows(offer(shares=10_000, share_price="$40", growth="10%"), 4)
+    assert column(grown, "equity") == [100_000, 110_000, 121_000, 133_100]
+
+
+def test_options_in_and_out_of_the_money_as_growth_changes():
+    # 10,000 options, strike $12, share worth $10 today: 2,500 vest a year, each worth max(10*(1+g)^i - 12, 0)
+    options = offer(shares=10_000, share_price=10, strike=12)
+    assert column(cash_flows(options, 4), "equity") == [0, 0, 0, 0]          # under water all along
+    # +10%: 10, 11, 12.10, 13.31 -> 0, 0, 0.10 * 2,500 = 250, 1.31 * 2,500 = 3,275
+    assert column(cash_flows(options, 4, growth=0.1), "equity") == [0, 0, 250, 3_275]
+    # +50%: 10, 15, 22.50, 33.75 -> 0, 3 * 2,500 = 7,500, 10.5 * 2,500 = 26,250, 21.75 * 2,500 = 54,375
+    assert column(cash_flows(options, 4, growth=0.5), "equity") == [0, 7_500, 26_250, 54_375]
+    # -50%: 10, 5, 2.5, 1.25: never in the money, never negative
+    assert column(cash_flows(options, 4, growth=-0.5), "equity") == [0, 0, 0, 0]
+
+
+def test_a_private_equity_discount_applies_to_every_year_and_every_grant():
+    # 400k even = 100k a year, at 25% off = 75k; a 40k refresher's 10k slice from year 2 = 7.5k more
+    years = cash_flows(offer(equity="400k", refresh="40k", equity_discount="25%"), 3)
+    assert column(years, "equity") == [75_000, 82_500, 90_000]
+    # options: 40,000 at strike $5, share $20: 10,000 * 15 = 150,000 a year; 30% off -> 105,000
+    assert cash_flows(offer(shares="40k", share_price=20, strike=5, equity_discount=0.3), 1)[0].equity == 105_000
+
+
+def test_a_two_year_sign_on():
+    # [100k, 80k]: 100k + 10k relocation in year 1, 80k in year 2, nothing after
+    from_list = cash_flows(offer(sign_on=["100k", 80_000], relocation="10k"), 4)
+    assert column(from_list, "one_time") == [110_000, 80_000, 0, 0]
+    assert column(from_list, "total") == [210_000, 180_000, 100_000, 100_000]
+    assert column(cash_flows(offer(sign_on="100k/80k"), 3), "one_time") == [100_000, 80_000, 0]
+    for spec in ("sign_on=[100k, 80k]", "sign_on=[100k,80k]", "sign_on=[$100,000, $80,000]"):
+        assert load_offers([f"name=A,base=1,{spec}"], lambda: "")[0].sign_on == (100_000, 80_000), spec
+    assert column(cash_flows(offer(sign_on="50k"), 2), "one_time") == [50_000, 0]
+
+
+def test_raises_and_a_percentage_bonus_that_follows_the_base():
+    # 100k at +3%: 100,000, 103,000, 106,090, 109,272.70 -> 109,273; a 10% bonus: 10,927.27 -> 10,927
+    years = cash_flows(offer(**{"raise": "3%", "bonus": "10%"}), 4)
+    assert column(years, "base") == [100_000, 103_000, 106_090, 109_273]
+    assert column(years, "bonus") == [10_000, 10_300, 10_609, 10_927]
+    # a bonus in dollars stays flat
+    assert column(cash_flows(offer(**{"raise": 0.03, "bonus": "20k"}), 3), "bonus") == [20_000] * 3
+
+
+def test_benefits_are_their_own_component_every_year_and_cumulative_adds_up():
+    # 100k base + 12k benefits = 112k a year; so far: 112k, 224k, 336k
+    years = cash_flows(offer(benefits="12k"), 3)
+    assert column(years, "benefits") == [12_000] * 3
+    assert column(years, "total") == [112_000] * 3
+    assert column(years, "cumulative") == [112_000, 224_000, 336_000]
+
+
+@pytest.mark.parametrize(("fields", "message"), [
+    ({"equity": "100k", "shares": 10}, "equity and shares: give one, not both"),
+    ({"shares": 10}, "shares: also give share_price"),
+    ({"share_price": 10}, "share_price: applies only to a grant given in shares"),
+    ({"equity": "1k", "strike": 1}, "strike: applies only to a grant given in shares"),
+    ({"shares": 1_000_000_001, "share_price": 1}, "must be at most 1,000,000,000 shares"),
+    ({"shares": "lots", "share_price": 1}, "expected a number of shares such as 12000 or 12k"),
+    ({"shares": 1, "share_price": "1000001"}, r"must be at most \$1,000,000 a share"),
+    ({"shares": 1, "share_price": 2, "strike": -1}, "must not be negative"),
+    ({"equity_discount": "150%"}, "from 0% to 100%"),
+    ({"raise": "-5%"}, "from 0% to 100%"),
+    ({"sign_on": []}, "give at least one amount"),
+    ({"sign_on": [1] * 31}, "at most 30 yearly amounts"),
+    ({"sign_on": "10k/x"}, "expected an amount"),
+])
+def test_bad_new_fields(fields, message):
+    with pytest.raises(MlcompError, match=message):
+        offer(**fields)
+
+
+# ---- break-even growth and scenarios --------------------------------------------------------------
+
+def test_break_even_growth_and_its_null():
+    # A: 200k base + 100k even = 900k over 4 years; B: 230k base = 920k, the best.
+    # A catches up at g where 25k * (1 + (1+g) + (1+g)^2 + (1+g)^3) reaches 120k: g = 12.3%
+    # (25,000 + 28,075 + 31,528 + 35,406 = 120,009; at 12.29%: 119,993)
+    a, b = offer(name="A", base="200k", equity="100k"), offer(name="B", base="230k")
+    result = {o.name: o for o in compare([a, b]).offers}
+    assert result["A"].break_even_growth == 0.123 and result["B"].break_even_growth is None
+    from mlcomp.offers import horizon_total
+    assert horizon_total(a, 4, 0.123) >= 920_000 > horizon_total(a, 4, 0.1229)
+    # no equity: no growth rate closes the gap
+    assert compare([offer(name="A", base="200k"), b]).offers[0].break_even_growth is None
+    # options far under water: even +1000% a year is not enough over 1 year (growth counts from year 2)
+    deep = offer(name="A", base="200k", shares=1000, share_price=1, strike=100)
+    assert compare([deep, b], horizon=1).offers[0].break_even_growth is None
+
+
+def test_break_even_leaves_the_best_at_its_own_growth():
+    # B (best) has 400k even at +10% (the scenario's growth): 100k, 110k, 121k, 133.1k = 464.1k + 800k base
+    # A: 1.2m base over 4 years = 1.2m < 1,264,100 and has no equity: null
+    a, b = offer(name="A", base="300k"), offer(name="B", base="200k", equity="400k")
+    result = compare([a, b], growth=0.1)
+    assert result.best == "B" and result.offers[1].total == 1_264_100
+    assert result.offers[0].break_even_growth is None
+
+
+def test_growth_scenarios_change_the_best():
+    from mlcomp.offers import scenarios
+
+    # Cash: 300k a year = 1.2m. Equity: 200k + 400k even (100k a year at 0%) = 1.2m, ties at 0%
+    # (first year equal, name decides: 'Cash'); at -20%: 100+80+64+51.2 = 295.2k -> Cash;
+    # at +20%: 100+120+144+172.8 = 536.8k -> Equity
+    cash, equity = offer(name="Cash", base="300k"), offer(name="Equity", base="200k", equity="400k")
+    runs = scenarios([cash, equity], [-0.2, 0.0, 0.2])
+    assert [r.growth for r in runs] == [-0.2, 0.0, 0.2]
+    assert [r.best for r in runs] == ["Cash", "Cash", "Equity"]
+    assert [r.offers[1].total for r in runs] == [1_095_200, 1_200_000, 1_336_800]
+    # Cash has no equity: when Equity leads, nothing closes the gap
+    assert runs[2].offers[0].break_even_growth is None
+    # Equity catches up at 0% (the tie) whatever the scenario's growth
+    assert runs[0].offers[1].break_even_growth == runs[1].offers[1].break_even_growth == 0.0
+
+
+# ---- what to ask for (shipped data: mid, sf: total comp 248,400..473,200, midpoint 360,800) ------
+
+def test_ask_for_each_component(bands):
+    # base 200k + 10% bonus + 100k even = 245,000 a year; the midpoint is 115,800 a year away,
+    # 463,200 over 4 years. base: 200,000 + 463,200 / (1.1 * 4) = 305,272.7 -> 305,273;
+    # equity: 100,000 + 463,200 = 563,200; sign-on: 463,200 in year 1.
+    fields = {"name": "A", "base": "200k", "bonus": "10%", "equity": "100k"}
+    result = compare([offer(**fields)], bands=bands, defaults={"years": 4.0, "city": "sf"})
+    market = result.offers[0].market
+    assert market.position == -0.0151   # (245000 - 248400) / 224800 = -0.01512
+    assert market.verdict == "below range"
+    assert market.ask == {"base": 305_273, "equity": 563_200, "sign_on": 463_200}
+    for key, value in market.ask.items():
+        again = compare([offer(**{**fields, key: value})], bands=bands, defaults={"years": 4.0, "city": "sf"})
+        assert again.offers[0].market.position == pytest.approx(0.5, abs=0.005), key
+    # target 0.75 (248,400 + 168,600 = 417,000 a year): 172,000 a year away, 688,000 over 4 years:
+    # base 200,000 + 688,000 / 4.4 = 356,363.6
+    high = compare([offer(**fields)], bands=bands, defaults={"years": 4.0, "city": "sf"}, target=0.75)
+    assert high.offers[0].market.ask["base"] == 356_364  # rounded up
+
+
+def test_ask_counts_raises_discount_and_growth(bands):
+    # base 100k raising 10%: 100, 110, 121, 133.1 = 4.641 times the base over 4 years
+    # equity 100k even at 50% off and +0% growth: 12,500 a year
+    # average: (464,100 + 50,000) / 4 = 128,525; midpoint 360,800 is 232,275 a year away, 929,100 in all
+    # base: 100,000 + 929,100 / 4.641 = 300,194.0 -> 300,194 (300,193.97); equity: 100,000 + 929,100 / 0.5
+    fields = {"name": "A", "base": "100k", "raise": "10%", "equity": "100k", "equity_discount": "50%"}
+    market = compare([offer(**fields)], bands=bands, defaults={"years": 4.0, "city": "sf"}).offers[0].market
+    assert market.ask == {"base": 300_194, "equity": 1_958_200, "sign_on": 929_100}
+    # a 100% discount: no equity grant can close the gap
+    full = compare([offer(**{**fields, "equity_discount": 1})], bands=bands, defaults={"years": 4.0})
+    assert full.offers[0].market.ask["equity"] is None
+
+
+def test_ask_is_null_when_the_target_is_reached(bands):
+    market = compare([offer(name="A", base="400k")], bands=bands, defaults={"years": 4.0, "city": "sf"}) \
+        .offers[0].market
+    assert market.position == 0.6744  # (400000 - 248400) / 224800 = 0.67438, above 2/3
+    assert market.verdict == "upper third"
+    assert market.ask == {"base": None, "equity": None, "sign_on": None}
+
+
+def test_an_offers_own_years_or_level_are_not_overridden(bands):
+    # issue: --level staff judged an offer that says years=4 as staff
+    own = offer(name="A", base="240k", years=4)
+    alone = compare([own], bands=bands).offers[0].market
+    staffed = compare([own], bands=bands, defaults={"level": "staff", "city": "sf"}).offers[0].market
+    assert alone.level == staffed.level == "mid"
+    assert staffed.location == "sf"  # other options still fill in
+    with_level = offer(name="B", base="240k", level="senior")
+    assert compare([with_level], bands=bands, defaults={"years": 1.0}).offers[0].market.level == "senior"
+    # an offer with neither takes both
+    assert compare([offer(name="C")], bands=bands, defaults={"level": "staff"}).offers[0].market.level == "staff"

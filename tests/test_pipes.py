@@ -146,7 +146,7 @@ def test_estimate_numbers_are_whole_at_40_columns():
     # Acme year 1: 240000 + 15% bonus 36000 + equity 20000 + sign-on 50000 = 346000
     (["compare", "examples/acme.toml", "examples/globex.json", "-y", "4", "-n", "1"],
      ["Year 1 base", "$240,000", "$36,000", "$346,000", "$350,000", "-$4,000", "Location-adjusted",
-      "within market"]),
+      "middle third"]),
     (["bands"], ["$130,000", "$155,000", "$450,000", "staff"]),
     (["factors"], ["+15%", "+30%", "-9.1%", "-20%", "quant-finance"]),
 ])

@@ -50,6 +50,7 @@ def estimate(*, years: float | str | None = None, level: str | None = None, city
 
 
 def compare(offers: Iterable[OfferLike], *, horizon: int = 4, growth: float | str | None = None,
+            target: float | str = 0.5,
             years: float | str | None = None, level: str | None = None, city: str | None = None,
             tier: str | None = None, industry: str | None = None, specialization: str | None = None,
             full_lifecycle: bool = False, remote_first: bool = False, ml_focus: str | None = None,
@@ -59,22 +60,27 @@ def compare(offers: Iterable[OfferLike], *, horizon: int = 4, growth: float | st
     An offer is a dict of the keys an offer file has (``{"name": "Acme", "base": "240k",
     "bonus": "15%"}``), an `Offer`, a path to a .toml or .json file, or an inline spec such as
     ``"name=Acme,base=240k,bonus=15%"`` ('-' reads standard input, or calls `read_stdin`).
-    `growth` (``"10%"`` or 0.1) replaces every offer's equity growth; the profile keywords fill in
-    what offers leave out and turn on the market view. Raises MlcompError for a bad offer or value.
+    `growth` (``"10%"`` or 0.1) replaces every offer's equity growth (the command's list of rates is
+    one call per rate); `target` is where in the market's total-comp range the suggested ask should
+    reach (0 the low end, 1 the high end, or ``"75%"``). The profile keywords fill in what offers leave
+    out and turn on the market view. Raises MlcompError for a bad offer or value.
     """
     from mlcomp import inputs
+    from mlcomp.money import parse_rate
     from mlcomp.offers import compare as run_compare
     from mlcomp.offers import load_offers
 
     bands = bands if bands is not None else shipped()
     override = None
     if growth is not None:
-        from mlcomp.money import parse_rate
-
         try:
             override = parse_rate(growth)
         except ValueError as e:
             raise MlcompError(str(e), usage=True, field="growth") from None
+    try:
+        goal = parse_rate(target, low=0.0, high=1.0)
+    except ValueError as e:
+        raise MlcompError(str(e).replace("a rate", "a position"), usage=True, field="target") from None
     defaults = profile_values(bands, {
         "years": years, "level": level, "city": city, "tier": tier, "industry": industry,
         "specialization": specialization, "full_lifecycle": full_lifecycle or None,
@@ -85,7 +91,7 @@ def compare(offers: Iterable[OfferLike], *, horizon: int = 4, growth: float | st
         loaded = load_offers([os.fspath(item) for item in items], reader)  # type: ignore[arg-type]
     else:
         loaded = [_offer(item, number, reader) for number, item in enumerate(items, 1)]
-    return run_compare(loaded, horizon=horizon, growth=override, bands=bands, defaults=defaults)
+    return run_compare(loaded, horizon=horizon, growth=override, bands=bands, defaults=defaults, target=goal)
 
 
 def _offer(item: OfferLike, number: int, reader: Callable[[], str]) -> Offer:

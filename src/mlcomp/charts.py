@@ -40,13 +40,13 @@ class Glyphs:
     point: str
 
 
-# Full block, dark shade, medium shade, light shade; heavy vertical; box-drawing rule and tick;
-# black diamond.
-BLOCKS = Glyphs(fills=("\u2588", "\u2593", "\u2592", "\u2591"), mark="\u2503", rule="\u2500", tick="\u252c",
+# Full block, dark shade, medium shade, light shade, lower half block; heavy vertical; box-drawing
+# rule and tick; black diamond.
+BLOCKS = Glyphs(fills=("\u2588", "\u2593", "\u2592", "\u2591", "\u2584"), mark="\u2503", rule="\u2500", tick="\u252c",
                 point="\u25c6")
-ASCII = Glyphs(fills=("#", "=", "%", ":"), mark="|", rule="-", tick="+", point="O")
+ASCII = Glyphs(fills=("#", "=", "%", ":", "."), mark="|", rule="-", tick="+", point="O")
 # Colours by segment kind (the fills differ too, so a picture reads without colour).
-STYLES = ("cyan", "green", "magenta", "yellow")
+STYLES = ("cyan", "green", "magenta", "yellow", "blue")
 
 
 @dataclass(frozen=True, slots=True)
@@ -241,16 +241,19 @@ def estimate_chart(est: Estimate, out: Console | None = None) -> None:
                 out, note=f"{est.currency} per year, low to high; {{mark}} midpoint, {{point}} typical")
 
 
-def compare_chart(comparison: Comparison, out: Console | None = None) -> None:
-    """Each offer's total per year as stacked bars (base, bonus, equity, one-time) on one axis from
-    zero, grouped by year; then, for offers with a market view, the offer's average per year placed
-    on the market total-comp range of its profile (midpoint marked), on one shared axis."""
+def compare_chart(comparison: Comparison, out: Console | None = None, *, title: str = "") -> None:
+    """Each offer's total per year as stacked bars (base, bonus, equity, one-time, benefits) on one
+    axis from zero, grouped by year; then, for offers with a market view, the offer's average per
+    year placed on the market total-comp range of its profile (midpoint marked), on one shared axis.
+    `title` (e.g. a growth scenario) heads both."""
     from rich.text import Text
 
     out = out or render.console()
     offers = comparison.offers
     one_time = any(y.one_time for o in offers for y in o.by_year)
-    names = ["base", "bonus", "equity"] + (["one-time"] if one_time else [])
+    benefits = any(y.benefits for o in offers for y in o.by_year)
+    names = ["base", "bonus", "equity"] + (["one-time"] if one_time or benefits else []) + \
+        (["benefits"] if benefits else [])
     year_width = len(f"Year {comparison.horizon}")
     bars: list[Bar] = []
     for i in range(comparison.horizon):
@@ -260,9 +263,9 @@ def compare_chart(comparison: Comparison, out: Console | None = None) -> None:
             year = offer.by_year[i]
             head = f"Year {i + 1}" if n == 0 else ""
             bars.append(stacked(f"{head:<{year_width}}  {offer.name}",
-                                [year.base, year.bonus, year.equity, year.one_time]))
+                                [year.base, year.bonus, year.equity, year.one_time, year.benefits]))
     out.print()
-    out.print(Text("Total per year"))
+    out.print(Text(f"{title}: total per year" if title else "Total per year"))
     print_chart(bars, out, zero=True, names=names, note="USD per year")
     market_bars = [ranged(f"{offer.name} ({m.level}, {m.location})", m.total_comp_low, m.total_comp_high,
                           kind=1, mark=m.total_comp_mid, points=[offer.average])

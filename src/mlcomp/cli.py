@@ -538,19 +538,41 @@ def curve(
                                chart=show_chart(chart, export))
 
 
-@command(options_metavar="[OPTIONS] OFFER OFFER")
+def growth_rates(text: str | None) -> list[float | None]:
+    """--growth: one rate or a comma-separated list ("-20%,0,20%"); none given: each offer's own."""
+    from mlcomp.money import parse_rate
+    from mlcomp.offers import MAX_SCENARIOS
+
+    if text is None:
+        return [None]
+    parts = text.split(",")
+    if len(parts) > MAX_SCENARIOS:
+        raise typer.BadParameter(f"at most {MAX_SCENARIOS} growth rates, got {len(parts)}",
+                                 param_hint="'--growth'")
+    try:
+        return [parse_rate(part) for part in parts]
+    except ValueError as e:
+        raise typer.BadParameter(str(e), param_hint="'--growth'") from None
+
+
+@command(options_metavar="[OPTIONS] OFFER")
 def compare(
     ctx: typer.Context,
     offers: Annotated[list[str] | None, typer.Argument(
         metavar="OFFER", show_default=False, hidden=True,
-        help="Two or more offers: a .toml or .json file, '-' for stdin (once), "
-             "or key=value,... such as name=Acme,base=240k,bonus=15%,equity=400k.")] = None,
+        help="Offers: a .toml or .json file, '-' for stdin (once), or key=value,... such as "
+             "name=Acme,base=240k,bonus=15%,equity=400k. Two or more; one is enough with a profile "
+             "(--years or --level, or years/level in the offer).")] = None,
     horizon: Annotated[str, typer.Option(
         "--horizon", "-n", metavar="N", help="Years to compare, 1 to 30.")] = "4",
     growth: Annotated[str | None, typer.Option(
-        "--growth", "-g", metavar="RATE",
-        help="Yearly change of equity value for every offer, e.g. 10% or -0.2 "
-             "(overrides the offers').")] = None,
+        "--growth", "-g", metavar="RATE[,RATE...]",
+        help="Yearly change of equity value for every offer, e.g. 10% or -0.2 (overrides the offers'); "
+             "a list such as -20%,0,20% compares each scenario.")] = None,
+    target: Annotated[str, typer.Option(
+        "--target", metavar="POSITION",
+        help="Where in the market total-comp range the ask should reach: 0 (low end) to 1 (high end), "
+             "or 0% to 100%.")] = "0.5",
     years: Annotated[str | None, typer.Option(
         "--years", "-y", metavar="N", help="Years of experience, for the market view.")] = None,
     level: Annotated[str | None, _key("level", "entry, mid, senior or staff (market view).", "-l")] = None,
@@ -565,15 +587,19 @@ def compare(
     chart: ChartOption = None,
     export: ExportOption = None,
 ) -> None:
-    """Compare two or more job offers year by year, and against the market.
+    """Compare job offers year by year, and against the market.
 
     Each OFFER is a .toml or .json file, '-' for stdin (once), or key=value,... such as name=Acme,base=240k,bonus=15%.
 
-    Year k total = base + bonus + equity vesting in year k + one-time cash (sign_on, relocation) in year k.
+    Give two or more offers; one is enough with a profile (--years or --level, or years/level in the offer).
 
-    The best offer (marked *) has the highest total over the horizon.
+    Year k total = base + bonus + equity vesting + one-time cash (sign_on, relocation) + benefits, in year k.
 
-    Profile options (--years, --city, ...) fill in what offers leave out and turn on the market view.
+    The best offer (marked *) has the highest total over the horizon; every other offer gets the
+    yearly equity growth at which it would catch up.
+
+    Profile options (--years, --city, ...) fill in what offers leave out and turn on the market view;
+    an offer that gives its own years or level keeps them.
 
     Examples:
 
@@ -581,27 +607,33 @@ def compare(
 
         mlcomp compare name=A,base=240k,equity=400k name=B,base=265k -y 6
 
+        mlcomp compare name=S,base=200k,shares=40k,share_price=20 name=B,base=250k
+
+        mlcomp compare examples/acme.toml examples/globex.json -g -20%,0,20%
+
+        mlcomp compare "name=Offer,base=210k,equity=300k" --years 5 --city nyc
+
         cat offer.json | mlcomp compare - examples/acme.toml --format json
     """
-    from mlcomp import api
+    from mlcomp import api, inputs
     from mlcomp.engine import profile_values
     from mlcomp.money import parse_count, parse_rate
-    from mlcomp.offers import MAX_HORIZON
+    from mlcomp.offers import MAX_HORIZON, load_offers
 
-    if len(offers or []) < 2:
-        raise MlcompError("give at least two offers to compare (files, '-' for stdin, or key=value,...)",
-                          usage=True)
-    override = None
-    if growth is not None:
-        try:
-            override = parse_rate(growth)
-        except ValueError as e:
-            raise typer.BadParameter(str(e), param_hint="'--growth'") from None
+    too_few = ("give at least two offers to compare (files, '-' for stdin, or key=value,...), "
+               "or one offer with --years or --level for its market view")
+    if not offers:
+        raise MlcompError(too_few, usage=True)
+    growths = growth_rates(growth)
+    try:
+        goal = parse_rate(target, low=0.0, high=1.0)
+    except ValueError as e:
+        raise typer.BadParameter(str(e).replace("a rate", "a position"), param_hint="'--target'") from None
     try:
         span = parse_count(horizon, 1, MAX_HORIZON, "years")
     except ValueError as e:
         raise typer.BadParameter(str(e), param_hint="'--horizon'") from None
-    stdin_once(ctx, *(offers or []))
+    stdin_once(ctx, *offers)
     saving = exporting(export, fmt is Format.table)
     bands = load(ctx)
     try:
@@ -612,23 +644,36 @@ def compare(
     except MlcompError as e:
         raise as_usage(e) from None
     level_note(bands, defaults)
-    result = api.compare(offers or [], horizon=span, growth=override, years=years, level=level, city=city,
-                         tier=tier, industry=industry, specialization=specialization,
-                         full_lifecycle=full_lifecycle, remote_first=remote_first, ml_focus=ml_focus, bands=bands)
+    loaded = load_offers(offers, lambda: inputs.decode(inputs.read_bytes(inputs.STDIN), "stdin"))
+    results = [api.compare(loaded, horizon=span, growth=rate, target=goal, years=years, level=level, city=city,
+                           tier=tier, industry=industry, specialization=specialization,
+                           full_lifecycle=full_lifecycle, remote_first=remote_first, ml_focus=ml_focus, bands=bands)
+               for rate in growths]  # one comparison per growth rate given (None: each offer's own)
+    if len(loaded) < 2 and results[0].offers[0].market is None:
+        raise MlcompError(too_few, usage=True)
+    several = len(results) > 1
     if fmt is Format.json:
-        print(render.to_json(result.as_dict()))
+        print(render.to_json({"scenarios": [{"growth": r.growth, **r.as_dict()} for r in results]} if several
+                             else results[0].as_dict()))
     elif fmt is Format.jsonl:
-        sys.stdout.writelines(render.to_json(o.as_dict(), indent=None) + "\n" for o in result.offers)
+        sys.stdout.writelines(render.to_json({"growth": r.growth, **o.as_dict()} if several else o.as_dict(),
+                                             indent=None) + "\n" for r in results for o in r.offers)
     elif fmt in (Format.csv, Format.tsv):
-        render.write_rows(render.compare_rows(result), fmt.value, sys.stdout)
+        render.write_rows((row for r in results for row in render.compare_rows(r, growth=several)),
+                          fmt.value, sys.stdout)
     else:
         with saving:
-            render.compare_table(result)
+            if several:
+                render.scenarios_table(results)
+            else:
+                render.compare_table(results[0])
             if show_chart(chart, export):
                 from mlcomp import charts
 
-                charts.compare_chart(result)
-        if not any(o.market for o in result.offers):
+                for result in results:
+                    charts.compare_chart(result, title=f"Equity growth {render.rate_text(result.growth)} a year"
+                                         if several and result.growth is not None else "")
+        if not any(o.market for o in results[0].offers):
             sys.stderr.write("Market view: give --years or --level (or years/level in the offers).\n")
 
 

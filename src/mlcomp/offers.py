@@ -2,9 +2,12 @@
 
 Pure apart from reading offer files: nothing here prints, exits or imports rich or typer.
 
-Year k total = base + bonus + equity vesting in year k + one-time cash paid in year k. A grant
+Year k total = base + bonus + equity vesting in year k + one-time cash paid in year k + benefits.
+Base in year k is `base * (1 + raise) ** (k - 1)`; a bonus given as a percentage follows it. A grant
 made in year g (the offer's `equity` in year 1, a `refresh` in every year from 2 on) vests
-`schedule[k - g]` percent of its value in year k, worth `slice * (1 + growth) ** (k - g)`.
+`schedule[k - g]` percent of its value in year k, worth `slice * (1 + growth) ** (k - g)`. A grant
+given in `shares` is worth `vested_shares * max(share_price * (1 + growth) ** (k - g) - strike, 0)`
+(options under water are worth nothing). All equity counts at `(1 - equity_discount)` of its value.
 Dollars are rounded once per component and year; totals add the rounded components up.
 """
 
@@ -13,11 +16,11 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Annotated, Any
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
 
 from mlcomp import inputs, money
 from mlcomp.bands import Bands
@@ -31,8 +34,12 @@ PRESETS: dict[str, tuple[float, ...]] = {
 }
 PROFILE_FIELDS = ("years", "level", "city", "tier", "industry", "specialization", "full_lifecycle",
                   "remote_first", "ml_focus")
-VERDICTS = ("below market", "within market", "above market")
+VERDICTS = ("below range", "lower third", "middle third", "upper third", "above range")
 MAX_HORIZON = 30
+MAX_SHARES = 1_000_000_000     # shares in one grant
+MAX_SHARE_PRICE = 1_000_000    # dollars per share (also the strike)
+GROWTH_SEARCH = (-1.0, 10.0)   # break-even growth is looked for from -100% to +1000% a year
+MAX_SCENARIOS = 20             # growth rates in one comparison
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,7 +49,7 @@ class Bonus:
     rate: float = 0.0
     amount: int = 0
 
-    def of(self, base: int) -> float:
+    def of(self, base: float) -> float:
         return self.rate * base + self.amount
 
 
@@ -112,7 +119,52 @@ def _years(value: object) -> object:
     return _text(value)
 
 
+def parse_shares(value: object) -> float:
+    """A number of shares: 12000, "12,000" or "12k"; at most MAX_SHARES."""
+    too_many = f"must be at most {MAX_SHARES:,} shares, got {shown(value)}"
+    try:
+        number = money.amount(value)
+    except ValueError as e:
+        if str(e).startswith(money.TOO_MUCH):
+            raise ValueError(too_many) from None
+        raise ValueError(str(e).replace(money.AMOUNT_HELP, "a number of shares such as 12000 or 12k")) from None
+    if number > MAX_SHARES:
+        raise ValueError(too_many)
+    return number
+
+
+def parse_share_price(value: object) -> float:
+    """Dollars per share, cents kept: 2.35, "$2.35", "150"; at most MAX_SHARE_PRICE."""
+    too_much = f"must be at most ${MAX_SHARE_PRICE:,} a share, got {shown(value)}"
+    try:
+        number = money.amount(value)
+    except ValueError as e:
+        if str(e).startswith(money.TOO_MUCH):
+            raise ValueError(too_much) from None
+        raise
+    if number > MAX_SHARE_PRICE:
+        raise ValueError(too_much)
+    return number
+
+
+def parse_payments(value: object) -> tuple[int, ...]:
+    """Cash paid over years: one amount (year 1), a list ([100k, 80k]) or "100k/80k" (years 1, 2);
+    inline, "[100k, 80k]" is the list too."""
+    if isinstance(value, str) and value.strip().startswith("[") and value.strip().endswith("]"):
+        value = [part for part in re.split(r",\s*(?!\d{3}\b)", value.strip()[1:-1]) if part.strip()]
+    elif isinstance(value, str) and "/" in value:
+        value = value.split("/")
+    if isinstance(value, list | tuple):
+        if not value:
+            raise ValueError("give at least one amount, such as [100k, 80k]")
+        if len(value) > MAX_HORIZON:
+            raise ValueError(f"at most {MAX_HORIZON} yearly amounts, got {len(value)}")
+        return tuple(money.parse_money(part) for part in value)
+    return (money.parse_money(value),)
+
+
 Money = Annotated[int, BeforeValidator(money.parse_money)]
+Rate01 = Annotated[float, BeforeValidator(lambda v: money.parse_rate(v, low=0.0, high=1.0))]
 
 
 class Offer(BaseModel):
@@ -124,12 +176,19 @@ class Offer(BaseModel):
     name: Annotated[str, BeforeValidator(_text)]
     base: Money
     bonus: Annotated[Bonus, BeforeValidator(parse_bonus)] = Bonus()
-    sign_on: Money = 0
+    sign_on: Annotated[tuple[int, ...], BeforeValidator(parse_payments)] = (0,)
     relocation: Money = 0
     equity: Money = 0
+    shares: Annotated[float, BeforeValidator(parse_shares)] = 0.0
+    share_price: Annotated[float, BeforeValidator(parse_share_price)] = 0.0
+    strike: Annotated[float, BeforeValidator(parse_share_price)] = 0.0
+    equity_discount: Rate01 = 0.0
     vesting: Annotated[tuple[float, ...], BeforeValidator(parse_schedule)] = PRESETS["even"]
     refresh: Money = 0
     growth: Annotated[float | None, BeforeValidator(lambda v: money.parse_rate(v))] = None
+    raise_: Annotated[float, BeforeValidator(lambda v: money.parse_rate(v, low=0.0, high=1.0)),
+                      Field(alias="raise")] = 0.0
+    benefits: Money = 0
     years: Annotated[int | float | str | None, BeforeValidator(_years)] = None
     level: Annotated[str | None, BeforeValidator(_text)] = None
     city: Annotated[str | None, BeforeValidator(_text)] = None
@@ -142,8 +201,22 @@ class Offer(BaseModel):
     origin: str = "offer"
     inline: bool = False
 
+    @model_validator(mode="after")
+    def _grant(self) -> Offer:
+        given = self.model_fields_set
+        if "equity" in given and "shares" in given:
+            raise ValueError("equity and shares: give one, not both (equity: the grant in dollars; "
+                             "shares: the number of shares, with share_price)")
+        if "shares" in given and "share_price" not in given:
+            raise ValueError("shares: also give share_price (the value of one share today, e.g. 2.35)")
+        for key in ("share_price", "strike"):
+            if key in given and "shares" not in given:
+                raise ValueError(f"{key}: applies only to a grant given in shares; give shares too "
+                                 "(or the grant in dollars as equity)")
+        return self
 
-KEYS = tuple(key for key in Offer.model_fields if key not in ("origin", "inline"))
+
+KEYS = tuple(field.alias or key for key, field in Offer.model_fields.items() if key not in ("origin", "inline"))
 
 
 # ---- reading offers -------------------------------------------------------------------------------
@@ -278,52 +351,98 @@ class Year:
     bonus: int
     equity: int
     one_time: int
+    benefits: int = 0
+    cumulative: int = 0
 
     @property
     def total(self) -> int:
-        return self.base + self.bonus + self.equity + self.one_time
+        return self.base + self.bonus + self.equity + self.one_time + self.benefits
 
     def as_dict(self) -> dict[str, int]:
         return {"year": self.year, "base": self.base, "bonus": self.bonus, "equity": self.equity,
-                "one_time": self.one_time, "total": self.total}
+                "one_time": self.one_time, "benefits": self.benefits, "total": self.total,
+                "cumulative": self.cumulative}
 
 
 def equity_in_year(offer: Offer, year: int, growth: float) -> float:
-    """Equity vesting in `year` from the initial grant (year 1) and refreshers (years 2..year)."""
-    grants = [(1, offer.equity)] + [(g, offer.refresh) for g in range(2, year + 1)]
+    """Equity vesting in `year` from the initial grant (year 1: `equity` dollars or `shares`) and
+    refreshers (years 2..year), after the offer's discount."""
     value = 0.0
-    for granted, grant in grants:
+    for granted in range(1, year + 1):
         index = year - granted
-        if grant and 0 <= index < len(offer.vesting):
-            value += grant * offer.vesting[index] / 100 * (1 + growth) ** index
-    return value
+        if not 0 <= index < len(offer.vesting):
+            continue
+        part = offer.vesting[index] / 100
+        grown = (1 + growth) ** index
+        if granted == 1 and offer.shares:
+            value += offer.shares * part * max(offer.share_price * grown - offer.strike, 0.0)
+        else:
+            value += (offer.equity if granted == 1 else offer.refresh) * part * grown
+    return value * (1 - offer.equity_discount)
 
 
 def cash_flows(offer: Offer, horizon: int, growth: float | None = None) -> list[Year]:
     """Year by year, 1..horizon. `growth` (when given) overrides the offer's own."""
     rate = growth if growth is not None else (offer.growth or 0.0)
-    bonus = money.dollars(offer.bonus.of(offer.base))
-    return [Year(year=k, base=offer.base, bonus=bonus,
-                 equity=money.dollars(equity_in_year(offer, k, rate)),
-                 one_time=offer.sign_on + offer.relocation if k == 1 else 0)
-            for k in range(1, horizon + 1)]
+    years: list[Year] = []
+    cumulative = 0
+    for k in range(1, horizon + 1):
+        base = offer.base * (1 + offer.raise_) ** (k - 1)
+        sign_on = offer.sign_on[k - 1] if k <= len(offer.sign_on) else 0
+        year = Year(year=k, base=money.dollars(base), bonus=money.dollars(offer.bonus.of(base)),
+                    equity=money.dollars(equity_in_year(offer, k, rate)),
+                    one_time=sign_on + (offer.relocation if k == 1 else 0), benefits=offer.benefits)
+        cumulative += year.total
+        years.append(replace(year, cumulative=cumulative))
+    return years
+
+
+def horizon_total(offer: Offer, horizon: int, growth: float | None = None) -> int:
+    return sum(y.total for y in cash_flows(offer, horizon, growth))
+
+
+def break_even_growth(offer: Offer, horizon: int, target: int) -> float | None:
+    """The lowest yearly equity growth, in whole basis points from -100% to +1000%, at which this
+    offer's horizon total (its equity alone growing) reaches `target`; None when even +1000% does
+    not. The total never decreases as growth rises, so a binary search over the basis points finds it."""
+    lo, hi = (round(rate * 10_000) for rate in GROWTH_SEARCH)
+    if horizon_total(offer, horizon, hi / 10_000) < target:
+        return None
+    while lo < hi:  # the answer is in lo..hi
+        mid = (lo + hi) // 2
+        lo, hi = (lo, mid) if horizon_total(offer, horizon, mid / 10_000) >= target else (mid + 1, hi)
+    return lo / 10_000
 
 
 # ---- market position ------------------------------------------------------------------------------
 
 def offer_profile(offer: Offer, bands: Bands, defaults: Mapping[str, Any]) -> Profile | None:
     """The offer's profile fields over `defaults` (canonical, from profile_values); None without
-    years or level. A bad value in the offer names the offer and the key."""
+    years or level. An offer that gives its own years or level keeps them: the defaults' years and
+    level fill only offers that give neither. A bad value in the offer names the offer and the key."""
     own: dict[str, Any] = {}
     for field in PROFILE_FIELDS:
         try:
             own.update(profile_values(bands, {field: getattr(offer, field)}))
         except MlcompError as e:
             raise MlcompError(f"{offer.origin}: {field}: {e.message}", usage=offer.inline) from None
-    merged = {**defaults, **own}
+    fill = dict(defaults)
+    if "years" in own or "level" in own:
+        fill.pop("years", None)
+        fill.pop("level", None)
+    merged = {**fill, **own}
     if merged.get("years") is None and not merged.get("level"):
         return None
     return make_profile(bands, **merged)
+
+
+def verdict(position: float) -> str:
+    """Five steps over the total-comp range: below it, its lower, middle and upper third, above it."""
+    if position < 0:
+        return VERDICTS[0]
+    if position > 1:
+        return VERDICTS[4]
+    return VERDICTS[1] if position < 1 / 3 else VERDICTS[3] if position > 2 / 3 else VERDICTS[2]
 
 
 @dataclass(frozen=True, slots=True)
@@ -333,7 +452,6 @@ class Market:
     base_position: float
     total_comp_vs_mid: float
     verdict: str
-    ask_base: int
     location_adjusted_average: int
     level: str
     location: str
@@ -341,40 +459,81 @@ class Market:
     total_comp_low: int
     total_comp_mid: int
     total_comp_high: int
+    profile: dict[str, Any]
+    base: dict[str, int]
+    position: float
+    target: float
+    ask: dict[str, int | None]
+
+    @property
+    def total_comp(self) -> dict[str, int]:
+        return {"low": self.total_comp_low, "mid": self.total_comp_mid, "high": self.total_comp_high}
 
     def as_dict(self) -> dict[str, Any]:
-        return {"base_position": self.base_position, "total_comp_vs_mid": self.total_comp_vs_mid,
-                "verdict": self.verdict, "ask_base": self.ask_base,
+        return {"profile": self.profile, "base": self.base, "total_comp": self.total_comp,
+                "position": self.position, "verdict": self.verdict, "target": self.target, "ask": self.ask,
+                "base_position": self.base_position, "total_comp_vs_mid": self.total_comp_vs_mid,
                 "location_adjusted_average": self.location_adjusted_average}
 
 
-def market_position(base: int, average: int, profile: Profile, bands: Bands) -> Market:
-    """base_position: 0 at the estimated base's low end, 1 at its high end. total_comp_vs_mid:
-    average / total-comp midpoint - 1. Verdict: below market when the average is under the
-    total-comp low end, above market when over its high end, else within market. ask_base: the
-    base midpoint, or the offered base when that is higher. location_adjusted_average: the average
-    divided by (1 + the midpoint of the location premium)."""
+def ask_for(offer: Offer, gap: float, horizon: int, growth: float) -> dict[str, int | None]:
+    """What closes `gap` (dollars a year on average over the horizon), each component alone: the base
+    (its percentage bonus and raises follow it), the `equity` grant in dollars (the offer's own dollar
+    grant plus what is missing, vesting on its schedule and growth, after its discount; an offer given
+    in shares keeps them and gets this on top) and the year-1 sign-on. All None when there is no gap;
+    one None when that component cannot close it. Rounded up to whole dollars."""
+    if gap <= 0:
+        return {"base": None, "equity": None, "sign_on": None}
+    missing = gap * horizon
+    per_base = (1 + offer.bonus.rate) * sum((1 + offer.raise_) ** (k - 1) for k in range(1, horizon + 1))
+    per_grant = (1 - offer.equity_discount) * sum(
+        share / 100 * (1 + growth) ** i for i, share in enumerate(offer.vesting[:horizon]))
+
+    def up(value: float) -> int:
+        return math.ceil(round(value, 6))
+
+    return {"base": up(offer.base + missing / per_base),
+            "equity": up(offer.equity + missing / per_grant) if per_grant > 0 else None,
+            "sign_on": up(offer.sign_on[0] + missing)}
+
+
+def market_profile(profile: Profile, est_level: str, location: str, bands: Bands) -> dict[str, Any]:
+    years = profile.years
+    return {"level": est_level, "years": int(years) if years is not None and years.is_integer() else years,
+            "location": location, "tier": profile.tier,
+            "industry": profile.industry or bands.defaults.industry,
+            "specialization": profile.specialization or bands.defaults.specialization,
+            "full_lifecycle": profile.full_lifecycle, "ml_focus": profile.ml_focus}
+
+
+def market_position(base: int, average: int, profile: Profile, bands: Bands, *, offer: Offer | None = None,
+                    horizon: int = 4, growth: float = 0.0, target: float = 0.5) -> Market:
+    """position: where the average yearly total sits in the total-comp range (0 low end, 1 high end),
+    graded by `verdict`. base_position: the same for the base in the base range. total_comp_vs_mid:
+    average / total-comp midpoint - 1. ask: what reaches `target` (see ask_for; needs `offer`).
+    location_adjusted_average: the average divided by (1 + the midpoint of the location premium)."""
     est = estimate(profile, bands)
     base_range, tc = est.base.dollars(), est.total_comp.dollars()
     width = base_range["high"] - base_range["low"]
-    position = (base - base_range["low"]) / max(width, 1)
-    if average < tc["low"]:
-        verdict = VERDICTS[0]
-    elif average > tc["high"]:
-        verdict = VERDICTS[2]
-    else:
-        verdict = VERDICTS[1]
+    tc_width = max(tc["high"] - tc["low"], 1)
+    position = (average - tc["low"]) / tc_width
     if profile.remote_first:
         location, premium = "remote-first", bands.remote_first
     else:
         location = profile.city or bands.defaults.city
         premium = bands.cities[location]
+    gap = tc["low"] + target * tc_width - average
+    ask: dict[str, int | None] = {"base": None, "equity": None, "sign_on": None}
+    if offer is not None:
+        ask = ask_for(offer, gap, horizon, growth)
     return Market(
-        base_position=round(position, 4), total_comp_vs_mid=round(average / tc["mid"] - 1, 4),
-        verdict=verdict, ask_base=max(base, base_range["mid"]),
+        base_position=round((base - base_range["low"]) / max(width, 1), 4),
+        total_comp_vs_mid=round(average / tc["mid"] - 1, 4), verdict=verdict(position),
         location_adjusted_average=money.dollars(average / (1 + (premium.low + premium.high) / 2)),
         level=est.level, location=location, base_mid=base_range["mid"], total_comp_low=tc["low"],
-        total_comp_mid=tc["mid"], total_comp_high=tc["high"])
+        total_comp_mid=tc["mid"], total_comp_high=tc["high"],
+        profile=market_profile(profile, est.level, location, bands), base=base_range,
+        position=round(position, 4), target=target, ask=ask)
 
 
 # ---- the comparison -------------------------------------------------------------------------------
@@ -389,11 +548,13 @@ class Result:
     delta_to_best: int
     growth: float
     market: Market | None
+    break_even_growth: float | None = None
+    equity_discount: float = 0.0
 
     def as_dict(self) -> dict[str, Any]:
         return {"name": self.name, "by_year": [y.as_dict() for y in self.by_year],
                 "first_year": self.first_year, "average": self.average, "total": self.total,
-                "delta_to_best": self.delta_to_best,
+                "delta_to_best": self.delta_to_best, "break_even_growth": self.break_even_growth,
                 "market": self.market.as_dict() if self.market else None}
 
 
@@ -402,35 +563,47 @@ class Comparison:
     horizon: int
     best: str
     offers: tuple[Result, ...]
+    growth: float | None = None
 
     def as_dict(self) -> dict[str, Any]:
-        """The JSON contract (see README)."""
+        """The JSON contract (see docs)."""
         return {"horizon": self.horizon, "best": self.best, "offers": [o.as_dict() for o in self.offers]}
 
 
 def compare(offers: Iterable[Offer], *, horizon: int = 4, growth: float | None = None,
-            bands: Bands | None = None, defaults: Mapping[str, Any] | None = None) -> Comparison:
+            bands: Bands | None = None, defaults: Mapping[str, Any] | None = None,
+            target: float = 0.5) -> Comparison:
     """Offers side by side over `horizon` years, in the order given. The best has the highest
     horizon total (ties: higher first year, then name), so the order never changes the answer.
-    With `bands`, each offer whose profile (its own fields over `defaults`) has years or a level
-    gets a market position."""
+    Every other offer gets its break-even equity growth. With `bands`, each offer whose profile
+    (its own fields over `defaults`) has years or a level gets a market position, with what to ask
+    for to reach `target` (0 = the total-comp low end, 1 = its high end)."""
     if not 1 <= horizon <= MAX_HORIZON:
         raise MlcompError(f"the horizon must be from 1 to {MAX_HORIZON} years, got {horizon}", usage=True,
                           field="horizon")
     rows = []
     for offer in offers:
+        rate = growth if growth is not None else (offer.growth or 0.0)
         years = cash_flows(offer, horizon, growth)
         total = sum(y.total for y in years)
         average = money.dollars(total / horizon)
         profile = offer_profile(offer, bands, defaults or {}) if bands is not None else None
-        market = market_position(offer.base, average, profile, bands) if profile and bands else None
-        rows.append((offer, years, total, average, market))
+        market = (market_position(offer.base, average, profile, bands, offer=offer, horizon=horizon,
+                                  growth=rate, target=target) if profile and bands else None)
+        rows.append((offer, years, total, average, market, rate))
     if not rows:
         raise MlcompError("no offers to compare", usage=True)
     best = min(rows, key=lambda r: (-r[2], -r[1][0].total, r[0].name.casefold(), r[0].name))
     results = tuple(
         Result(name=offer.name, by_year=tuple(years), first_year=years[0].total, average=average,
-               total=total, delta_to_best=total - best[2],
-               growth=growth if growth is not None else (offer.growth or 0.0), market=market)
-        for offer, years, total, average, market in rows)
-    return Comparison(horizon=horizon, best=best[0].name, offers=results)
+               total=total, delta_to_best=total - best[2], growth=rate, market=market,
+               break_even_growth=None if offer is best[0] else break_even_growth(offer, horizon, best[2]),
+               equity_discount=offer.equity_discount)
+        for offer, years, total, average, market, rate in rows)
+    return Comparison(horizon=horizon, best=best[0].name, offers=results, growth=growth)
+
+
+def scenarios(offers: Iterable[Offer], growths: Iterable[float | None], **options: Any) -> list[Comparison]:
+    """One comparison per yearly equity growth rate (None: each offer's own)."""
+    offers = list(offers)
+    return [compare(offers, growth=growth, **options) for growth in growths]

@@ -321,11 +321,49 @@ def signed_money(amount: float) -> str:
     return f"{'-' if amount < 0 else '+'}{money(abs(amount))}"
 
 
-def compare_rows(comparison: Comparison) -> Iterable[dict[str, Any]]:
-    """One row per offer per year, for CSV and TSV."""
+def rate_text(rate: float) -> str:
+    """'38.2%', '-20%', '0%': a rate in a sentence."""
+    return f"{rate * 100:.1f}".removesuffix(".0") + "%"
+
+
+def compare_rows(comparison: Comparison, *, growth: bool = False) -> Iterable[dict[str, Any]]:
+    """One row per offer per year, for CSV and TSV: the year's amounts, then the offer's break-even
+    growth and (when any offer has one) its market view, flattened (market_ask_base, ...).
+    With `growth`, a first column says the scenario's growth rate."""
+    markets = [o.market.as_dict() for o in comparison.offers if o.market]
+    blank = {key: "" for key in flatten(markets[0], "market_")} if markets else {}
     for offer in comparison.offers:
+        market = flatten(offer.market.as_dict(), "market_") if offer.market else blank
+        extra = {"break_even_growth": "" if offer.break_even_growth is None else offer.break_even_growth,
+                 **market}
         for year in offer.by_year:
-            yield {"name": offer.name, **year.as_dict()}
+            lead = {"growth": comparison.growth} if growth else {}
+            yield {**lead, "name": offer.name, **year.as_dict(), **extra}
+
+
+def compare_notes(comparison: Comparison, *, discounts: bool = True) -> list[str]:
+    """The sentences under a comparison: each discount, and when each other offer would catch up."""
+    notes = [f"{o.name}: equity counted at {rate_text(1 - o.equity_discount)} of its value "
+             f"({rate_text(o.equity_discount)} private-equity discount)."
+             for o in comparison.offers if o.equity_discount and discounts]
+    if len(comparison.offers) > 1:
+        for o in comparison.offers:
+            if o.name == comparison.best:
+                continue
+            if o.break_even_growth is None:
+                notes.append(f"{o.name}: no growth rate closes the gap to {comparison.best} "
+                             "(from -100% to +1000% a year).")
+            elif o.break_even_growth <= -1:
+                notes.append(f"{o.name} matches {comparison.best} whatever its equity does.")
+            else:
+                notes.append(f"{o.name} beats {comparison.best} only if its equity grows more than "
+                             f"{rate_text(o.break_even_growth)} a year.")
+    return notes
+
+
+def _break_even(comparison: Comparison) -> list[str]:
+    return ["best" if o.name == comparison.best else "none" if o.break_even_growth is None
+            else rate_text(o.break_even_growth) for o in comparison.offers]
 
 
 def compare_table(comparison: Comparison, *, out: Console | None = None) -> None:
@@ -336,13 +374,14 @@ def compare_table(comparison: Comparison, *, out: Console | None = None) -> None
 
     out = out or console()
     span = f"{comparison.horizon} year{'s' if comparison.horizon != 1 else ''}"
-    table = Table(title=f"Offers over {span}", box=box.SIMPLE_HEAD,
-                  caption="USD per year. * = best (highest total).",
+    several = len(comparison.offers) > 1
+    table = Table(title=f"Offers over {span}" if several else f"The offer over {span}", box=box.SIMPLE_HEAD,
+                  caption="USD per year. * = best (highest total)." if several else "USD per year.",
                   caption_justify="left")
     table.add_column("")
     for offer in comparison.offers:
         header = Text(offer.name)
-        if offer.name == comparison.best:
+        if offer.name == comparison.best and several:
             header.append(" *", style="bold")
         table.add_column(header, justify="right", no_wrap=True)
     offers = comparison.offers
@@ -357,23 +396,83 @@ def compare_table(comparison: Comparison, *, out: Console | None = None) -> None
         row("  equity", (money(y.equity) for y in years))
         if any(y.one_time for y in years):
             row("  one-time", (money(y.one_time) for y in years))
-        row("  total", (money(y.total) for y in years), style="bold", end_section=True)
+        if any(y.benefits for y in years):
+            row("  benefits", (money(y.benefits) for y in years))
+        row("  total", (money(y.total) for y in years), style="bold")
+        row("  so far", (money(y.cumulative) for y in years), end_section=True)
     row("First-year total", (money(o.first_year) for o in offers))
     row("Average per year", (money(o.average) for o in offers))
-    row(f"Total over {span}", (money(o.total) for o in offers), style="bold")
-    row("Difference to best", (signed_money(o.delta_to_best) for o in offers), end_section=True)
-    if any(o.growth for o in offers):
-        row("Equity growth per year", (percent(o.growth) for o in offers), end_section=True)
+    row(f"Total over {span}", (money(o.total) for o in offers), style="bold", end_section=len(offers) < 2)
+    if len(offers) > 1:
+        row("Difference to best", (signed_money(o.delta_to_best) for o in offers))
+        row("Break-even equity growth", _break_even(comparison), end_section=True)
+    if any(o.growth for o in offers) or any(o.equity_discount for o in offers):
+        row("Equity growth per year", (percent(o.growth) for o in offers))
+        if any(o.equity_discount for o in offers):
+            row("Private-equity discount", (rate_text(o.equity_discount) for o in offers))
+        table.rows[-1].end_section = True
     if any(o.market for o in offers):
         def cells(get: Any) -> list[str]:
             return [get(o.market) if o.market else "n/a" for o in offers]
 
+        def ask(key: str) -> list[str]:
+            return cells(lambda m: "reached" if m.ask[key] is None and m.ask["base"] is None
+                         else "n/a" if m.ask[key] is None else money(m.ask[key]))
+
+        target = next(o.market.target for o in offers if o.market)
         row("Market profile", cells(lambda m: f"{m.level}, {m.location}"))
+        row("Market base", cells(lambda m: f"{money(m.base['low'])}-{money(m.base['high'])}"))
         row("Market base mid", cells(lambda m: money(m.base_mid)))
+        row("Market total comp", cells(lambda m: f"{money(m.total_comp_low)}-{money(m.total_comp_high)}"))
         row("Market total comp mid", cells(lambda m: money(m.total_comp_mid)))
+        row("Market position", cells(lambda m: rate_text(m.position)))
+        row("Verdict", cells(lambda m: m.verdict), style="bold")
+        row(f"Ask to reach {rate_text(target)}: base", ask("base"))
+        row("  or equity grant", ask("equity"))
+        row("  or sign-on", ask("sign_on"))
         row("Base position (0=low, 1=high)", cells(lambda m: f"{m.base_position:.2f}"))
         row("Average vs total comp mid", cells(lambda m: percent(m.total_comp_vs_mid)))
-        row("Verdict", cells(lambda m: m.verdict), style="bold")
-        row("Ask for base", cells(lambda m: money(m.ask_base)))
         row("Location-adjusted average", cells(lambda m: money(m.location_adjusted_average)))
     print_wide(out, table)
+    for note in compare_notes(comparison):
+        out.print(one_line(note), soft_wrap=True)
+
+
+def scenarios_table(comparisons: list[Comparison], *, out: Console | None = None) -> None:
+    """One summary block per growth scenario; * marks each scenario's best total."""
+    from rich import box
+    from rich.table import Table
+
+    out = out or console()
+    first = comparisons[0]
+    span = f"{first.horizon} year{'s' if first.horizon != 1 else ''}"
+    table = Table(title=f"Offers over {span}, by yearly equity growth", box=box.SIMPLE_HEAD,
+                  caption="USD. * = best (highest total) in its scenario." if len(first.offers) > 1 else "USD.",
+                  caption_justify="left")
+    table.add_column("")
+    for offer in first.offers:
+        table.add_column(offer.name, justify="right", no_wrap=True)
+    for comparison in comparisons:
+        offers = comparison.offers
+        growth = "each offer's own" if comparison.growth is None else rate_text(comparison.growth)
+        table.add_row(f"Equity growth {growth} a year", *("" for _ in offers), style="bold")
+        several = len(offers) > 1
+        table.add_row(f"  Total over {span}", *(money(o.total) + (" *" if o.name == comparison.best and several
+                                                                else "") for o in offers))
+        table.add_row("  Average per year", *(money(o.average) for o in offers))
+        if several:
+            table.add_row("  Difference to best", *(signed_money(o.delta_to_best) for o in offers))
+            table.add_row("  Break-even equity growth", *_break_even(comparison))
+        if any(o.market for o in offers):
+            table.add_row("  Market position",
+                          *(rate_text(o.market.position) if o.market else "n/a" for o in offers))
+            table.add_row("  Verdict", *(o.market.verdict if o.market else "n/a" for o in offers))
+        table.rows[-1].end_section = True
+    print_wide(out, table)
+    for note in compare_notes(first)[:sum(1 for o in first.offers if o.equity_discount)]:
+        out.print(one_line(note), soft_wrap=True)
+    for comparison in comparisons:
+        growth = "each offer's own growth" if comparison.growth is None else \
+            f"the others' equity growing {rate_text(comparison.growth)} a year"
+        for note in compare_notes(comparison, discounts=False):
+            out.print(one_line(f"With {growth}: {note}"), soft_wrap=True)
