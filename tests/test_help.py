@@ -49,6 +49,14 @@ def test_every_example_is_one_whole_line_in_one_style(command):
         assert f"     {example}" in [line.rstrip() for line in lines], example
 
 
+@pytest.mark.parametrize("command", list(COMMANDS))
+def test_help_paragraphs_are_rewrapped_not_broken(command):
+    """Typer prints a help paragraph's line breaks as they are: each paragraph is one docstring line."""
+    doc = inspect.cleandoc(COMMANDS[command].registered_commands[0].callback.__doc__ or "")
+    prose = doc.partition("Examples:")[0].split("\n\n")[1:]  # the first paragraph is joined by Typer
+    assert [p for p in prose if "\n" in p.strip()] == []
+
+
 def test_compare_usage_names_the_offers():
     usage = mlcomp("compare", "--help", COLUMNS="80").stdout.splitlines()[1].strip()
     assert usage == "Usage: mlcomp compare [OPTIONS] OFFER [OFFER]..."

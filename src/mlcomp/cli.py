@@ -595,11 +595,11 @@ def compare(
 
     Year k total = base + bonus + equity vesting + one-time cash (sign_on, relocation) + benefits, in year k.
 
-    The best offer (marked *) has the highest total over the horizon; every other offer gets the
-    yearly equity growth at which it would catch up.
+    The best offer (marked *) has the highest total over the horizon; each other offer gets its catch-up equity growth.
 
-    Profile options (--years, --city, ...) fill in what offers leave out and turn on the market view;
-    an offer that gives its own years or level keeps them.
+    Profile options (--years, --city, ...) fill in what offers leave out and turn on the market view.
+
+    An offer that gives its own years or level keeps them.
 
     Examples:
 
@@ -772,8 +772,9 @@ def factors(
 ) -> None:
     """List every key you can type and every rule, with aliases, premiums and sources.
 
-    Cities, tiers, industries, specializations and roles, with the premium on the band's low and
-    high end; then the lifecycle, remote-first, cap and total-comp rules.
+    Cities, tiers, industries, specializations and roles, with the premium on the band's low and high end.
+
+    Then the lifecycle, remote-first, cap and total-comp rules.
 
     Examples:
 
