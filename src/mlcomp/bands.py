@@ -10,7 +10,6 @@ from __future__ import annotations
 import itertools
 import json
 import math
-import os
 import re
 from collections.abc import Iterable
 from functools import cached_property
@@ -370,11 +369,12 @@ def overlay(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
 
 
 def load_bands(user_file: Path | str | None = None) -> Bands:
-    """The shipped bands, with the user's file (argument or MLCOMP_BANDS) laid over them."""
+    """The shipped bands, with `user_file` (if given) laid over them. Reads no environment variable:
+    MLCOMP_BANDS is the command line's (it becomes --bands)."""
     path: Path | str = shipped_path()
     data = read_toml(path)
     source = None
-    user = user_file or os.environ.get("MLCOMP_BANDS") or None
+    user = user_file or None
     if user:
         document = read_document(user)
         data = overlay(data, document.data)

@@ -11,13 +11,14 @@ import sys
 import time
 from collections.abc import Callable, Iterable, Iterator
 from enum import StrEnum
+from pathlib import Path
 from typing import Annotated, Any, NoReturn, TypeVar
 
 import typer
-from typer.core import TyperGroup
+from typer.core import TyperCommand, TyperGroup
 
 from mlcomp import __version__, render
-from mlcomp.errors import MlcompError, did_you_mean, one_line, wording
+from mlcomp.errors import MlcompError, did_you_mean, one_line, shown, wording
 
 EXIT_DATA, EXIT_USAGE = 1, 2
 
@@ -101,13 +102,13 @@ F = TypeVar("F", bound=Callable[..., Any])
 T = TypeVar("T")
 
 
-def command(name: str | None = None) -> Callable[[F], F]:
+def command(name: str | None = None, **settings: Any) -> Callable[[F], F]:
     """Register a command (like @app.command()), built lazily by Group.get_command."""
 
     def register(function: F) -> F:
         key = name or function.__name__
         COMMANDS[key] = one = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
-        one.command(key)(function)
+        one.command(key, cls=Command, **settings)(function)
         return function
 
     return register
@@ -132,8 +133,26 @@ def _utf8(encoding: str | None) -> bool:
         return False
 
 
+def plain_flags(params: list[Any]) -> list[Any]:
+    """Help shows no type for a flag (Typer would print '<bool>' beside --help and every switch)."""
+    for param in params:
+        if getattr(param, "is_flag", False) and param.metavar is None:
+            param.metavar = ""
+    return params
+
+
+class Command(TyperCommand):
+    """A command whose help lists flags without a type."""
+
+    def get_params(self, ctx: Any) -> list[Any]:
+        return plain_flags(super().get_params(ctx))
+
+
 class Group(TyperGroup):
     """Runs the app with every user mistake turned into one line on stderr and an exit code."""
+
+    def get_params(self, ctx: Any) -> list[Any]:
+        return plain_flags(super().get_params(ctx))
 
     def list_commands(self, ctx: Any) -> list[str]:
         return list(COMMANDS)
@@ -156,6 +175,9 @@ class Group(TyperGroup):
         utf8_output()
         if sys.stdout is None:  # closed by the caller (>&-): results could only be lost
             fail("cannot write output: standard output is closed", EXIT_DATA)
+        if os.environ.get(COMPLETE_VAR):  # a shell asks for completions (see --show-completion)
+            completion().completion_init()
+            extra["complete_var"] = COMPLETE_VAR
         try:
             code = super().main(*args, **{**extra, "standalone_mode": False})
             sys.stdout.flush()
@@ -188,8 +210,36 @@ class Group(TyperGroup):
         sys.exit(code if isinstance(code, int) else 0)
 
 
+COMPLETE_VAR = "_MLCOMP_COMPLETE"  # what the completion scripts set when they ask for completions
+SHELLS = ("bash", "zsh", "fish", "powershell", "pwsh")
+
+
+def completion() -> Any:
+    """Typer's completion module: its scripts, and the classes that answer them (completion_init)."""
+    from typer import completion
+
+    return completion
+
+
+def completion_script(shell: str) -> str:
+    """The script that makes `shell` complete mlcomp's commands, options and keys."""
+    if shell not in SHELLS:
+        raise typer.BadParameter(f"unknown shell {shown(shell)}; choose one of: {', '.join(SHELLS)}",
+                                 param_hint="'--show-completion'")
+    script: str = completion().get_completion_script(prog_name="mlcomp", complete_var=COMPLETE_VAR,
+                                                     shell=shell)
+    return script
+
+
+def _show_completion(ctx: typer.Context, value: str | None) -> None:
+    if value is not None and not ctx.resilient_parsing:
+        print(completion_script(value.lower()))
+        raise typer.Exit()
+
+
 app = typer.Typer(
     cls=Group,
+    add_completion=False,
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
@@ -214,6 +264,10 @@ def _global(
         = None,
     version: Annotated[bool, typer.Option(
         "--version", callback=_version, is_eager=True, help="Print the version and exit.")] = False,
+    show_completion: Annotated[str | None, typer.Option(
+        "--show-completion", metavar="SHELL", callback=_show_completion, is_eager=True, expose_value=False,
+        help="Print the completion script for bash, zsh, fish or powershell, "
+             "e.g. mlcomp --show-completion zsh > ~/.zfunc/_mlcomp")] = None,
 ) -> None:
     ctx.obj = {"bands_file": bands}
 
@@ -309,15 +363,40 @@ MlFocusOption = Annotated[str | None, typer.Option(
     "--ml-focus", metavar="FOCUS", autocompletion=_completer("ml_focus"),
     help="How central ML is to the employer: core (pays above the ML bands) or supporting (toward "
          "software-engineer pay). Default: neither.")]
-FormatOption = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
+FormatOption = Annotated[Format, typer.Option(
+    "--format", "-f", metavar="FORMAT", help="Output format: table, json, jsonl, csv or tsv.")]
 ChartOption = Annotated[bool | None, typer.Option(
     "--chart/--no-chart", help="Draw charts with the table. Default: only when the output is a terminal. "
     "Never in JSON, CSV or TSV.")]
 
 
-def show_chart(flag: bool | None) -> bool:
-    """--chart / --no-chart when given; otherwise a chart only on a terminal."""
-    return flag if flag is not None else sys.stdout.isatty()
+def show_chart(flag: bool | None, export: Path | None = None) -> bool:
+    """--chart / --no-chart when given; otherwise a chart on a terminal, or in a file --export writes."""
+    return flag if flag is not None else sys.stdout.isatty() or export is not None
+
+
+def _export_extension(value: Path | None) -> Path | None:
+    if value is not None and value.suffix.lower() not in render.EXPORTS:
+        raise typer.BadParameter(f"{shown(str(value))} is neither .svg nor .html; the extension chooses the format",
+                                 param_hint="'--export'")
+    return value
+
+
+ExportOption = Annotated[Path | None, typer.Option(
+    "--export", metavar="FILE", dir_okay=False, callback=_export_extension,
+    help="Also save the table and its charts to FILE, as SVG or HTML (by the extension), "
+         "to paste into a document or send.")]
+
+
+def exporting(path: Path | None, table: bool) -> contextlib.AbstractContextManager[None]:
+    """With --export: the table and charts printed inside the block are saved to the file too.
+    Checked when called (before any work), entered around the table."""
+    if path is None:
+        return contextlib.nullcontext()
+    if not table:
+        raise typer.BadParameter("only the table can be saved: drop --format, --field or --input, "
+                                 "or --export", param_hint="'--export'")
+    return render.recording(path, title=f"mlcomp {' '.join(sys.argv[1:])}".strip())
 
 
 @command()
@@ -350,8 +429,11 @@ def estimate(
     on_error: Annotated[OnError, typer.Option(
         "--on-error", help="A bad row: stop (exit 1) or skip it (reported on stderr, with a summary).")]
         = OnError.stop,
+    export: ExportOption = None,
 ) -> None:
     """Estimate base salary and total compensation for a profile.
+
+    The level comes from --years unless --level is given; the table lists every rule applied.
 
     Examples:
 
@@ -365,8 +447,7 @@ def estimate(
 
         mlcomp estimate --input people.csv --format csv > estimates.csv
     """
-    from mlcomp.engine import estimate as run_estimate
-    from mlcomp.engine import make_profile
+    from mlcomp import api
 
     check_format(ctx, fmt, field)
     if explain and fmt is not Format.table:
@@ -380,6 +461,7 @@ def estimate(
                 raise MlcompError(f"{name} needs --input: it is for reading rows from the --input file",
                                   usage=True)
     stdin_once(ctx, input)
+    saving = exporting(export, fmt is Format.table and field is None and input is None)
     bands = load(ctx)
     if input is not None:
         return _batch(bands, input, input_format, on_error, fmt, field, explain, {
@@ -387,13 +469,12 @@ def estimate(
             "specialization": specialization, "full_lifecycle": full_lifecycle or None,
             "remote_first": remote_first or None, "role": role, "ml_focus": ml_focus})
     try:
-        profile = make_profile(bands, years=years, level=level, city=city, tier=tier, industry=industry,
-                               specialization=specialization, full_lifecycle=full_lifecycle,
-                               remote_first=remote_first, role=role, ml_focus=ml_focus)
+        result = api.estimate(years=years, level=level, city=city, tier=tier, industry=industry,
+                              specialization=specialization, full_lifecycle=full_lifecycle,
+                              remote_first=remote_first, role=role, ml_focus=ml_focus, bands=bands)
     except MlcompError as e:
         raise as_usage(e) from None
-    level_note(bands, {"years": profile.years, "level": level and profile.level})
-    result = run_estimate(profile, bands)
+    level_note(bands, {"years": result.years, "level": level and result.level})
     data = result.as_dict()
     if field is not None:
         try:
@@ -407,11 +488,12 @@ def estimate(
     elif fmt in (Format.csv, Format.tsv):
         render.write_rows([render.flatten(data)], fmt.value, sys.stdout)
     else:
-        render.estimate_table(result, bands, explain=explain)
-        if show_chart(chart):
-            from mlcomp import charts
+        with saving:
+            render.estimate_table(result, bands, explain=explain)
+            if show_chart(chart, export):
+                from mlcomp import charts
 
-            charts.estimate_chart(result)
+                charts.estimate_chart(result)
 
 
 @command()
@@ -429,6 +511,7 @@ def curve(
     ml_focus: MlFocusOption = None,
     fmt: FormatOption = Format.table,
     chart: ChartOption = None,
+    export: ExportOption = None,
 ) -> None:
     """How the estimate grows with experience: base and total-comp ranges for each year, 0 to 20.
 
@@ -446,6 +529,7 @@ def curve(
     from mlcomp.curve import curve as run_curve
     from mlcomp.money import parse_count
 
+    saving = exporting(export, fmt is Format.table)
     bands = load(ctx)
     lo, hi = bands.experience.min_years, bands.experience.max_years
     span: list[int] = []
@@ -470,8 +554,9 @@ def curve(
         from mlcomp import charts
 
         labels = [a.label for a in points[0].adjustments if a.factor != "cap"] or ["national band"]
-        charts.curve_table(points, f"ML engineer pay by years of experience: {', '.join(labels)}",
-                           chart=show_chart(chart))
+        with saving:
+            charts.curve_table(points, f"ML engineer pay by years of experience: {', '.join(labels)}",
+                               chart=show_chart(chart, export))
 
 
 def growth_rates(text: str | None) -> list[float | None]:
@@ -491,11 +576,11 @@ def growth_rates(text: str | None) -> list[float | None]:
         raise typer.BadParameter(str(e), param_hint="'--growth'") from None
 
 
-@command()
+@command(options_metavar="[OPTIONS] OFFER")
 def compare(
     ctx: typer.Context,
     offers: Annotated[list[str] | None, typer.Argument(
-        metavar="OFFER...", show_default=False,
+        metavar="OFFER", show_default=False, hidden=True,
         help="Offers: a .toml or .json file, '-' for stdin (once), or key=value,... such as "
              "name=Acme,base=240k,bonus=15%,equity=400k. Two or more; one is enough with a profile "
              "(--years or --level, or years/level in the offer).")] = None,
@@ -521,33 +606,40 @@ def compare(
     ml_focus: MlFocusOption = None,
     fmt: FormatOption = Format.table,
     chart: ChartOption = None,
+    export: ExportOption = None,
 ) -> None:
     """Compare job offers year by year, and against the market.
 
+    Each OFFER is a .toml or .json file, '-' for stdin (once), or key=value,... such as name=Acme,base=240k,bonus=15%.
+
+    Give two or more offers; one is enough with a profile (--years or --level, or years/level in the offer).
+
     Year k total = base + bonus + equity vesting + one-time cash (sign_on, relocation) + benefits, in year k.
 
-    The best offer (marked *) has the highest total over the horizon; every other offer gets the
-    yearly equity growth at which it would catch up.
+    The best offer (marked *) has the highest total over the horizon; each other offer gets its catch-up equity growth.
 
-    Profile options (--years, --city, ...) fill in what offers leave out and turn on the market view;
-    an offer that gives its own years or level keeps them.
+    Profile options (--years, --city, ...) fill in what offers leave out and turn on the market view.
+
+    An offer that gives its own years or level keeps them.
 
     Examples:
 
         mlcomp compare examples/acme.toml examples/globex.json --years 4
 
-        mlcomp compare "name=A,base=240k,bonus=15%,equity=400k,vesting=5/15/40/40" "name=B,base=265k" -y 6
+        mlcomp compare name=A,base=240k,equity=400k name=B,base=265k -y 6
 
-        mlcomp compare "name=Startup,base=200k,shares=40k,share_price=20,strike=5" "name=BigCo,base=250k" -g -20%,0,20%
+        mlcomp compare name=S,base=200k,shares=40k,share_price=20 name=B,base=250k
+
+        mlcomp compare examples/acme.toml examples/globex.json -g -20%,0,20%
 
         mlcomp compare "name=Offer,base=210k,equity=300k" --years 5 --city nyc
 
         cat offer.json | mlcomp compare - examples/acme.toml --format json
     """
-    from mlcomp import inputs
+    from mlcomp import api, inputs
     from mlcomp.engine import profile_values
     from mlcomp.money import parse_count, parse_rate
-    from mlcomp.offers import MAX_HORIZON, load_offers, scenarios
+    from mlcomp.offers import MAX_HORIZON, load_offers
 
     too_few = ("give at least two offers to compare (files, '-' for stdin, or key=value,...), "
                "or one offer with --years or --level for its market view")
@@ -563,6 +655,7 @@ def compare(
     except ValueError as e:
         raise typer.BadParameter(str(e), param_hint="'--horizon'") from None
     stdin_once(ctx, *offers)
+    saving = exporting(export, fmt is Format.table)
     bands = load(ctx)
     try:
         defaults = profile_values(bands, {
@@ -573,7 +666,10 @@ def compare(
         raise as_usage(e) from None
     level_note(bands, defaults)
     loaded = load_offers(offers, lambda: inputs.decode(inputs.read_bytes(inputs.STDIN), "stdin"))
-    results = scenarios(loaded, growths, horizon=span, bands=bands, defaults=defaults, target=goal)
+    results = [api.compare(loaded, horizon=span, growth=rate, target=goal, years=years, level=level, city=city,
+                           tier=tier, industry=industry, specialization=specialization,
+                           full_lifecycle=full_lifecycle, remote_first=remote_first, ml_focus=ml_focus, bands=bands)
+               for rate in growths]  # one comparison per growth rate given (None: each offer's own)
     if len(loaded) < 2 and results[0].offers[0].market is None:
         raise MlcompError(too_few, usage=True)
     several = len(results) > 1
@@ -587,16 +683,17 @@ def compare(
         render.write_rows((row for r in results for row in render.compare_rows(r, growth=several)),
                           fmt.value, sys.stdout)
     else:
-        if several:
-            render.scenarios_table(results)
-        else:
-            render.compare_table(results[0])
-        if show_chart(chart):
-            from mlcomp import charts
+        with saving:
+            if several:
+                render.scenarios_table(results)
+            else:
+                render.compare_table(results[0])
+            if show_chart(chart, export):
+                from mlcomp import charts
 
-            for result in results:
-                charts.compare_chart(result, title=f"Equity growth {render.rate_text(result.growth)} a year"
-                                     if several and result.growth is not None else "")
+                for result in results:
+                    charts.compare_chart(result, title=f"Equity growth {render.rate_text(result.growth)} a year"
+                                         if several and result.growth is not None else "")
         if not any(o.market for o in results[0].offers):
             sys.stderr.write("Market view: give --years or --level (or years/level in the offers).\n")
 
@@ -702,6 +799,8 @@ def bands_command(
 ) -> None:
     """Show the national pay bands for each level, with their sources.
 
+    --bands FILE (or MLCOMP_BANDS) lays your own file over them; --check validates one.
+
     Examples:
 
         mlcomp bands
@@ -737,14 +836,15 @@ def factors(
 ) -> None:
     """List every key you can type and every rule, with aliases, premiums and sources.
 
-    Cities, tiers, industries, specializations and roles, with the premium on the band's low and
-    high end; then the lifecycle, remote-first, cap and total-comp rules.
+    Cities, tiers, industries, specializations and roles, with the premium on the band's low and high end.
+
+    Then the lifecycle, remote-first, cap and total-comp rules.
 
     Examples:
 
         mlcomp factors
 
-        mlcomp factors --format json | jq -r '.[] | select(.group == "city") | .key'
+        mlcomp factors -f json | jq -r '.[] | select(.group == "city") | .key'
 
         mlcomp factors --format csv > factors.csv
     """

@@ -5,12 +5,14 @@ JSON and CSV never pass through rich; rich is imported only when a table is draw
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import itertools
 import json
 import os
 import sys
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, cast
 
 from mlcomp.errors import MlcompError, one_line
@@ -64,14 +66,36 @@ def years_text(start: float, end: float | None) -> str:
 def console(file: IO[str] | None = None, width: int | None = None) -> Console:
     """A console that never reads markup in text (offer names, row values are literal).
 
-    With NO_COLOR set it writes no control codes at all (rich alone would still write bold)."""
+    With NO_COLOR set it writes no control codes at all (rich alone would still write bold).
+    While `recording` is on, the terminal's console is the recording one."""
     from rich.console import Console
 
+    if file is None and width is None and RECORDING:
+        return RECORDING[-1]
     file = file or sys.stdout
     if TERMINAL_ENCODING and file is sys.stdout:
         file = cast("IO[str]", Degraded(file, TERMINAL_ENCODING))
     return Console(file=file, width=width, markup=False, highlight=False, emoji=False,
                    color_system=None if os.environ.get("NO_COLOR") else "auto")
+
+
+RECORDING: list[Console] = []  # the console that `recording` keeps, while it is on
+EXPORTS = {".svg": "svg", ".html": "html", ".htm": "html"}
+
+
+@contextlib.contextmanager
+def recording(path: Path, title: str = "mlcomp") -> Iterator[None]:
+    """Print to the terminal as usual and save what was printed (tables, charts) to `path`, as SVG
+    or HTML by its extension (see EXPORTS), when the block ends without an error."""
+    out = console()
+    out.record = True
+    RECORDING.append(out)
+    try:
+        yield
+    finally:
+        RECORDING.remove(out)
+    svg = EXPORTS[path.suffix.lower()] == "svg"
+    path.write_text(out.export_svg(title=title) if svg else out.export_html(inline_styles=True), encoding="utf-8")
 
 
 def visible(cell: Any) -> Any:

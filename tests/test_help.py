@@ -1,0 +1,157 @@
+"""What a user reads before running anything: each command's --help at 80 columns, and the shell
+completion scripts `--show-completion SHELL` prints (and what bash then completes)."""
+
+from __future__ import annotations
+
+import inspect
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.main import get_command
+
+from mlcomp.cli import COMMANDS, SHELLS, app
+
+BIN = Path(sys.executable).parent
+ENV = {k: v for k, v in os.environ.items() if k not in ("MLCOMP_BANDS", "_MLCOMP_COMPLETE", "NO_COLOR")}
+
+
+def mlcomp(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([str(BIN / "mlcomp"), *args], capture_output=True, text=True, timeout=60,
+                          env={**ENV, "TERM": "dumb", **env})
+
+
+def examples(command: str) -> list[str]:
+    doc = inspect.cleandoc(COMMANDS[command].registered_commands[0].callback.__doc__ or "")
+    return [line.strip() for line in doc.partition("Examples:")[2].splitlines() if line.strip()]
+
+
+@pytest.mark.parametrize("command", [[], *[[c] for c in COMMANDS]], ids=lambda c: " ".join(c) or "mlcomp")
+def test_help_fits_80_columns_and_shows_no_python_types(command):
+    result = mlcomp(*command, "--help", COLUMNS="80")
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert max(len(line) for line in lines) <= 80
+    for internal in ("<bool>", "list[", "<str>", "<int>", "<float>", "<path>", "…"):
+        assert internal not in result.stdout, internal
+
+
+@pytest.mark.parametrize("command", list(COMMANDS))
+def test_every_example_is_one_whole_line_in_one_style(command):
+    """Each example is printed on a line of its own, indented the same in every command."""
+    lines = mlcomp(command, "--help", COLUMNS="80").stdout.splitlines()
+    wanted = examples(command)
+    assert len(wanted) >= 3
+    for example in wanted:
+        assert f"     {example}" in [line.rstrip() for line in lines], example
+
+
+@pytest.mark.parametrize("command", list(COMMANDS))
+def test_help_paragraphs_are_rewrapped_not_broken(command):
+    """Typer prints a help paragraph's line breaks as they are: each paragraph is one docstring line."""
+    doc = inspect.cleandoc(COMMANDS[command].registered_commands[0].callback.__doc__ or "")
+    prose = doc.partition("Examples:")[0].split("\n\n")[1:]  # the first paragraph is joined by Typer
+    assert [p for p in prose if "\n" in p.strip()] == []
+
+
+def test_compare_usage_names_the_offers():
+    usage = mlcomp("compare", "--help", COLUMNS="80").stdout.splitlines()[1].strip()
+    assert usage == "Usage: mlcomp compare [OPTIONS] OFFER [OFFER]..."
+
+
+def test_flags_have_no_metavar_but_values_do():
+    help_text = mlcomp("estimate", "--help", COLUMNS="160").stdout
+    explain = next(line for line in help_text.splitlines() if line.startswith("│ --explain"))
+    assert explain.split("--explain")[1].split()[:2] == ["-e", "Show"]  # nothing between -e and the help
+    years = next(line for line in help_text.splitlines() if line.startswith("│ --years"))
+    assert " N " in years
+
+
+# ---- completion ----------------------------------------------------------------------------------
+
+SHAPES = {
+    "bash": ["_mlcomp_completion()", "_MLCOMP_COMPLETE=complete_bash",
+             "complete -o default -F _mlcomp_completion mlcomp"],
+    "zsh": ["#compdef mlcomp", "_MLCOMP_COMPLETE=complete_zsh", "compdef _mlcomp_completion mlcomp"],
+    "fish": ["complete --command mlcomp", "_MLCOMP_COMPLETE=complete_fish"],
+    "powershell": ["Register-ArgumentCompleter -Native -CommandName mlcomp", "complete_powershell"],
+    "pwsh": ["Register-ArgumentCompleter -Native -CommandName mlcomp", "complete_powershell"],
+}
+
+
+@pytest.mark.parametrize("shell", SHELLS)
+def test_show_completion_prints_the_named_shells_script(shell):
+    """The shell named, not the one mlcomp runs under (these tests run under bash or none)."""
+    result = mlcomp("--show-completion", shell.upper() if shell == "zsh" else shell)
+    assert result.returncode == 0 and result.stderr == ""
+    for part in SHAPES[shell]:
+        assert part in result.stdout, part
+    others = {s for s in SHELLS if s != shell and not {s, shell} <= {"powershell", "pwsh"}} - {"pwsh"}
+    assert not any(f"complete_{other}" in result.stdout for other in others)
+
+
+@pytest.mark.parametrize("shell", ["foo", "", "cmd", "bash;rm"])
+def test_unknown_shell_is_a_usage_error_with_the_list(shell):
+    result = mlcomp("--show-completion", shell)
+    assert result.returncode == 2 and result.stdout == ""
+    assert result.stderr.startswith("Error: ") and "bash, zsh, fish, powershell" in result.stderr
+
+
+def test_no_install_completion_guessing_the_shell():
+    result = mlcomp("--install-completion")
+    assert result.returncode == 2
+
+
+def complete(words: str, cword: int) -> list[str]:
+    """Click's completion protocol, as the bash script drives it."""
+    result = mlcomp(_MLCOMP_COMPLETE="complete_bash", COMP_WORDS=words, COMP_CWORD=str(cword))
+    assert result.returncode == 0, result.stderr
+    return result.stdout.split()
+
+
+def test_bash_completes_commands_options_and_keys():
+    assert complete("mlcomp est", 1) == ["estimate"]
+    assert complete("mlcomp c", 1) == ["curve", "compare"]
+    assert "--show-completion" in complete("mlcomp --sh", 1)
+    assert complete("mlcomp compare --gr", 2) == ["--growth"]
+    assert complete("mlcomp estimate --export", 2) == ["--export"]
+    assert {"senior", "staff"} <= set(complete("mlcomp estimate --level s", 3))
+    assert {"national", "nyc"} <= set(complete("mlcomp estimate -y 4 --city n", 5))
+
+
+@pytest.mark.skipif(shutil.which("bash") is None, reason="needs bash")
+def test_the_bash_script_completes_in_bash():
+    """The script printed, sourced into a real bash, fills COMPREPLY when its function runs."""
+    script = ('source <(mlcomp --show-completion bash); COMP_WORDS=(mlcomp estimate --ci); COMP_CWORD=2; '
+              '_mlcomp_completion mlcomp; printf "%s\\n" "${COMPREPLY[@]}"')
+    done = subprocess.run(["bash", "-c", script], capture_output=True, text=True, timeout=60,
+                          env={**ENV, "PATH": f"{BIN}{os.pathsep}{ENV.get('PATH', '')}"})
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["--city"]
+
+
+def test_every_command_is_a_click_command_with_help():
+    group = get_command(app)
+    for name in COMMANDS:
+        assert group.get_command(None, name).help  # type: ignore[attr-defined]
+
+
+def test_zsh_and_fish_ask_through_their_own_protocols():
+    """What the zsh and fish scripts run when <TAB> is pressed (no zsh or fish needed)."""
+    zsh = mlcomp(_MLCOMP_COMPLETE="complete_zsh", _TYPER_COMPLETE_ARGS="mlcomp estimate --ci").stdout
+    assert zsh.startswith("_arguments") and '"--city"' in zsh
+    fish = mlcomp(_MLCOMP_COMPLETE="complete_fish", _TYPER_COMPLETE_FISH_ACTION="get-args",
+                  _TYPER_COMPLETE_ARGS="mlcomp estimate --city s").stdout.split()
+    assert {"sf", "seattle"} <= set(fish)
+
+
+@pytest.mark.skipif(shutil.which("fish") is None, reason="needs fish")
+def test_the_fish_script_completes_in_fish():
+    done = subprocess.run(["fish", "-c", 'mlcomp --show-completion fish | source; complete -C "mlcomp est"'],
+                          capture_output=True, text=True, timeout=60,
+                          env={**ENV, "PATH": f"{BIN}{os.pathsep}{ENV.get('PATH', '')}"})
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split("\t")[0] == "estimate"
