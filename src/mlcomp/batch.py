@@ -429,7 +429,8 @@ class Estimator:
         if place is None:
             if len(self.places) >= CACHE_SIZE:
                 self.places.clear()
-            place = self.places[level, years] = engine.position(Profile(years=years), level, bands)[0]
+            place = self.places[level, years] = engine.position(Profile(years=years), level, bands,
+                                                                   explain=False)[0]
         return shared, shared.fill(years, place)
 
     def _shared(self, profile: Profile) -> Shared:

@@ -212,24 +212,30 @@ def _premiums(profile: Profile, bands: Bands) -> list[Adjustment]:
     return adjustments
 
 
-def position(profile: Profile, level_key: str, bands: Bands) -> tuple[float, str]:
-    """p, the typical value's place in the level's ranges (0 = low, 1 = high), and how it was found."""
+def position(profile: Profile, level_key: str, bands: Bands, *, explain: bool = True) -> tuple[float, str]:
+    """p, the typical value's place in the level's ranges (0 = low, 1 = high), and how it was found
+    (with `explain=False`, p alone and no words: a batch asks for p once per row)."""
     level = bands.levels[level_key]
     rule = level.typical
     if profile.years is None or rule is None:
         p = bands.typical.level_only
+        if not explain:
+            return p, ""
         why = "no years given" if profile.years is None else f"the {level.label} level has no typical rule"
         return p, f"{why}, so p = {p:g}"
     span = rule.years or (level.years_to or level.years_from) - level.years_from
     years, start = profile.years, level.years_from
+    share = (years - start) / span
+    p = rule.start if years <= start else rule.end if years >= start + span else \
+        rule.start + (rule.end - rule.start) * share
+    if not explain:
+        return p, ""
     where = f"{level.label} (from {start:g} years)"
     said = f"{years:g} year{'' if years == 1 else 's'}"
     if years <= start:
-        return rule.start, f"{said} is at or before the start of {where}: p = {rule.start:g}, the level's start"
+        return p, f"{said} is at or before the start of {where}: p = {rule.start:g}, the level's start"
     if years >= start + span:
-        return rule.end, f"{said} is {span:g} or more years into {where}: p = {rule.end:g}, the level's end"
-    share = (years - start) / span
-    p = rule.start + (rule.end - rule.start) * share
+        return p, f"{said} is {span:g} or more years into {where}: p = {rule.end:g}, the level's end"
     return p, (f"{said} is {years - start:g} of {span:g} years into {where}: "
                f"p = {rule.start:g} + ({rule.end:g} - {rule.start:g}) x {share:.4g} = {p:.4g}")
 
