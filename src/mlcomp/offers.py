@@ -119,32 +119,31 @@ def _years(value: object) -> object:
     return _text(value)
 
 
-def parse_shares(value: object) -> float:
-    """A number of shares: 12000, "12,000" or "12k"; at most MAX_SHARES."""
-    too_many = f"must be at most {MAX_SHARES:,} shares, got {shown(value)}"
-    try:
-        number = money.amount(value)
-    except ValueError as e:
-        if str(e).startswith(money.TOO_MUCH):
-            raise ValueError(too_many) from None
-        raise ValueError(str(e).replace(money.AMOUNT_HELP, "a number of shares such as 12000 or 12k")) from None
-    if number > MAX_SHARES:
-        raise ValueError(too_many)
-    return number
-
-
-def parse_share_price(value: object) -> float:
-    """Dollars per share, cents kept: 2.35, "$2.35", "150"; at most MAX_SHARE_PRICE."""
-    too_much = f"must be at most ${MAX_SHARE_PRICE:,} a share, got {shown(value)}"
+def _at_most(value: object, limit: float, too_much: str, what: str | None = None) -> float:
+    """An amount (money.amount) of at most `limit`; `too_much` says so, `what` names the kind of number
+    in place of the money wording."""
     try:
         number = money.amount(value)
     except ValueError as e:
         if str(e).startswith(money.TOO_MUCH):
             raise ValueError(too_much) from None
-        raise
-    if number > MAX_SHARE_PRICE:
+        if what is None:
+            raise
+        raise ValueError(str(e).replace(money.AMOUNT_HELP, what)) from None
+    if number > limit:
         raise ValueError(too_much)
     return number
+
+
+def parse_shares(value: object) -> float:
+    """A number of shares: 12000, "12,000" or "12k"; at most MAX_SHARES."""
+    return _at_most(value, MAX_SHARES, f"must be at most {MAX_SHARES:,} shares, got {shown(value)}",
+                    "a number of shares such as 12000 or 12k")
+
+
+def parse_share_price(value: object) -> float:
+    """Dollars per share, cents kept: 2.35, "$2.35", "150"; at most MAX_SHARE_PRICE."""
+    return _at_most(value, MAX_SHARE_PRICE, f"must be at most ${MAX_SHARE_PRICE:,} a share, got {shown(value)}")
 
 
 def parse_payments(value: object) -> tuple[int, ...]:
