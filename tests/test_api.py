@@ -146,3 +146,14 @@ def test_the_example_script_runs():
     done = subprocess.run([sys.executable, "examples/library.py"], cwd=ROOT, capture_output=True, text=True,
                           check=True)
     assert done.stdout.splitlines()[-1].startswith("city: unknown city 'paris'")
+
+
+def test_compare_refuses_two_offers_of_one_name_whatever_form_they_take():
+    """Dicts and Offer objects get the check the command line gives files and inline specs."""
+    with pytest.raises(mlcomp.MlcompError, match="two offers are named 'x' \\(offer 1 and offer 2\\)"):
+        mlcomp.compare([{"name": "X", "base": "200k"}, {"name": "x", "base": "300k"}])
+
+
+def test_compare_numbers_a_bad_inline_offer_by_its_place_in_a_mixed_list():
+    with pytest.raises(mlcomp.MlcompError, match=r"^offer 2 \(inline\): base: "):
+        mlcomp.compare([{"name": "A", "base": "1"}, "name=B,base=zz"])

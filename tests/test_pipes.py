@@ -259,3 +259,13 @@ def test_non_utf8_stdin_is_one_error_line_naming_the_line(data, line, written):
     assert proc.stderr.decode().startswith(f"Error: line {line}: not UTF-8 text")
     assert len(proc.stderr.splitlines()) == 1 and b"Traceback" not in proc.stderr
     assert len(proc.stdout.splitlines()) == written  # the rows before the bad one were written
+
+
+@pytest.mark.parametrize("encoding, expected", [("latin-1", "Café".encode("latin-1")), ("ascii", b"Caf?")])
+def test_a_table_on_a_terminal_of_another_encoding_is_written_in_that_encoding(encoding, expected):
+    """A Latin-1 terminal gets Latin-1 bytes for the table (not UTF-8 it would show as 'CafÃ©'); one that
+    cannot show a character gets '?'. Data formats stay UTF-8 (tested above)."""
+    proc = run("compare", "name=Café,base=240k", "name=B,base=250k", PYTHONIOENCODING=encoding)
+    assert proc.returncode == 0, proc.stderr
+    assert expected in proc.stdout
+    assert "Café".encode() not in proc.stdout

@@ -101,4 +101,4 @@ def _offer(item: OfferLike, number: int, reader: Callable[[], str]) -> Offer:
         return item
     if isinstance(item, Mapping):
         return make_offer(item, origin=f"offer {number}", default_name=f"Offer {number}")
-    return load_offers([os.fspath(item)], reader)[0]
+    return load_offers([os.fspath(item)], reader, first=number)[0]

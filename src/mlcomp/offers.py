@@ -300,13 +300,14 @@ def make_offer(data: Mapping[str, Any], *, origin: str, default_name: str, inlin
         raise MlcompError("\n".join(lines), usage=inline) from None
 
 
-def load_offers(args: Iterable[str], read_stdin: Callable[[], str]) -> list[Offer]:
-    """Offers from arguments: files (.toml, .json), '-' for stdin (once), or inline key=value specs."""
+def load_offers(args: Iterable[str], read_stdin: Callable[[], str], *, first: int = 1) -> list[Offer]:
+    """Offers from arguments: files (.toml, .json), '-' for stdin (once), or inline key=value specs.
+    They are numbered from `first` in messages ('offer 2 (inline): ...')."""
     args = list(args)
     if args.count("-") > 1:
         raise MlcompError("'-' (stdin) can be given only once", usage=True)
     offers: list[Offer] = []
-    for number, arg in enumerate(args, 1):
+    for number, arg in enumerate(args, first):
         fallback = f"Offer {number}"
         path = Path(arg)
         if arg == "-":
@@ -331,6 +332,11 @@ def load_offers(args: Iterable[str], read_stdin: Callable[[], str]) -> list[Offe
                                   usage=True)
             data = parse_text(read_file(path), where, kind)
             offers.append(make_offer(data, origin=where, default_name=path.stem))
+    return offers
+
+
+def distinct(offers: Iterable[Offer]) -> list[Offer]:
+    """The offers, if no two share a name (ignoring case): the comparison names them in its answer."""
     seen: dict[str, Offer] = {}
     for offer in offers:
         key = offer.name.casefold()
@@ -338,7 +344,7 @@ def load_offers(args: Iterable[str], read_stdin: Callable[[], str]) -> list[Offe
             raise MlcompError(f"two offers are named {shown(offer.name)} ({seen[key].origin} and {offer.origin}); "
                               "give each a distinct name", usage=offer.inline)
         seen[key] = offer
-    return offers
+    return list(seen.values())
 
 
 # ---- cash flows -----------------------------------------------------------------------------------
@@ -581,7 +587,7 @@ def compare(offers: Iterable[Offer], *, horizon: int = 4, growth: float | None =
         raise MlcompError(f"the horizon must be from 1 to {MAX_HORIZON} years, got {horizon}", usage=True,
                           field="horizon")
     rows = []
-    for offer in offers:
+    for offer in distinct(offers):
         rate = growth if growth is not None else (offer.growth or 0.0)
         years = cash_flows(offer, horizon, growth)
         total = sum(y.total for y in years)

@@ -37,7 +37,13 @@ class Degraded:
         self.stream, self.encoding = stream, encoding
 
     def write(self, text: str) -> int:
-        self.stream.write(text.encode(self.encoding, "replace").decode(self.encoding))
+        data = text.encode(self.encoding, "replace")
+        buffer = getattr(self.stream, "buffer", None)
+        if buffer is None:  # a stream of text only (tests): the characters, as the encoding keeps them
+            self.stream.write(data.decode(self.encoding))
+        else:  # the bytes of the terminal's encoding (the stream itself writes UTF-8, for data formats)
+            self.stream.flush()
+            buffer.write(data)
         return len(text)
 
     def flush(self) -> None:
