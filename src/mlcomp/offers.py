@@ -267,11 +267,6 @@ def parse_stdin(text: str) -> dict[str, Any]:
     return parse_text(text, "stdin", "json" if start == "{" else "toml")
 
 
-def decode(data: bytes, origin: str) -> str:
-    """UTF-8 text; a byte-order mark (as some editors write) is dropped."""
-    return inputs.decode(data, origin)
-
-
 def read_file(path: Path) -> str:
     return inputs.decode(inputs.read_bytes(str(path)), inputs.origin(str(path)))
 
