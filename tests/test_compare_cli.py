@@ -426,3 +426,11 @@ def test_huge_numbers_in_the_new_keys_are_one_error_line_in_a_real_process(field
 def test_the_market_profile_names_the_ml_focus():
     market = as_json("name=A,base=200k,ml_focus=supporting", "-y", "4")["offers"][0]["market"]
     assert market["profile"]["ml_focus"] == "supporting" and market["profile"]["location"] == "national"
+
+
+def test_an_offer_that_ties_the_best_whatever_its_equity_reads_any_not_minus_100_percent():
+    result = run("name=A,base=240k", "name=B,base=240k", "--no-chart")
+    assert result.exit_code == 0, result.output
+    row = next(line for line in result.stdout.splitlines() if "Break-even equity growth" in line)
+    assert row.split()[-2:] == ["best", "any"]
+    assert "B matches A whatever its equity does." in result.stdout

@@ -398,7 +398,7 @@ def compare_notes(comparison: Comparison, *, discounts: bool = True) -> list[str
 
 def _break_even(comparison: Comparison) -> list[str]:
     return ["best" if o.name == comparison.best else "none" if o.break_even_growth is None
-            else rate_text(o.break_even_growth) for o in comparison.offers]
+            else "any" if o.break_even_growth <= -1 else rate_text(o.break_even_growth) for o in comparison.offers]
 
 
 def compare_table(comparison: Comparison, *, out: Console | None = None) -> None:
