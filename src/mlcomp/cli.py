@@ -18,7 +18,7 @@ import typer
 from typer.core import TyperCommand, TyperGroup
 
 from mlcomp import __version__, render
-from mlcomp.errors import MlcompError, did_you_mean, one_line, shown, wording
+from mlcomp.errors import MlcompError, cut, did_you_mean, one_line, shown, wording
 
 EXIT_DATA, EXIT_USAGE = 1, 2
 
@@ -35,14 +35,9 @@ def fail(message: str, code: int) -> NoReturn:
     """The one way out with an error: `Error: ...` on stderr, control characters quoted from the
     user's input made visible (a message of several problems keeps one line each)."""
     if sys.stderr is not None:  # None when the caller closed it (2>&-)
-        text = "\n".join(cut(one_line(line)) for line in message.split("\n"))
+        text = "\n".join(cut(one_line(line), 1000) for line in message.split("\n"))
         sys.stderr.write(f"Error: {text}\n")
     sys.exit(code)
-
-
-def cut(line: str, limit: int = 1000) -> str:
-    """A message line of sane length: a value quoted whole (a megabyte typed as an option) is cut."""
-    return line if len(line) <= limit else f"{line[:limit]}...({len(line):,} characters)"
 
 
 def note(message: str) -> None:

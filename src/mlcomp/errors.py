@@ -34,10 +34,14 @@ def shown(value: object, limit: int = 60) -> str:
     characters (a megabyte of text or a 400-digit number is named, not printed)."""
     if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10 ** limit:
         return f"a number of more than {limit} digits"
-    text = one_line(value if isinstance(value, str) else repr(value))
-    if len(text) > limit:
-        text = f"{text[:limit - 20]}...({len(text):,} characters)"
+    text = cut(one_line(value if isinstance(value, str) else repr(value)), limit, limit - 20)
     return f"'{text}'" if isinstance(value, str) else text
+
+
+def cut(text: str, limit: int, keep: int | None = None) -> str:
+    """Text of at most about `limit` characters: a longer one keeps its first `keep` (default `limit`)
+    and says how long it was."""
+    return text if len(text) <= limit else f"{text[:limit if keep is None else keep]}...({len(text):,} characters)"
 
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str:

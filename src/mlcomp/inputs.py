@@ -21,7 +21,7 @@ import tomllib
 from dataclasses import dataclass
 from typing import IO, Any, BinaryIO
 
-from mlcomp.errors import MlcompError, one_line
+from mlcomp.errors import MlcompError, cut, one_line
 
 STDIN = "-"
 MAX_BYTES = 10 * 1024 * 1024  # a document (offer, bands overlay); batch input streams and has no limit
@@ -38,8 +38,7 @@ def origin(name: str) -> str:
     """How messages name an input: the path (one printable line, a long one cut), or 'stdin'."""
     if name == STDIN:
         return "stdin"
-    text = one_line(name)
-    return text if len(text) <= MAX_NAME else f"{text[:MAX_NAME - 30]}...({len(text):,} characters)"
+    return cut(one_line(name), MAX_NAME, MAX_NAME - 30)
 
 
 def _open(name: str) -> BinaryIO:
