@@ -6,17 +6,28 @@ out before the last row is read. Columns named like the options (years, level, c
 before the estimate, except level and years, which the estimate itself writes; no column may be
 overwritten by the estimate, and a previous estimate's columns are replaced (with a note).
 
+Two paths give the same bytes: `Estimator` takes any row, one at a time (validating each cell once per
+distinct value, estimating once per profile); `stream` writes JSON Lines, CSV or TSV and sends each row
+whose cells were all seen before through `Fast`, which only looks up and formats, and any other row
+through the Estimator.
+
 Pure: no rich, no typer. Problems are MlcompError with 'line N: what is wrong'.
 """
 
 from __future__ import annotations
 
+import bisect
+import contextlib
 import csv
+import functools
+import io
 import itertools
 import json
+import operator
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, fields, replace
+from json.encoder import encode_basestring
 from pathlib import Path
 from typing import IO, Any
 
@@ -71,17 +82,39 @@ def read_rows(stream: Iterable[str], fmt: str | None = None, name: str = "-",
     `fmt` is csv, tsv or jsonl; None means: from the file's extension, else from the first line
     ('{' starts JSON Lines, anything else is CSV). `header`, if given, is called with a CSV header's
     names; a MlcompError it raises stops the run at line 1."""
+    fmt, lines = _format(stream, fmt, name)
+    with _reading(name):
+        if fmt == "jsonl":
+            for number, text in enumerate(lines, 1):
+                read = _jsonl_row(text)
+                if read is not None:
+                    yield (number, *read)
+        else:
+            delimiter = "\t" if fmt == "tsv" else ","
+            names, records = _delimited(lines, delimiter, header)
+            for line, record, problem in records:
+                if record is not None:
+                    problem = not_utf8(delimiter.join(record))
+                yield line, None if problem or record is None else dict(zip(names, record, strict=True)), problem
+
+
+def _format(stream: Iterable[str], fmt: str | None, name: str) -> tuple[str, Iterator[str]]:
+    """The input format (see read_rows) and the lines, the first one put back if it was looked at."""
     lines = iter(stream)
     fmt = fmt or EXTENSIONS.get(Path(name).suffix.lower())
-    try:
-        if fmt is None:
+    if fmt is None:
+        with _reading(name):
             first = next(lines, "")
-            fmt = "jsonl" if first.lstrip().startswith("{") else "csv"
-            lines = itertools.chain([first], lines)
-        if fmt == "jsonl":
-            yield from _jsonl_rows(lines)
-        else:
-            yield from _delimited_rows(lines, "\t" if fmt == "tsv" else ",", header)
+        fmt = "jsonl" if first.lstrip().startswith("{") else "csv"
+        lines = itertools.chain([first], lines)
+    return fmt, lines
+
+
+@contextlib.contextmanager
+def _reading(name: str) -> Iterator[None]:
+    """A stream that cannot be read as text, or a CSV reader's own error, as one MlcompError."""
+    try:
+        yield
     except UnicodeDecodeError as e:  # a stream opened without surrogateescape
         raise MlcompError(f"{inputs.origin(name)}: not UTF-8 text ({e.reason})") from None
     except csv.Error as e:
@@ -96,33 +129,32 @@ def not_utf8(text: str) -> str | None:
     return None if found is None else f"not UTF-8 text (byte 0x{ord(found.group()) - 0xdc00:02x})"
 
 
-def _jsonl_rows(lines: Iterable[str]) -> Iterator[Row]:
-    loads = json.loads
-    for number, text in enumerate(lines, 1):
-        bad = not_utf8(text)
-        if bad is not None:
-            yield number, None, bad
-            continue
-        try:
-            row = loads(text)
-        except (ValueError, RecursionError) as e:  # RecursionError: nesting deeper than Python's stack
-            if not text.strip():
-                continue
-            yield number, None, inputs.row_problem(text, e)
-            continue
-        if type(row) is not dict:
-            yield number, None, f"expected a JSON object {{...}}, got {type(row).__name__}"
-            continue
-        yield number, row, None
+def _jsonl_row(text: str) -> tuple[dict[str, Any] | None, str | None] | None:
+    """(row, None) or (None, problem) for one line of JSON Lines; None for a blank line."""
+    bad = not_utf8(text)
+    if bad is not None:
+        return None, bad
+    try:
+        row = json.loads(text)
+    except (ValueError, RecursionError) as e:  # RecursionError: nesting deeper than Python's stack
+        return None if not text.strip() else (None, inputs.row_problem(text, e))
+    if type(row) is not dict:
+        return None, f"expected a JSON object {{...}}, got {type(row).__name__}"
+    return row, None
 
 
-def _delimited_rows(lines: Iterable[str], delimiter: str,
-                    check: Callable[[list[str]], Any] | None = None) -> Iterator[Row]:
+Record = tuple[int, list[str] | None, str | None]  # line number, the cells or None, what is wrong
+
+
+def _delimited(lines: Iterable[str], delimiter: str,
+               check: Callable[[list[str]], Any] | None = None) -> tuple[list[str], Iterator[Record]]:
+    """The header's names (checked: the file's first line), and a record per later line (as cells, not
+    yet checked for bytes that are not UTF-8; a blank line is no record)."""
     # strict: a quote inside an unquoted cell, or one never closed, is an error, not a changed value
     reader = csv.reader(lines, delimiter=delimiter, strict=True)
     header = next(reader, None)
     if header is None:
-        return
+        return [], iter(())
     bad = not_utf8(delimiter.join(header))
     if bad is not None:
         raise MlcompError(f"line 1: {bad}")
@@ -135,7 +167,10 @@ def _delimited_rows(lines: Iterable[str], delimiter: str,
             check(header)
         except MlcompError as e:
             raise MlcompError(f"line 1: {e.message}") from None
-    width = len(header)
+    return header, _records(reader, len(header), ", ".join(header))
+
+
+def _records(reader: Any, width: int, names: str) -> Iterator[Record]:
     start = reader.line_num + 1
     while True:
         line = start
@@ -153,13 +188,10 @@ def _delimited_rows(lines: Iterable[str], delimiter: str,
                                'double the quotes inside it, as in "a ""b"" c"')
             continue
         start = reader.line_num + 1
-        bad = not_utf8(delimiter.join(record))
-        if bad is not None:
-            yield line, None, bad
-        elif len(record) == width:
-            yield line, dict(zip(header, record, strict=True)), None
+        if len(record) == width:
+            yield line, record, None
         elif record:  # a blank line is no record
-            yield line, None, f"{len(record)} values for {width} columns ({', '.join(header)})"
+            yield line, None, f"{len(record)} values for {width} columns ({names})"
 
 
 def _column(name: str) -> str | None:
@@ -281,13 +313,17 @@ class Estimator:
     table): a carried column must not share a name with one of its columns."""
 
     def __init__(self, bands: Bands, defaults: Mapping[str, Any] | None = None, *, output: str = "jsonl",
-                 report: Callable[[str], None] | None = None) -> None:
+                 report: Callable[[str], None] | None = None, skip: bool = False,
+                 stats: Stats | None = None) -> None:
         self.bands = bands
         self.defaults = {k: v for k, v in (defaults or {}).items() if v is not None and v != ""}
         self.report = report
+        self.skip = skip
+        self.stats = stats if stats is not None else Stats()
+        self.first = True
         self.default_keys: dict[str, Any] = bands.defaults.model_dump()
         # The output columns come from the estimate contract itself: a sample estimate, flattened for CSV.
-        sample = engine.estimate(make_profile(bands, level=next(iter(bands.levels))), bands)
+        sample = self.sample = engine.estimate(make_profile(bands, level=next(iter(bands.levels))), bands)
         contract = sample.as_dict()
         self.moving = _moving(sample)
         nested, flat = list(contract), list(flatten(contract))
@@ -299,9 +335,14 @@ class Estimator:
         self.header: set[str] | None = set() if output in ("csv", "tsv") else None
         self.plans: dict[tuple[str, ...], Plan] = {}
         self.canonical: dict[str, dict[Any, Any]] = {name: {} for name in INPUTS}
+        # An empty cell (or null) is the option's value, or the default: seeded, and again after a clear
+        self.empty: dict[str, Any] = {}
+        self.empty = {field: self.value(field, self.defaults[field]) if field in self.defaults else None
+                      for field in INPUTS if field != "years"}
+        for field, canonical in self.empty.items():
+            self.canonical[field].update({"": canonical, None: canonical})
         self.by_profile: dict[Any, Shared] = {}
         self.by_estimate: dict[Any, Shared] = {}
-        self.places: dict[tuple[str, float | None], float] = {}  # (level, years) -> p, the place in the level
         self.years_matter: bool | None = None  # None until checked on the first row with years
 
     def plan(self, names: Iterable[str]) -> Plan:
@@ -350,7 +391,31 @@ class Estimator:
         inputs = tuple((name, field) for name in names if (field := _column(name)) is not None)
         return Plan(tuple(carried), inputs)
 
-    def split(self, row: Mapping[str, Any]) -> tuple[dict[str, Any], Shared, tuple[Any, ...]]:
+    def row(self, line: int, row: Mapping[str, Any] | None, problem: str | None) -> Split | None:
+        """A row read (or what is wrong with it) at a line: its split (see split); for a bad row, with
+        `skip`, None (the row reported as 'line N: ...'), else MlcompError('line N: ...')."""
+        self.stats.read += 1
+        try:
+            if problem is not None:
+                raise MlcompError(problem)
+            assert row is not None
+            if self.first:
+                self.first = False
+                for name in row:
+                    hint = did_you_mean(name.lower(), INPUTS) if _column(name) is None else ""
+                    if hint and self.report is not None:
+                        self.report(one_line(f"note: column '{name}' is carried through unchanged.{hint}"))
+            return self.split(row)
+        except MlcompError as e:
+            message = f"line {line}: {one_line(e.message)}"
+            if not self.skip:
+                raise MlcompError(message) from None
+            self.stats.skipped += 1
+            if self.report is not None:
+                self.report(message)
+            return None
+
+    def split(self, row: Mapping[str, Any]) -> Split:
         """(carried columns, the shared estimate, its open values for this row) for one row."""
         plan = self.plans.get(tuple(row)) or self.plan(row)
         values = dict(self.defaults)
@@ -385,6 +450,8 @@ class Estimator:
         if key is not None:
             if len(known) >= CACHE_SIZE:
                 known.clear()
+                if field in self.empty:
+                    known.update({"": self.empty[field], None: self.empty[field]})
             known[key] = canonical
         return canonical
 
@@ -424,14 +491,7 @@ class Estimator:
             self.by_profile[key] = shared
         if not self.moving:
             return shared, (_echo(years),)
-        level = shared.estimate.level
-        place = self.places.get((level, years))
-        if place is None:
-            if len(self.places) >= CACHE_SIZE:
-                self.places.clear()
-            place = self.places[level, years] = engine.position(Profile(years=years), level, bands,
-                                                                   explain=False)[0]
-        return shared, shared.fill(years, place)
+        return shared, shared.fill(years, engine.place(years, bands.levels[shared.estimate.level], bands))
 
     def _shared(self, profile: Profile) -> Shared:
         result = estimate(profile, self.bands)
@@ -455,7 +515,7 @@ class Estimator:
         shared = Shared(engine.estimate(level_profile, self.bands), self.moving)
         for years in (full.years, level.years_from):
             whole = engine.estimate(replace(full, years=years), self.bands).as_dict()
-            p = engine.position(Profile(years=years), shared.estimate.level, self.bands)[0] if self.moving else 0.5
+            p = engine.place(years, self.bands.levels[shared.estimate.level], self.bands)
             if whole != shared.record({}, shared.fill(years, p)):
                 return True
         return False
@@ -464,37 +524,12 @@ class Estimator:
 Split = tuple[dict[str, Any], Shared, tuple[Any, ...]]  # carried columns, shared estimate, open values
 
 
-def split_estimates(rows: Iterable[Row], bands: Bands, *, defaults: Mapping[str, Any] | None = None,
-                    skip: bool = False, report: Callable[[str], None] | None = None,
-                    stats: Stats | None = None, estimator: Estimator | None = None) -> Iterator[Split]:
-    """(carried columns, shared estimate, years) per good row, in order. A bad row raises
-    MlcompError('line N: ...'), or with `skip` is passed to `report` and left out."""
-    estimator = estimator or Estimator(bands, defaults, report=report)
-    split = estimator.split
-    stats = stats if stats is not None else Stats()
-    first = True
+def split_estimates(rows: Iterable[Row], estimator: Estimator) -> Iterator[Split]:
+    """(carried columns, shared estimate, open values) per good row, in order (see Estimator.row)."""
     for line, row, problem in rows:
-        stats.read += 1
-        try:
-            if problem is not None:
-                raise MlcompError(problem)
-            assert row is not None
-            if first and report is not None:
-                first = False
-                for name in row:
-                    if _column(name) is None and did_you_mean(name.lower(), INPUTS):
-                        report(one_line(f"note: column '{name}' is carried through unchanged."
-                                        f"{did_you_mean(name.lower(), INPUTS)}"))
-            result = split(row)
-        except MlcompError as e:
-            message = f"line {line}: {one_line(e.message)}"
-            if not skip:
-                raise MlcompError(message) from None
-            stats.skipped += 1
-            if report is not None:
-                report(message)
-            continue
-        yield result
+        split = estimator.row(line, row, problem)
+        if split is not None:
+            yield split
 
 
 def merge(splits: Iterable[Split]) -> Iterator[dict[str, Any]]:
@@ -504,42 +539,301 @@ def merge(splits: Iterable[Split]) -> Iterator[dict[str, Any]]:
 
 
 def estimates(rows: Iterable[Row], bands: Bands, **options: Any) -> Iterator[dict[str, Any]]:
-    """One output record per good row (see split_estimates for the options)."""
-    return merge(split_estimates(rows, bands, **options))
+    """One output record per good row (options: those of Estimator)."""
+    return merge(split_estimates(rows, Estimator(bands, **options)))
 
 
-def write_jsonl(splits: Iterable[Split], out: IO[str], *, ascii: bool = False) -> None:
-    """One JSON object per line, the same text as json.dumps(record, ensure_ascii=ascii). The shared
-    estimate's text (made once) is written after the row's own columns, with the row's own values
-    (years, typical values) put in. Written line by line; the stream's own buffering decides when
-    to flush (line by line on a terminal)."""
-    encode = json.JSONEncoder(ensure_ascii=ascii).encode
-    write = out.write
-    for carried, shared, fill in splits:
-        pieces, order = shared.text
-        if ascii and not all(piece.isascii() for piece in pieces):
-            text = encode(shared.record({}, fill))[1:] + "\n"
+def jsonl_text(split: Split) -> str:
+    """A row's line of JSON Lines, the same text as json.dumps(record, ensure_ascii=False): the shared
+    estimate's text (made once) after the row's own columns, with the row's own values put in."""
+    carried, shared, fill = split
+    pieces, order = shared.text
+    text = pieces[0] + "".join([_scalar(fill[i]) + piece for i, piece in zip(order, pieces[1:], strict=True)])
+    return (ENCODE(carried)[:-1] + ", " + text) if carried else "{" + text
+
+
+def delimited_cells(split: Split, names: tuple[str, ...]) -> list[Any]:
+    """A row's CSV or TSV cells under the header: carried `names` (one the row lacks is empty), then the
+    estimate's columns. Each shared estimate is flattened once."""
+    carried, shared, fill = split
+    cells, holes = shared.cells
+    row = list(carried.values()) if tuple(carried) == names else [carried.get(name, "") for name in names]
+    at = len(row)
+    line = row + cells
+    for cell, i in holes:
+        line[at + cell] = "" if fill[i] is None else fill[i]
+    return line
+
+
+def _getter(keys: list[Any]) -> Callable[[Any], tuple[Any, ...]]:
+    """A function from a row (a dict) or a record (a list) to the tuple of its cells at `keys`."""
+    if len(keys) == 1:
+        key = keys[0]
+        return lambda cells: (cells[key],)
+    return operator.itemgetter(*keys) if keys else lambda cells: ()
+
+
+MARK = re.compile("\x00(\\d+)\x00")  # a hole in CSV text (HOLE is the same in JSON text)
+FAST_ENTRIES = 5_000  # profiles the fast path keeps, each with its text at up to every level
+
+
+@dataclass(frozen=True, slots=True)
+class FastPlan:
+    """How the fast path reads rows with one set of columns: by name (a dict) or by place (a record)."""
+
+    fields: tuple[str, ...]  # the profile fields of the input cells, in order (years apart)
+    inputs: Callable[[Any], tuple[Any, ...]]  # the input cells
+    known: tuple[dict[Any, Any], ...]  # per input cell: the Estimator's cell -> canonical value
+    years: Any  # the years cell
+    carried: Callable[[Any], tuple[Any, ...]]  # the carried cells
+    text: str  # JSON of the carried columns, '%s' for each value
+
+
+@dataclass(slots=True)
+class Entry:
+    """A profile (every field but years) in the fast path: what is the same at every level."""
+
+    applied: engine.Factors
+    fixed: int | None  # the level, if the profile gives one; else the years choose it
+    tail: Any  # the text from the adjustments to the end of the line (bytes for JSON Lines)
+    levels: list[tuple[Any, tuple[engine.Range, ...]] | None]  # per level: head, ranges of the typical values
+
+
+class Fast:
+    """Rows whose cells were all seen before: estimated by looking up and formatting only.
+
+    The contract's text is made once with a hole for all that is not the same on every row: the
+    level, the years, each leaf of each range and the adjustments. Per profile (every field but
+    years, as canonical values) the fast path keeps the factors and the adjustments' text; per
+    profile and level, the text up to them with the level's numbers in, leaving open the row's own
+    values (the years, and the typical values at the years' place in the level). Whatever it does
+    not know raises, and the row goes through the Estimator, which validates new cells, so that the
+    next row with them is fast. Its bytes are the Estimator's (tests compare the two)."""
+
+    def __init__(self, estimator: Estimator, output: str) -> None:
+        bands = self.bands = estimator.bands
+        self.estimator = estimator
+        self.json = output == "jsonl"
+        self.delimiter = "\t" if output == "tsv" else ","
+        self.levels = list(bands.levels.values())
+        self.index = {key: i for i, key in enumerate(bands.levels)}
+        self.starts = [level.years_from for level in self.levels]
+        ends = [level.years_to for level in self.levels]
+        # levels end to end from the first year allowed: the years' level is found by bisection
+        self.contiguous = (ends[-1] is None and ends[:-1] == self.starts[1:]
+                           and self.starts[0] <= bands.experience.min_years)
+        self.low, self.high = bands.experience.min_years, bands.experience.max_years
+        self.header: tuple[str, ...] | None = None  # CSV/TSV output: the carried columns of the header
+        self.entries: dict[tuple[Any, ...], Entry] = {}
+
+        data = estimator.sample.as_dict()
+        leaves = [(name, leaf) for name, value in data.items() if isinstance(value, dict) for leaf in value]
+        last = len(leaves) + 2  # holes: 0 level, 1 years, 2... the leaves, then the adjustments
+        holes = {**data, "level": "\x000\x00", "years": "\x001\x00", "adjustments": f"\x00{last}\x00"}
+        for number, (name, leaf) in enumerate(leaves, 2):
+            holes[name] = {**holes[name], leaf: f"\x00{number}\x00"}
+        parts = HOLE.split(ENCODE(holes)[1:] + "\n") if self.json else MARK.split(self._line(flatten(holes).values()))
+        pieces, order = parts[::2], [int(n) for n in parts[1::2]]
+        moving = [n for n, leaf in enumerate(leaves, 2) if leaf in estimator.moving]
+        self.usable = (order[-1] == last and [n for n in order if n == 1 or n in moving] == [1, *moving]
+                       and all(leaf == "typical" for _, leaf in estimator.moving))  # typical: Range.typical(p)
+        self.moving = [leaves[n - 2][0] for n in moving]
+        self.fixed = [leaves[n - 2] for n in order if n >= 2 and n != last and n not in moving]  # in order
+        self.after = pieces[-1]
+        # Per level, the text up to the adjustments, in two rounds of '%': the level's numbers (%d), then
+        # the row's own values (%%a or %%s for years, %%d for a typical value; JSON's carried columns %%b)
+        self.heads = []
+        for key in bands.levels:
+            level = ENCODE(key) if self.json else self._cell(key)
+            text = ["%%b" if self.json else ""]
+            for piece, hole in zip(pieces, order[:-1], strict=False):
+                text.append(piece.replace("%", "%%%%"))
+                text.append(level.replace("%", "%%%%") if hole == 0 else ("%%a" if self.json else "%%s") if hole == 1
+                            else "%%d" if hole in moving else "%d")
+            text.append(pieces[len(order) - 1].replace("%", "%%%%"))
+            self.heads.append("".join(text))
+
+    def _line(self, cells: Iterable[Any]) -> str:
+        """Cells as the CSV or TSV writer writes them, with the newline."""
+        buffer = io.StringIO()
+        csv.writer(buffer, delimiter=self.delimiter, lineterminator="\n").writerow(cells)
+        return buffer.getvalue()
+
+    def _cell(self, value: str) -> str:
+        """One cell as the writer writes it among others (alone, an empty one would be written '""')."""
+        return self._line([value, ""])[:-2]
+
+    def plan(self, names: tuple[str, ...], places: Mapping[str, int] | None = None) -> FastPlan | None:
+        """The plan for rows with these columns (`places`: the column's place in a record, for CSV),
+        or None if they always take the Estimator's path: no years column, a previous estimate's
+        columns (they are dropped unread), or CSV/TSV output whose header has other carried columns."""
+        estimator = self.estimator
+        plan = estimator.plan(names)
+        years = [column for column, field in plan.inputs if field == "years"]
+        if (not self.usable or estimator.years_matter or not years
+                or len({column for column, _ in plan.inputs}.union(plan.carried)) != len(names)
+                or (not self.json and plan.carried != self.header)):
+            return None
+        where: Callable[[str], Any] = (lambda column: column) if places is None else places.__getitem__
+        inputs = [(column, field) for column, field in plan.inputs if field != "years"]
+        return FastPlan(
+            fields=tuple(field for _, field in inputs),
+            inputs=_getter([where(column) for column, _ in inputs]),
+            known=tuple(estimator.canonical[field] for _, field in inputs),
+            years=where(years[0]),
+            carried=_getter([where(column) for column in plan.carried]),
+            text="{" + "".join(f"{ENCODE(column).replace('%', '%%')}: %s, " for column in plan.carried))
+
+    def find(self, plan: FastPlan, cells: Any) -> tuple[Any, Any, float, list[int]]:
+        """The row's head and tail texts, and its own values: the years echoed, the typical values."""
+        mapped = tuple(map(operator.getitem, plan.known, plan.inputs(cells)))
+        entry = self.entries.get((plan.fields, *mapped)) or self._entry(plan, mapped)
+        raw = cells[plan.years]  # years as parse_years reads them, for what it accepts; else raise
+        kind = type(raw)
+        if kind is str:
+            if "_" in raw:
+                raise ValueError(raw)
+        elif kind is not int and kind is not float:
+            raise TypeError(raw)
+        years = float(raw)
+        if not self.low <= years <= self.high:
+            raise ValueError(raw)
+        i = entry.fixed if entry.fixed is not None else bisect.bisect_right(self.starts, years) - 1 \
+            if self.contiguous else self.index[self.bands.level_for(years)]
+        head, moving = entry.levels[i] or self._fill(entry, i)
+        p = engine.place(years, self.levels[i], self.bands)
+        return head, entry.tail, int(years) if years.is_integer() else years, [r.typical(p) for r in moving]
+
+    def jsonl(self, plan: FastPlan, cells: Any) -> bytes:
+        """The row's line of JSON Lines, as UTF-8 (UnicodeEncodeError for a cell that is not)."""
+        head, tail, years, typical = self.find(plan, cells)
+        try:
+            carried = plan.text % tuple(map(encode_basestring, plan.carried(cells)))
+        except TypeError:  # a number, list or object: as json.dumps writes it
+            carried = plan.text % tuple(map(ENCODE, plan.carried(cells)))
+        line: bytes = head % (carried.encode(), years, *typical) + tail
+        return line
+
+    def delimited(self, plan: FastPlan, cells: Any) -> tuple[tuple[Any, ...], str]:
+        """The row's carried cells, and the rest of its CSV or TSV line."""
+        head, tail, years, typical = self.find(plan, cells)
+        return plan.carried(cells), head % (years, *typical) + tail
+
+    def _entry(self, plan: FastPlan, mapped: tuple[Any, ...]) -> Entry:
+        given = {**self.estimator.empty, **dict(zip(plan.fields, mapped, strict=True))}
+        profile = Profile(**{field: value for field, value in given.items() if value is not None})
+        applied = engine.factors(profile, self.bands)
+        if self.json:  # each adjustment's JSON made once: a list's is theirs joined by ', ' in brackets
+            tail: Any = f"[{', '.join([self._json(a) for a in applied.adjustments])}]{self.after}".encode()
         else:
-            text = pieces[0] + "".join([_scalar(fill[i]) + piece for i, piece in zip(order, pieces[1:], strict=True)])
-        write((encode(carried)[:-1] + ", " + text) if carried else "{" + text)
+            adjustments = [a.as_dict() for a in applied.adjustments]  # as in Estimate.as_dict
+            tail = self._cell(flatten({"adjustments": adjustments})["adjustments"]) + self.after
+        if len(self.entries) >= FAST_ENTRIES:
+            self.entries.clear()
+        entry = self.entries[(plan.fields, *mapped)] = Entry(
+            applied, None if profile.level is None else self.index[profile.level], tail, [None] * len(self.levels))
+        return entry
+
+    @functools.lru_cache(maxsize=CACHE_SIZE)  # noqa: B019 - one Fast per run; it lives as long
+    def _json(self, adjustment: engine.Adjustment) -> str:
+        return ENCODE(adjustment.as_dict())
+
+    def _fill(self, entry: Entry, i: int) -> tuple[Any, tuple[engine.Range, ...]]:
+        """The entry's text at level i, up to the adjustments: the level's numbers in, the row's values open."""
+        ranges = engine.ranges(self.levels[i], entry.applied, self.bands)
+        ends = {name: value.dollars() for name, value in ranges.items()}
+        head = self.heads[i] % tuple(ends[name][leaf] for name, leaf in self.fixed)
+        level = (head.encode() if self.json else head, tuple(ranges[name] for name in self.moving))
+        entry.levels[i] = level
+        return level
 
 
-def write_delimited(splits: Iterable[Split], out: IO[str], delimiter: str = ",") -> None:
-    """CSV or TSV: a header of the first row's carried columns and the estimate's flattened columns,
-    then one line per row. Each shared estimate is flattened once. A later row is written under the
-    first row's header (a column it lacks is empty)."""
-    writer = csv.writer(out, delimiter=delimiter, lineterminator="\n")
-    writerow = writer.writerow
-    carried_names: tuple[str, ...] | None = None
-    for carried, shared, fill in splits:
-        cells, holes = shared.cells
-        if carried_names is None:
-            carried_names = tuple(carried)
-            writerow([*carried_names, *flatten(shared.data)])
-        row = list(carried.values()) if tuple(carried) == carried_names else \
-            [carried.get(name, "") for name in carried_names]
-        at = len(row)
-        line = row + cells
-        for cell, i in holes:
-            line[at + cell] = "" if fill[i] is None else fill[i]
-        writerow(line)
+def stream(lines: Iterable[str], out: IO[bytes], estimator: Estimator, *, fmt: str | None = None,
+           name: str = "-", output: str = "jsonl", flush: bool = False,
+           progress: Callable[[Iterable[Any]], Iterable[Any]] = lambda rows: rows) -> None:
+    """Rows in (JSON Lines, CSV or TSV; `fmt` as read_rows), estimates out as JSON Lines, CSV or TSV in
+    UTF-8: the same bytes as `jsonl_text` or `delimited_cells` of the Estimator's path, which takes
+    each row the fast path does not know (and reports or raises on a bad one). `flush` writes each
+    line as it is made (for a terminal); `progress` wraps the rows as they are read."""
+    fmt, lines = _format(lines, fmt, name)
+    fast = Fast(estimator, output)
+    delimiter = "\t" if fmt == "tsv" else ","
+    text = None if output == "jsonl" else io.TextIOWrapper(out, encoding="utf-8", errors="strict", newline="",
+                                                           line_buffering=flush)
+    write: Callable[[Any], Any]
+    if text is None:
+        write = out.write
+
+        def slow_write(split: Split) -> None:
+            write(jsonl_text(split).encode())
+
+        def fast_write(plan: FastPlan, cells: Any) -> None:
+            write(fast.jsonl(plan, cells))
+    else:
+        write = text.write
+        writer = csv.writer(text, delimiter="\t" if output == "tsv" else ",", lineterminator="\n")
+        carried_writer = csv.writer(text, delimiter="\t" if output == "tsv" else ",", lineterminator="")
+
+        def slow_write(split: Split) -> None:
+            if fast.header is None:
+                fast.header = tuple(split[0])
+                writer.writerow([*fast.header, *estimator.columns])
+            writer.writerow(delimited_cells(split, fast.header))
+
+        def fast_write(plan: FastPlan, cells: Any) -> None:
+            carried, rest = fast.delimited(plan, cells)
+            if carried:
+                carried_writer.writerow((*carried, ""))
+            write(rest)
+
+    stats = estimator.stats
+    try:
+        with _reading(name):
+            if fmt == "jsonl":
+                plans: dict[tuple[str, ...], FastPlan | None] = {}
+                loads = json.loads
+                for number, line in progress(enumerate(lines, 1)):
+                    try:
+                        cells = loads(line)
+                        fast_write(plans[tuple(cells)], cells)  # type: ignore[arg-type]  # None: raises, as wanted
+                    except Exception:  # whatever the fast path cannot do, the Estimator does
+                        read = _jsonl_row(line)
+                        if read is None:
+                            continue
+                        split = estimator.row(number, *read)
+                        if split is None:
+                            continue
+                        slow_write(split)
+                        names = tuple(read[0])  # type: ignore[arg-type]
+                        if names not in plans and estimator.years_matter is not None:
+                            if len(plans) >= CACHE_SIZE:
+                                plans.clear()
+                            plans[names] = fast.plan(names)
+                    else:
+                        stats.read += 1
+                    if flush:
+                        out.flush()
+            else:
+                header, records = _delimited(lines, delimiter, estimator.plan)
+                places = {column: i for i, column in enumerate(header)}
+                plan: FastPlan | None = None
+                planned = False
+                for number, record, problem in progress(records):
+                    try:
+                        fast_write(plan, record)  # type: ignore[arg-type]  # None: raises, as wanted
+                    except Exception:  # whatever the fast path cannot do, the Estimator does
+                        if record is not None:
+                            problem = not_utf8(delimiter.join(record))
+                        row = None if problem or record is None else dict(zip(header, record, strict=True))
+                        split = estimator.row(number, row, problem)
+                        if split is None:
+                            continue
+                        slow_write(split)
+                        if not planned and estimator.years_matter is not None:
+                            plan, planned = fast.plan(tuple(header), places), True
+                    else:
+                        stats.read += 1
+    finally:
+        if text is not None:
+            text.flush()
+            text.detach()

@@ -714,28 +714,28 @@ def _batch(bands: Any, name: str, input_format: InputFormat | None, on_error: On
     stats = batch.Stats()
     out = sys.stdout
     with _frozen(), batch.open_input(name) as stream, _progress() as (counted, report):
-        estimator = batch.Estimator(bands, defaults, output="jsonl" if field is not None else fmt.value,
-                                    report=report)
-        rows = counted(batch.read_rows(stream, input_format.value if input_format else None, name,
-                                       header=estimator.plan))
-        splits = batch.split_estimates(rows, bands, skip=on_error is OnError.skip, report=report, stats=stats,
-                                       estimator=estimator)
-        if field is not None:
-            records = batch.merge(splits)
-            first = next(records, None)
-            if first is not None:
-                try:
-                    render.pick(first, field)
-                except MlcompError as e:
-                    raise as_usage(e) from None
-                for record in itertools.chain([first], records):
-                    out.write(render.scalar(render.pick(record, field)) + "\n")
-        elif fmt is Format.jsonl:
-            batch.write_jsonl(splits, out)
-        elif fmt in (Format.csv, Format.tsv):
-            batch.write_delimited(splits, out, "\t" if fmt is Format.tsv else ",")
+        output = "jsonl" if field is not None else fmt.value
+        estimator = batch.Estimator(bands, defaults, output=output, report=report,
+                                    skip=on_error is OnError.skip, stats=stats)
+        given = input_format.value if input_format else None
+        if field is None and fmt in (Format.jsonl, Format.csv, Format.tsv):
+            out.flush()
+            batch.stream(stream, out.buffer, estimator, fmt=given, name=name, output=output, flush=out.isatty(),
+                         progress=counted)
         else:
-            render.batch_tables(batch.merge(splits))
+            records = batch.merge(batch.split_estimates(
+                counted(batch.read_rows(stream, given, name, header=estimator.plan)), estimator))
+            if field is None:
+                render.batch_tables(records)
+            else:
+                first = next(records, None)
+                if first is not None:
+                    try:
+                        render.pick(first, field)
+                    except MlcompError as e:
+                        raise as_usage(e) from None
+                    for record in itertools.chain([first], records):
+                        out.write(render.scalar(render.pick(record, field)) + "\n")
     if on_error is OnError.skip:
         sys.stderr.write(stats.summary() + "\n")
 

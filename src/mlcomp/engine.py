@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from mlcomp.bands import GROUPS, Bands, Premium
+from mlcomp.bands import GROUPS, Bands, Level, Premium, Typical
 from mlcomp.errors import MlcompError, shown
 from mlcomp.money import dollars
 
@@ -37,10 +37,14 @@ class Range:
         """The value a share p of the way from low to high (p = 0.5 is the midpoint)."""
         return self.low * (1 - p) + self.high * p
 
+    def typical(self, p: float) -> int:
+        """The typical value at p, in whole dollars."""
+        return dollars(self.at(p))
+
     def dollars(self, p: float | None = None) -> dict[str, int]:
         """low, mid and high in whole dollars; with p, the typical value too."""
         ends = {"low": dollars(self.low), "mid": dollars(self.mid), "high": dollars(self.high)}
-        return ends if p is None else {**ends, "typical": dollars(self.at(p))}
+        return ends if p is None else {**ends, "typical": self.typical(p)}
 
 
 @dataclass(frozen=True, slots=True)
@@ -212,39 +216,56 @@ def _premiums(profile: Profile, bands: Bands) -> list[Adjustment]:
     return adjustments
 
 
-def position(profile: Profile, level_key: str, bands: Bands, *, explain: bool = True) -> tuple[float, str]:
-    """p, the typical value's place in the level's ranges (0 = low, 1 = high), and how it was found
-    (with `explain=False`, p alone and no words: a batch asks for p once per row)."""
-    level = bands.levels[level_key]
+def place(years: float | None, level: Level, bands: Bands) -> float:
+    """p alone (see `position`), for a level of the bands: a batch asks for it once per row."""
     rule = level.typical
-    if profile.years is None or rule is None:
-        p = bands.typical.level_only
-        if not explain:
-            return p, ""
-        why = "no years given" if profile.years is None else f"the {level.label} level has no typical rule"
+    if years is None or rule is None:
+        return bands.typical.level_only
+    start, span = level.years_from, _span(level, rule)
+    if years <= start:
+        return rule.start
+    if years >= start + span:
+        return rule.end
+    return rule.start + (rule.end - rule.start) * ((years - start) / span)
+
+
+def _span(level: Level, rule: Typical) -> float:
+    """The years over which p rises from the rule's start to its end."""
+    return rule.years or (level.years_to or level.years_from) - level.years_from
+
+
+def position(profile: Profile, level_key: str, bands: Bands) -> tuple[float, str]:
+    """p, the typical value's place in the level's ranges (0 = low, 1 = high), and how it was found."""
+    level = bands.levels[level_key]
+    rule, years = level.typical, profile.years
+    p = place(years, level, bands)
+    if years is None or rule is None:
+        why = "no years given" if years is None else f"the {level.label} level has no typical rule"
         return p, f"{why}, so p = {p:g}"
-    span = rule.years or (level.years_to or level.years_from) - level.years_from
-    years, start = profile.years, level.years_from
-    share = (years - start) / span
-    p = rule.start if years <= start else rule.end if years >= start + span else \
-        rule.start + (rule.end - rule.start) * share
-    if not explain:
-        return p, ""
+    span, start = _span(level, rule), level.years_from
     where = f"{level.label} (from {start:g} years)"
     said = f"{years:g} year{'' if years == 1 else 's'}"
     if years <= start:
         return p, f"{said} is at or before the start of {where}: p = {rule.start:g}, the level's start"
     if years >= start + span:
         return p, f"{said} is {span:g} or more years into {where}: p = {rule.end:g}, the level's end"
+    share = (years - start) / span
     return p, (f"{said} is {years - start:g} of {span:g} years into {where}: "
                f"p = {rule.start:g} + ({rule.end:g} - {rule.start:g}) x {share:.4g} = {p:.4g}")
 
 
-def estimate(profile: Profile, bands: Bands) -> Estimate:
-    """Base and total-comp ranges for a validated profile, with every rule that applied."""
-    level_key = profile.level or bands.level_for(profile.years or 0.0)
-    level = bands.levels[level_key]
-    band = Range(level.low, level.high)
+@dataclass(frozen=True, slots=True)
+class Factors:
+    """What multiplies a level's band for a profile, whatever the level: every rule that applied, and
+    the product of them all at the low and at the high end."""
+
+    adjustments: tuple[Adjustment, ...]
+    low: float
+    high: float
+
+
+def factors(profile: Profile, bands: Bands) -> Factors:
+    """The premiums, the cap and the role for a validated profile (its level and years play no part)."""
     adjustments = _premiums(profile, bands)
     low = math.prod(1 + a.low for a in adjustments)
     high = math.prod(1 + a.high for a in adjustments)
@@ -266,13 +287,28 @@ def estimate(profile: Profile, bands: Bands) -> Estimate:
         adjustments.append(Adjustment("role", profile.role or "", role_low - 1, role_high - 1,
                                       role.label, role.source, role.assumption))
         low, high = low * role_low, high * role_high
+    return Factors(tuple(adjustments), low, high)
 
-    base = band.scale(low, high)
+
+def estimate(profile: Profile, bands: Bands, applied: Factors | None = None) -> Estimate:
+    """Base and total-comp ranges for a validated profile, with every rule that applied. `applied` is
+    factors(profile, bands), if already known (a batch reuses it across levels)."""
+    level_key = profile.level or bands.level_for(profile.years or 0.0)
+    level = bands.levels[level_key]
+    applied = applied or factors(profile, bands)
     tc = bands.total_comp
     p, note = position(profile, level_key, bands)
     return Estimate(
         level=level_key, level_label=level.label, years=profile.years, currency=bands.currency,
-        band=band, band_source=level.source, adjustments=tuple(adjustments), base=base,
-        total_comp=base.scale(1 + tc.low, 1 + tc.high),
+        band_source=level.source, adjustments=applied.adjustments, **ranges(level, applied, bands),
         total_comp_rule=_adjustment("total_comp", "equity-and-bonus", tc, tc.low, tc.high),
         position=p, position_note=note)
+
+
+def ranges(level: Level, applied: Factors, bands: Bands) -> dict[str, Range]:
+    """The level's band, and the base and total-comp ranges the factors make of it (named as in an
+    Estimate and its contract)."""
+    band = Range(level.low, level.high)
+    base = band.scale(applied.low, applied.high)
+    tc = bands.total_comp
+    return {"band": band, "base": base, "total_comp": base.scale(1 + tc.low, 1 + tc.high)}
