@@ -35,7 +35,7 @@ from mlcomp import engine, inputs
 from mlcomp.bands import Bands
 from mlcomp.engine import Profile, estimate, make_profile, parse_years, profile_values
 from mlcomp.errors import MlcompError, did_you_mean, one_line
-from mlcomp.render import flatten
+from mlcomp.render import BETWEEN, describe, flatten
 
 # The profile's fields, from the engine's Profile: a column named like one (any case, '-' or ' ' for '_')
 # feeds it; any other column is only carried through.
@@ -615,7 +615,10 @@ class Fast:
         self.estimator = estimator
         self.json = output == "jsonl"
         self.delimiter = "\t" if output == "tsv" else ","
+        self.buffer = io.StringIO()
+        self.writer = csv.writer(self.buffer, delimiter=self.delimiter, lineterminator="\n")
         self.levels = list(bands.levels.values())
+        self.places = [engine.placer(level, bands) for level in self.levels]  # years -> p, per level
         self.index = {key: i for i, key in enumerate(bands.levels)}
         self.starts = [level.years_from for level in self.levels]
         ends = [level.years_to for level in self.levels]
@@ -625,6 +628,7 @@ class Fast:
         self.low, self.high = bands.experience.min_years, bands.experience.max_years
         self.header: tuple[str, ...] | None = None  # CSV/TSV output: the carried columns of the header
         self.entries: dict[tuple[Any, ...], Entry] = {}
+        self.filled: dict[tuple[float, float, int], tuple[Any, tuple[engine.Range, ...]]] = {}
 
         data = estimator.sample.as_dict()
         leaves = [(name, leaf) for name, value in data.items() if isinstance(value, dict) for leaf in value]
@@ -655,9 +659,10 @@ class Fast:
 
     def _line(self, cells: Iterable[Any]) -> str:
         """Cells as the CSV or TSV writer writes them, with the newline."""
-        buffer = io.StringIO()
-        csv.writer(buffer, delimiter=self.delimiter, lineterminator="\n").writerow(cells)
-        return buffer.getvalue()
+        self.buffer.seek(0)
+        self.buffer.truncate()
+        self.writer.writerow(cells)
+        return self.buffer.getvalue()
 
     def _cell(self, value: str) -> str:
         """One cell as the writer writes it among others (alone, an empty one would be written '""')."""
@@ -701,7 +706,7 @@ class Fast:
         i = entry.fixed if entry.fixed is not None else bisect.bisect_right(self.starts, years) - 1 \
             if self.contiguous else self.index[self.bands.level_for(years)]
         head, moving = entry.levels[i] or self._fill(entry, i)
-        p = engine.place(years, self.levels[i], self.bands)
+        p = self.places[i](years)
         return head, entry.tail, int(years) if years.is_integer() else years, [r.typical(p) for r in moving]
 
     def jsonl(self, plan: FastPlan, cells: Any) -> bytes:
@@ -725,25 +730,37 @@ class Fast:
         applied = engine.factors(profile, self.bands)
         if self.json:  # each adjustment's JSON made once: a list's is theirs joined by ', ' in brackets
             tail: Any = f"[{', '.join([self._json(a) for a in applied.adjustments])}]{self.after}".encode()
-        else:
-            adjustments = [a.as_dict() for a in applied.adjustments]  # as in Estimate.as_dict
-            tail = self._cell(flatten({"adjustments": adjustments})["adjustments"]) + self.after
+        else:  # as flatten writes the adjustments
+            tail = self._cell(BETWEEN.join([self._described(a) for a in applied.adjustments])) + self.after
         if len(self.entries) >= FAST_ENTRIES:
             self.entries.clear()
         entry = self.entries[(plan.fields, *mapped)] = Entry(
             applied, None if profile.level is None else self.index[profile.level], tail, [None] * len(self.levels))
         return entry
 
-    @functools.lru_cache(maxsize=CACHE_SIZE)  # noqa: B019 - one Fast per run; it lives as long
+    # Each adjustment's text is made once (a run has a few dozen); a Fast lives as long as its run
+    @functools.lru_cache(maxsize=CACHE_SIZE)  # noqa: B019
     def _json(self, adjustment: engine.Adjustment) -> str:
         return ENCODE(adjustment.as_dict())
 
+    @functools.lru_cache(maxsize=CACHE_SIZE)  # noqa: B019
+    def _described(self, adjustment: engine.Adjustment) -> str:
+        return describe(adjustment.as_dict())
+
     def _fill(self, entry: Entry, i: int) -> tuple[Any, tuple[engine.Range, ...]]:
-        """The entry's text at level i, up to the adjustments: the level's numbers in, the row's values open."""
-        ranges = engine.ranges(self.levels[i], entry.applied, self.bands)
-        ends = {name: value.dollars() for name, value in ranges.items()}
-        head = self.heads[i] % tuple(ends[name][leaf] for name, leaf in self.fixed)
-        level = (head.encode() if self.json else head, tuple(ranges[name] for name in self.moving))
+        """The entry's text at level i, up to the adjustments: the level's numbers in, the row's values
+        open. Made once per level and pair of factors (the low and high products), which many profiles
+        share."""
+        key = (entry.applied.low, entry.applied.high, i)
+        level = self.filled.get(key)
+        if level is None:
+            ranges = engine.ranges(self.levels[i], entry.applied, self.bands)
+            ends = {name: value.dollars() for name, value in ranges.items()}
+            head = self.heads[i] % tuple([ends[name][leaf] for name, leaf in self.fixed])
+            level = (head.encode() if self.json else head, tuple(ranges[name] for name in self.moving))
+            if len(self.filled) >= CACHE_SIZE:
+                self.filled.clear()
+            self.filled[key] = level
         entry.levels[i] = level
         return level
 
@@ -763,12 +780,13 @@ def stream(lines: Iterable[str], out: IO[bytes], estimator: Estimator, *, fmt: s
     write: Callable[[Any], Any]
     if text is None:
         write = out.write
+        jsonl = fast.jsonl
 
         def slow_write(split: Split) -> None:
             write(jsonl_text(split).encode())
 
         def fast_write(plan: FastPlan, cells: Any) -> None:
-            write(fast.jsonl(plan, cells))
+            write(jsonl(plan, cells))
     else:
         write = text.write
         writer = csv.writer(text, delimiter="\t" if output == "tsv" else ",", lineterminator="\n")

@@ -38,8 +38,8 @@ class Range:
         return self.low * (1 - p) + self.high * p
 
     def typical(self, p: float) -> int:
-        """The typical value at p, in whole dollars."""
-        return dollars(self.at(p))
+        """The typical value at p, in whole dollars: at(p), rounded (written out: a batch asks per row)."""
+        return dollars(self.low * (1 - p) + self.high * p)
 
     def dollars(self, p: float | None = None) -> dict[str, int]:
         """low, mid and high in whole dollars; with p, the typical value too."""
@@ -217,16 +217,27 @@ def _premiums(profile: Profile, bands: Bands) -> list[Adjustment]:
 
 
 def place(years: float | None, level: Level, bands: Bands) -> float:
-    """p alone (see `position`), for a level of the bands: a batch asks for it once per row."""
+    """p alone (see `position`), for a level of the bands."""
+    return bands.typical.level_only if years is None else placer(level, bands)(years)
+
+
+def placer(level: Level, bands: Bands) -> Callable[[float], float]:
+    """p as a function of the years alone, for one level: a batch makes it once and asks it per row."""
     rule = level.typical
-    if years is None or rule is None:
-        return bands.typical.level_only
-    start, span = level.years_from, _span(level, rule)
-    if years <= start:
-        return rule.start
-    if years >= start + span:
-        return rule.end
-    return rule.start + (rule.end - rule.start) * ((years - start) / span)
+    if rule is None:
+        fixed = bands.typical.level_only
+        return lambda years: fixed
+    start, span, first, last = level.years_from, _span(level, rule), rule.start, rule.end
+    rise = last - first
+
+    def p(years: float) -> float:
+        if years <= start:
+            return first
+        if years >= start + span:
+            return last
+        return first + rise * ((years - start) / span)
+
+    return p
 
 
 def _span(level: Level, rule: Typical) -> float:

@@ -290,6 +290,9 @@ def to_json(value: Any, *, indent: int | None = 2) -> str:
     return json.dumps(value, indent=indent, ensure_ascii=False)
 
 
+BETWEEN = "; "  # between two adjustments in one cell
+
+
 def flatten(value: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
     """{"base": {"low": 1}} -> {"base_low": 1}; lists of adjustments become one readable cell."""
     flat: dict[str, Any] = {}
@@ -298,7 +301,7 @@ def flatten(value: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
         if isinstance(item, Mapping):
             flat.update(flatten(item, f"{name}_"))
         elif isinstance(item, list):
-            flat[name] = "; ".join(describe(a) for a in item)
+            flat[name] = BETWEEN.join(describe(a) for a in item)
         else:
             flat[name] = "" if item is None else item
     return flat
