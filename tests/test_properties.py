@@ -14,10 +14,11 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from mlcomp import render
+from mlcomp import engine, render
 from mlcomp.bands import Bands, read_toml, shipped_path
 from mlcomp.cli import app
 from mlcomp.engine import Estimate, estimate, make_profile
+from mlcomp.money import dollars
 
 BANDS = Bands.model_validate(read_toml(shipped_path()))
 MONEY = ("band", "base", "total_comp")
@@ -191,6 +192,20 @@ def test_typical_lies_in_every_range_and_p_in_0_to_1(values):
     if "years" not in values:  # a level alone: the middle of the band
         assert est.position == BANDS.typical.level_only == 0.5
         assert all(data[part]["typical"] == data[part]["mid"] for part in MONEY)
+
+
+@given(profiles(), st.floats(0, 10), st.floats(0, 1))
+def test_the_parts_a_batch_reuses_give_the_engine_s_own_numbers(values, scale, p):
+    # A batch computes the factors once per profile, the ranges once per level and the typical value
+    # once per row; put together, they are the estimate.
+    est = run(values)
+    applied = engine.factors(make_profile(BANDS, **values), BANDS)
+    level = BANDS.levels[est.level]
+    assert engine.ranges(level, applied, BANDS) == {"band": est.band, "base": est.base, "total_comp": est.total_comp}
+    if est.years is not None:
+        assert engine.placer(level, BANDS)(est.years) == est.position
+    stretched = engine.Range(est.base.low * scale, est.base.high * (scale + 1))
+    assert stretched.typical(p) == dollars(stretched.at(p))
 
 
 @given(profiles(), YEARS, YEARS)
