@@ -35,7 +35,7 @@ from mlcomp import engine, inputs
 from mlcomp.bands import Bands
 from mlcomp.engine import Profile, estimate, make_profile, parse_years, profile_values
 from mlcomp.errors import MlcompError, did_you_mean, one_line
-from mlcomp.render import BETWEEN, describe, flatten
+from mlcomp.render import BETWEEN, Lines, describe, flatten
 
 # The profile's fields, from the engine's Profile: a column named like one (any case, '-' or ' ' for '_')
 # feeds it; any other column is only carried through.
@@ -394,7 +394,6 @@ class Estimator:
     def row(self, line: int, row: Mapping[str, Any] | None, problem: str | None) -> Split | None:
         """A row read (or what is wrong with it) at a line: its split (see split); for a bad row, with
         `skip`, None (the row reported as 'line N: ...'), else MlcompError('line N: ...')."""
-        self.stats.read += 1
         try:
             if problem is not None:
                 raise MlcompError(problem)
@@ -405,15 +404,22 @@ class Estimator:
                     hint = did_you_mean(name.lower(), INPUTS) if _column(name) is None else ""
                     if hint and self.report is not None:
                         self.report(one_line(f"note: column '{name}' is carried through unchanged.{hint}"))
-            return self.split(row)
+            split = self.split(row)
         except MlcompError as e:
-            message = f"line {line}: {one_line(e.message)}"
-            if not self.skip:
-                raise MlcompError(message) from None
-            self.stats.skipped += 1
-            if self.report is not None:
-                self.report(message)
+            self.reject(line, e.message)
             return None
+        self.stats.read += 1
+        return split
+
+    def reject(self, line: int, problem: str) -> None:
+        """A bad row: with `skip`, counted and reported as 'line N: ...'; else MlcompError('line N: ...')."""
+        message = f"line {line}: {one_line(problem)}"
+        if not self.skip:
+            raise MlcompError(message)
+        self.stats.read += 1
+        self.stats.skipped += 1
+        if self.report is not None:
+            self.report(message)
 
     def split(self, row: Mapping[str, Any]) -> Split:
         """(carried columns, the shared estimate, its open values for this row) for one row."""
@@ -615,8 +621,8 @@ class Fast:
         self.estimator = estimator
         self.json = output == "jsonl"
         self.delimiter = "\t" if output == "tsv" else ","
-        self.buffer = io.StringIO()
-        self.writer = csv.writer(self.buffer, delimiter=self.delimiter, lineterminator="\n")
+        self.lines: list[str] = []
+        self.writer = csv.writer(Lines(self.lines.append), delimiter=self.delimiter, lineterminator="\r\n")
         self.levels = list(bands.levels.values())
         self.places = [engine.placer(level, bands) for level in self.levels]  # years -> p, per level
         self.index = {key: i for i, key in enumerate(bands.levels)}
@@ -659,10 +665,8 @@ class Fast:
 
     def _line(self, cells: Iterable[Any]) -> str:
         """Cells as the CSV or TSV writer writes them, with the newline."""
-        self.buffer.seek(0)
-        self.buffer.truncate()
         self.writer.writerow(cells)
-        return self.buffer.getvalue()
+        return self.lines.pop()
 
     def _cell(self, value: str) -> str:
         """One cell as the writer writes it among others (alone, an empty one would be written '""')."""
@@ -774,7 +778,6 @@ def stream(lines: Iterable[str], out: IO[bytes], estimator: Estimator, *, fmt: s
     line as it is made (for a terminal); `progress` wraps the rows as they are read."""
     fmt, lines = _format(lines, fmt, name)
     fast = Fast(estimator, output)
-    delimiter = "\t" if fmt == "tsv" else ","
     text = None if output == "jsonl" else io.TextIOWrapper(out, encoding="utf-8", errors="strict", newline="",
                                                            line_buffering=flush)
     write: Callable[[Any], Any]
@@ -782,27 +785,42 @@ def stream(lines: Iterable[str], out: IO[bytes], estimator: Estimator, *, fmt: s
         write = out.write
         jsonl = fast.jsonl
 
-        def slow_write(split: Split) -> None:
+        def write_slow(split: Split) -> None:
             write(jsonl_text(split).encode())
 
-        def fast_write(plan: FastPlan, cells: Any) -> None:
+        def write_fast(plan: FastPlan, cells: Any) -> None:
             write(jsonl(plan, cells))
     else:
         write = text.write
-        writer = csv.writer(text, delimiter="\t" if output == "tsv" else ",", lineterminator="\n")
-        carried_writer = csv.writer(text, delimiter="\t" if output == "tsv" else ",", lineterminator="")
+        writer = csv.writer(Lines(write), delimiter=fast.delimiter, lineterminator="\r\n")
+        carried_writer = csv.writer(Lines(write, ""), delimiter=fast.delimiter, lineterminator="\r\n")
 
-        def slow_write(split: Split) -> None:
+        def write_slow(split: Split) -> None:
+            header = fast.header or tuple(split[0])
             if fast.header is None:
-                fast.header = tuple(split[0])
-                writer.writerow([*fast.header, *estimator.columns])
-            writer.writerow(delimited_cells(split, fast.header))
+                writer.writerow([*header, *estimator.columns])
+                fast.header = header
+            writer.writerow(delimited_cells(split, header))
 
-        def fast_write(plan: FastPlan, cells: Any) -> None:
+        def write_fast(plan: FastPlan, cells: Any) -> None:
             carried, rest = fast.delimited(plan, cells)
             if carried:
                 carried_writer.writerow((*carried, ""))
             write(rest)
+
+    def slow(number: int, row: Mapping[str, Any] | None, problem: str | None) -> bool:
+        """The row through the Estimator; whether it was written."""
+        split = estimator.row(number, row, problem)
+        if split is None:
+            return False
+        try:
+            write_slow(split)
+        except UnicodeEncodeError as e:  # a JSON escape such as \udcff: a lone surrogate, which is no text
+            estimator.stats.read -= 1  # counted as written; reject counts it again, as skipped
+            estimator.reject(number, f"\\u{ord(e.object[e.start]):04x} in a cell is half of a character (a lone "
+                                     "surrogate), which UTF-8 cannot write; remove it")
+            return False
+        return True
 
     stats = estimator.stats
     try:
@@ -810,18 +828,19 @@ def stream(lines: Iterable[str], out: IO[bytes], estimator: Estimator, *, fmt: s
             if fmt == "jsonl":
                 plans: dict[tuple[str, ...], FastPlan | None] = {}
                 loads = json.loads
+                # CSV and TSV write a list or an object in a cell as Python text, where a byte that is not
+                # UTF-8 (kept as a surrogate) would no longer fail to encode: look for one first
+                check = text is not None
                 for number, line in progress(enumerate(lines, 1)):
                     try:
                         cells = loads(line)
-                        fast_write(plans[tuple(cells)], cells)  # type: ignore[arg-type]  # None: raises, as wanted
+                        if check and not_utf8(line):
+                            raise ValueError(line)
+                        write_fast(plans[tuple(cells)], cells)  # type: ignore[arg-type]  # None: raises, as wanted
                     except Exception:  # whatever the fast path cannot do, the Estimator does
                         read = _jsonl_row(line)
-                        if read is None:
+                        if read is None or not slow(number, *read):
                             continue
-                        split = estimator.row(number, *read)
-                        if split is None:
-                            continue
-                        slow_write(split)
                         names = tuple(read[0])  # type: ignore[arg-type]
                         if names not in plans and estimator.years_matter is not None:
                             if len(plans) >= CACHE_SIZE:
@@ -832,22 +851,19 @@ def stream(lines: Iterable[str], out: IO[bytes], estimator: Estimator, *, fmt: s
                     if flush:
                         out.flush()
             else:
+                delimiter = "\t" if fmt == "tsv" else ","
                 header, records = _delimited(lines, delimiter, estimator.plan)
                 places = {column: i for i, column in enumerate(header)}
                 plan: FastPlan | None = None
                 planned = False
                 for number, record, problem in progress(records):
                     try:
-                        fast_write(plan, record)  # type: ignore[arg-type]  # None: raises, as wanted
+                        write_fast(plan, record)  # type: ignore[arg-type]  # None: raises, as wanted
                     except Exception:  # whatever the fast path cannot do, the Estimator does
                         if record is not None:
                             problem = not_utf8(delimiter.join(record))
                         row = None if problem or record is None else dict(zip(header, record, strict=True))
-                        split = estimator.row(number, row, problem)
-                        if split is None:
-                            continue
-                        slow_write(split)
-                        if not planned and estimator.years_matter is not None:
+                        if slow(number, row, problem) and not planned and estimator.years_matter is not None:
                             plan, planned = fast.plan(tuple(header), places), True
                     else:
                         stats.read += 1

@@ -11,7 +11,7 @@ import itertools
 import json
 import os
 import sys
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, cast
 
@@ -312,13 +312,21 @@ def describe(adjustment: Mapping[str, Any]) -> str:
     return f"{adjustment['factor']} {adjustment['key']} {percent(adjustment['low'])}..{percent(adjustment['high'])}"
 
 
+class Lines:
+    """A file for a csv writer made with lineterminator='\\r\\n' (so that it quotes a cell holding '\\r' or
+    '\\n' on every Python; only 3.13 does with '\\n'): each row reaches `write` ending in `end` instead."""
+
+    def __init__(self, write: Callable[[str], Any], end: str = "\n") -> None:
+        self.write = lambda row: write(row[:-2] + end)
+
+
 def write_rows(rows: Iterable[Mapping[str, Any]], fmt: str, out: IO[str]) -> None:
     """CSV or TSV with a header taken from the first row."""
     writer: Any = None
     for row in rows:
         if writer is None:
-            writer = csv.DictWriter(out, fieldnames=list(row), delimiter="\t" if fmt == "tsv" else ",",
-                                    lineterminator="\n", extrasaction="ignore")
+            writer = csv.DictWriter(Lines(out.write), fieldnames=list(row), delimiter="\t" if fmt == "tsv" else ",",
+                                    lineterminator="\r\n", extrasaction="ignore")
             writer.writeheader()
         writer.writerow(row)
 
