@@ -23,6 +23,7 @@ import functools
 import io
 import itertools
 import json
+import json.scanner
 import operator
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -827,14 +828,17 @@ def stream(lines: Iterable[str], out: IO[bytes], estimator: Estimator, *, fmt: s
         with _reading(name):
             if fmt == "jsonl":
                 plans: dict[tuple[str, ...], FastPlan | None] = {}
-                loads = json.loads
+                # json.loads, less its Python layers: the C scanner from the first character, and the line
+                # must end there (anything else, such as leading spaces, takes the Estimator's path)
+                scan = json.scanner.make_scanner(json.JSONDecoder())  # type: ignore[arg-type]
+                ends = ("\n", "\r\n", "")
                 # CSV and TSV write a list or an object in a cell as Python text, where a byte that is not
                 # UTF-8 (kept as a surrogate) would no longer fail to encode: look for one first
                 check = text is not None
                 for number, line in progress(enumerate(lines, 1)):
                     try:
-                        cells = loads(line)
-                        if check and not_utf8(line):
+                        cells, end = scan(line, 0)
+                        if line[end:] not in ends or (check and not_utf8(line)):
                             raise ValueError(line)
                         write_fast(plans[tuple(cells)], cells)  # type: ignore[arg-type]  # None: raises, as wanted
                     except Exception:  # whatever the fast path cannot do, the Estimator does
