@@ -455,3 +455,17 @@ def test_a_json_escaped_lone_surrogate_in_a_carried_cell_is_a_bad_row_not_a_cras
         out.decode("utf-8")
         assert (error, stats.read) == (None, 3)
         assert stats.skipped == len(notes) and all(note.startswith("line 2: ") for note in notes)
+
+
+def test_json_lines_with_spaces_around_or_after_the_object_read_as_json_loads_reads_them():
+    """The fast path reads a line with the JSON scanner alone; a line that does not end where the object
+    does (spaces, a second value) must still read as json.loads reads it, on both paths."""
+    good = '{"id": "1", "years": "4", "city": "sf"}'
+    lines = [good] * 3 + [f"  {good}", f"{good}  ", f"{good}\t", f"{good}\r", f"{good} {{}}", f"{good}x",
+                          "\ufeff" + good, f"{good}" + "\u00a0", good]
+    text = "\n".join(lines) + "\r\n"
+    for output in ("jsonl", "csv"):
+        out, error, stats, notes = assert_same(text, "jsonl", output)
+        assert error is None
+        assert [note.split(":")[0] for note in notes] == ["line 8", "line 9", "line 10", "line 11"]
+        assert (stats.read, stats.skipped) == (12, 4)
