@@ -469,3 +469,4 @@ def test_json_lines_with_spaces_around_or_after_the_object_read_as_json_loads_re
         assert error is None
         assert [note.split(":")[0] for note in notes] == ["line 8", "line 9", "line 10", "line 11"]
         assert (stats.read, stats.skipped) == (12, 4)
+        assert len(out.splitlines()) == 8 + (output == "csv")  # and a header
