@@ -209,6 +209,8 @@ CASES = [
          {"people.csv": b"id,years,city\n1,,sf\n"}),
     Case("Batch rows", "A line that is not UTF-8", "mlcomp estimate --input people.csv",
          {"people.csv": b"id,years,city\n1,4,z\xfcrich\n"}),
+    Case("Batch rows", "A JSON escape for half a character", "mlcomp estimate --input people.jsonl -f jsonl",
+         {"people.jsonl": b'{"years": 4, "name": "\\udcff"}\n'}),
     Case("Batch rows", "A column named like an output field", "mlcomp estimate --input people.csv",
          {"people.csv": b"base,years\n1,4\n"}),
     Case("Batch rows", "A column named like an output column of CSV", "mlcomp estimate --input people.csv -f csv",
