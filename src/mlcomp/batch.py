@@ -141,6 +141,12 @@ def _jsonl_row(text: str) -> tuple[dict[str, Any] | None, str | None] | None:
         return None if not text.strip() else (None, inputs.row_problem(text, e))
     if type(row) is not dict:
         return None, f"expected a JSON object {{...}}, got {type(row).__name__}"
+    if "\\u" in text:  # an escape may stand for half of a character (a lone surrogate): no text can hold it
+        try:
+            ENCODE(row).encode()
+        except UnicodeEncodeError as e:
+            return None, (f"\\u{ord(e.object[e.start]):04x} is half of a character (a lone surrogate), which "
+                          "UTF-8 cannot write; remove it")
     return row, None
 
 
@@ -337,7 +343,7 @@ class Estimator:
         self.plans: dict[tuple[str, ...], Plan] = {}
         self.canonical: dict[str, dict[Any, Any]] = {name: {} for name in INPUTS}
         # An empty cell (or null) is the option's value, or the default: seeded, and again after a clear
-        self.empty: dict[str, Any] = {}
+        self.empty: dict[str, Any] = {}  # value() looks here while it is filled
         self.empty = {field: self.value(field, self.defaults[field]) if field in self.defaults else None
                       for field in INPUTS if field != "years"}
         for field, canonical in self.empty.items():
@@ -432,11 +438,6 @@ class Estimator:
                 values[field] = value
         shared, fill = self.estimate(values)
         return {name: row[name] for name in plan.carried}, shared, fill
-
-    def record(self, row: Mapping[str, Any]) -> dict[str, Any]:
-        """The carried columns followed by the estimate contract (Estimate.as_dict())."""
-        carried, shared, fill = self.split(row)
-        return shared.record(carried, fill)
 
     def value(self, field: str, value: Any) -> Any:
         """A cell's canonical profile value (a key, or a flag), validated once per distinct value
@@ -645,11 +646,11 @@ class Fast:
             holes[name] = {**holes[name], leaf: f"\x00{number}\x00"}
         parts = HOLE.split(ENCODE(holes)[1:] + "\n") if self.json else MARK.split(self._line(flatten(holes).values()))
         pieces, order = parts[::2], [int(n) for n in parts[1::2]]
-        moving = [n for n, leaf in enumerate(leaves, 2) if leaf in estimator.moving]
+        moving = [n for n, pair in enumerate(leaves, 2) if pair in estimator.moving]
         self.usable = (order[-1] == last and [n for n in order if n == 1 or n in moving] == [1, *moving]
                        and all(leaf == "typical" for _, leaf in estimator.moving))  # typical: Range.typical(p)
         self.moving = [leaves[n - 2][0] for n in moving]
-        self.fixed = [leaves[n - 2] for n in order if n >= 2 and n != last and n not in moving]  # in order
+        self.numbers = [leaves[n - 2] for n in order if n >= 2 and n != last and n not in moving]  # a level's
         self.after = pieces[-1]
         # Per level, the text up to the adjustments, in two rounds of '%': the level's numbers (%d), then
         # the row's own values (%%a or %%s for years, %%d for a typical value; JSON's carried columns %%b)
@@ -761,7 +762,7 @@ class Fast:
         if level is None:
             ranges = engine.ranges(self.levels[i], entry.applied, self.bands)
             ends = {name: value.dollars() for name, value in ranges.items()}
-            head = self.heads[i] % tuple([ends[name][leaf] for name, leaf in self.fixed])
+            head = self.heads[i] % tuple([ends[name][leaf] for name, leaf in self.numbers])
             level = (head.encode() if self.json else head, tuple(ranges[name] for name in self.moving))
             if len(self.filled) >= CACHE_SIZE:
                 self.filled.clear()
@@ -812,16 +813,9 @@ def stream(lines: Iterable[str], out: IO[bytes], estimator: Estimator, *, fmt: s
     def slow(number: int, row: Mapping[str, Any] | None, problem: str | None) -> bool:
         """The row through the Estimator; whether it was written."""
         split = estimator.row(number, row, problem)
-        if split is None:
-            return False
-        try:
+        if split is not None:
             write_slow(split)
-        except UnicodeEncodeError as e:  # a JSON escape such as \udcff: a lone surrogate, which is no text
-            estimator.stats.read -= 1  # counted as written; reject counts it again, as skipped
-            estimator.reject(number, f"\\u{ord(e.object[e.start]):04x} in a cell is half of a character (a lone "
-                                     "surrogate), which UTF-8 cannot write; remove it")
-            return False
-        return True
+        return split is not None
 
     stats = estimator.stats
     try:
@@ -832,13 +826,13 @@ def stream(lines: Iterable[str], out: IO[bytes], estimator: Estimator, *, fmt: s
                 # must end there (anything else, such as leading spaces, takes the Estimator's path)
                 scan = json.scanner.make_scanner(json.JSONDecoder())  # type: ignore[arg-type]
                 ends = ("\n", "\r\n", "")
-                # CSV and TSV write a list or an object in a cell as Python text, where a byte that is not
-                # UTF-8 (kept as a surrogate) would no longer fail to encode: look for one first
+                # CSV and TSV write a list or an object in a cell as Python text, where half a character
+                # (a byte that is not UTF-8, kept as a surrogate; an escape) would no longer fail to encode
                 check = text is not None
                 for number, line in progress(enumerate(lines, 1)):
                     try:
                         cells, end = scan(line, 0)
-                        if line[end:] not in ends or (check and not_utf8(line)):
+                        if line[end:] not in ends or (check and ("\\u" in line or not_utf8(line))):
                             raise ValueError(line)
                         write_fast(plans[tuple(cells)], cells)  # type: ignore[arg-type]  # None: raises, as wanted
                     except Exception:  # whatever the fast path cannot do, the Estimator does
@@ -871,6 +865,8 @@ def stream(lines: Iterable[str], out: IO[bytes], estimator: Estimator, *, fmt: s
                             plan, planned = fast.plan(tuple(header), places), True
                     else:
                         stats.read += 1
+                    if flush:
+                        out.flush()
     finally:
         if text is not None:
             text.flush()
