@@ -355,6 +355,22 @@ def test_its_own_jsonl_output_read_back_gives_the_same_output():
     assert again.stderr.count("note: ") == 1
 
 
+def test_its_own_output_with_years_edited_is_estimated_at_the_new_years_level():
+    # The previous estimate's level is its own output: years edited from 4 to 8 move the row to senior.
+    # A row with no years keeps the level it had (it is all there is).
+    first = run("estimate", "--input", "-", "--input-format", "csv", "-f", "csv",
+                input="id,years,level,city\n1,4,,sf\n2,,staff,nyc\n").stdout
+    edited = first.replace("\n1,sf,mid,4,", "\n1,sf,mid,8,")
+    assert edited != first
+    again = run("estimate", "--input", "-", "--input-format", "csv", "-f", "csv", input=edited)
+    assert again.exit_code == 0, again.stderr
+    rows = list(csv.DictReader(io.StringIO(again.stdout)))
+    assert [(r["level"], r["years"]) for r in rows] == [("senior", "8"), ("staff", "")]
+    alone = json.loads(run("estimate", "--years", "8", "--city", "sf", "-f", "json").stdout)
+    assert int(rows[0]["base_typical"]) == alone["base"]["typical"]
+    assert "level comes from its years" in again.stderr
+
+
 def test_part_of_an_estimate_is_not_a_previous_estimate():
     first = run("estimate", "--input", "-", "--input-format", "csv", "-f", "csv", input=PEOPLE).stdout
     lines = [",".join(line.split(",")[:-1]) for line in first.splitlines()]  # without adjustments

@@ -308,6 +308,7 @@ class Plan:
 
     carried: tuple[str, ...]  # written before the estimate, unchanged
     inputs: tuple[tuple[str, str], ...]  # (column, profile field)
+    previous: bool = False  # the columns hold a previous estimate: its level is one only without years
 
 
 class Estimator:
@@ -374,14 +375,16 @@ class Estimator:
         # every column comes out as it went in, but for those the estimate itself writes (level, years)
         carried = [name for name in names if _column(name) not in self.written]
         folded = {name.strip().casefold(): name for name in carried}
+        replaced = False
         for previous in self.previous:
             if previous <= folded.keys():  # every output column is there: a previous estimate, replaced
                 carried = [name for name in carried if name.strip().casefold() not in previous]
                 if not self.replaced and self.report is not None:
-                    old = [name for name in names if name.strip().casefold() in previous]
+                    old = [name for name in names if name.strip().casefold() in previous or _column(name) == "level"]
                     self.report(one_line(f"note: columns {', '.join(old)} hold a previous estimate; they are "
-                                         "replaced by this one."))
-                self.replaced = True
+                                         "replaced by this one (a row's level comes from its years again, if "
+                                         "it has them)."))
+                self.replaced = replaced = True
                 break
         for name in carried:
             if name.strip().casefold() in self.outputs:
@@ -396,7 +399,7 @@ class Estimator:
                                   "header of CSV or TSV output; give every row the same columns, or use "
                                   "--format jsonl")
         inputs = tuple((name, field) for name in names if (field := _column(name)) is not None)
-        return Plan(tuple(carried), inputs)
+        return Plan(tuple(carried), inputs, replaced)
 
     def row(self, line: int, row: Mapping[str, Any] | None, problem: str | None) -> Split | None:
         """A row read (or what is wrong with it) at a line: its split (see split); for a bad row, with
@@ -434,8 +437,11 @@ class Estimator:
         values = dict(self.defaults)
         for column, field in plan.inputs:
             value = row[column]
-            if value is not None and value != "":
+            if value is not None and value != "" and not (plan.previous and field == "level"):
                 values[field] = value
+        if plan.previous and "years" not in values:  # the previous estimate's level: all there is
+            values.update((field, row[column]) for column, field in plan.inputs
+                          if field == "level" and row[column] is not None and row[column] != "")
         shared, fill = self.estimate(values)
         return {name: row[name] for name in plan.carried}, shared, fill
 
