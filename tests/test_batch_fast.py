@@ -470,3 +470,19 @@ def test_json_lines_with_spaces_around_or_after_the_object_read_as_json_loads_re
         assert [note.split(":")[0] for note in notes] == ["line 8", "line 9", "line 10", "line 11"]
         assert (stats.read, stats.skipped) == (12, 4)
         assert len(out.splitlines()) == 8 + (output == "csv")  # and a header
+
+
+def test_escaped_letters_stay_fast_and_an_escaped_half_character_is_reported_in_any_case(monkeypatch):
+    # json.dumps writes "Zoë" as "Zo\u00eb" by default: such rows keep the fast path (CSV output too).
+    # An escape for half a character is refused however it is written (\udcff, \uDCFF); a pair is one.
+    good = '{"id": "Zo\\u00eb", "years": "4", "city": "sf"}'
+    lines = [good] * 40 + ['{"id": "\\uDCFF", "years": "4", "city": "sf"}', '{"id": "\\ud83d\\ude00", "years": "4"}']
+    slow: list[int] = []
+    row = batch.Estimator.row
+    monkeypatch.setattr(batch.Estimator, "row", lambda self, line, *args: slow.append(line) or row(self, line, *args))
+    out, error, stats, notes = through_stream("\n".join(lines) + "\n", "jsonl", "csv")
+    assert len(slow) <= 3
+    assert notes == ["line 41: \\udcff is half of a character (a lone surrogate), which UTF-8 cannot write; "
+                     "remove it"]
+    assert (error, stats.read, stats.skipped) == (None, 42, 1)
+    assert out.decode().splitlines()[1].startswith("Zoë,") and out.decode().splitlines()[-1].startswith("😀,")

@@ -130,6 +130,12 @@ def not_utf8(text: str) -> str | None:
     return None if found is None else f"not UTF-8 text (byte 0x{ord(found.group()) - 0xdc00:02x})"
 
 
+def _halves(text: str) -> bool:
+    """Whether JSON text has an escape that may stand for half of a character (\\ud800 to \\udfff, a
+    surrogate): alone, no text can hold it; in a pair (an emoji written \\ud83d\\ude00) it is fine."""
+    return "\\ud" in text or "\\uD" in text
+
+
 def _jsonl_row(text: str) -> tuple[dict[str, Any] | None, str | None] | None:
     """(row, None) or (None, problem) for one line of JSON Lines; None for a blank line."""
     bad = not_utf8(text)
@@ -141,7 +147,7 @@ def _jsonl_row(text: str) -> tuple[dict[str, Any] | None, str | None] | None:
         return None if not text.strip() else (None, inputs.row_problem(text, e))
     if type(row) is not dict:
         return None, f"expected a JSON object {{...}}, got {type(row).__name__}"
-    if "\\u" in text:  # an escape may stand for half of a character (a lone surrogate): no text can hold it
+    if _halves(text):
         try:
             ENCODE(row).encode()
         except UnicodeEncodeError as e:
@@ -838,7 +844,7 @@ def stream(lines: Iterable[str], out: IO[bytes], estimator: Estimator, *, fmt: s
                 for number, line in progress(enumerate(lines, 1)):
                     try:
                         cells, end = scan(line, 0)
-                        if line[end:] not in ends or (check and ("\\u" in line or not_utf8(line))):
+                        if line[end:] not in ends or (check and (_halves(line) or not_utf8(line))):
                             raise ValueError(line)
                         write_fast(plans[tuple(cells)], cells)  # type: ignore[arg-type]  # None: raises, as wanted
                     except Exception:  # whatever the fast path cannot do, the Estimator does
