@@ -191,6 +191,14 @@ def main() -> int:
                       f"mlcomp JSONL {rate('jsonl')} vs jq {rate('jq')}")
             else:
                 print("n/a   moonshot: jq is not installed")
+            # the same files, rows only: in one process, start-up left out (CPU time, best of the rounds)
+            rows = subprocess.run([PY, str(HERE / "rows_only.py"), str(real_jsonl), str(real_csv),
+                                   str(max(3, rounds // 5))], capture_output=True, text=True, check=True, env=ENV)
+            for line in rows.stdout.splitlines():
+                fmt, ratio, seconds, floor_seconds = line.split()
+                name = f"rows only, {fmt.upper()}, no start-up"
+                print(f"INFO  {name:<40} ratio {float(ratio):5.2f}  CPU {seconds} s vs floor {floor_seconds} s, "
+                      "in one process")
 
             _, small_real = write_real(tmp, small, "small-real")
             _, big_real = write_real(tmp, big, "big-real")
