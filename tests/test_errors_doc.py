@@ -2,17 +2,8 @@
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-from pathlib import Path
-
+import make_errors  # docs/make_errors.py (conftest puts docs/ on the path)
 import pytest
-
-SCRIPT = Path(__file__).resolve().parents[1] / "docs" / "make_errors.py"
-spec = importlib.util.spec_from_file_location("make_errors", SCRIPT)
-make_errors = importlib.util.module_from_spec(spec)
-sys.modules["make_errors"] = make_errors  # dataclasses look their module up there
-spec.loader.exec_module(make_errors)
 
 
 @pytest.fixture(scope="module")

@@ -3,17 +3,10 @@ regenerate it with `python docs/make_guide.py`."""
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
 
+import make_guide  # docs/make_guide.py (conftest puts docs/ on the path)
 import pytest
-
-SCRIPT = Path(__file__).resolve().parents[1] / "docs" / "make_guide.py"
-spec = importlib.util.spec_from_file_location("make_guide", SCRIPT)
-make_guide = importlib.util.module_from_spec(spec)
-sys.modules["make_guide"] = make_guide  # dataclasses look their module up there
-spec.loader.exec_module(make_guide)
 
 
 @pytest.fixture(scope="module")
@@ -32,7 +25,7 @@ def test_guide_md_matches_what_the_tool_prints(results):
 
 
 def test_the_page_quotes_the_guide_and_covers_every_statement_with_a_number():
-    guide = Path("/work/shared/seed/ml-engineer-salary-guide-2026.txt")
+    guide = Path(__file__).resolve().parents[2] / "shared" / "seed" / "ml-engineer-salary-guide-2026.txt"
     topics = {s.topic for s in make_guide.STATEMENTS}
     assert {"Salary by experience level", "Total compensation", "Location", "Company tier", "Specialization",
             "Industry", "Full ML lifecycle", "ML and software engineers", "ML focus"} <= topics
