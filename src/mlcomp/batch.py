@@ -94,9 +94,7 @@ def read_rows(stream: Iterable[str], fmt: str | None = None, name: str = "-",
             delimiter = "\t" if fmt == "tsv" else ","
             names, records = _delimited(lines, delimiter, header)
             for line, record, problem in records:
-                if record is not None:
-                    problem = not_utf8(delimiter.join(record))
-                yield line, None if problem or record is None else dict(zip(names, record, strict=True)), problem
+                yield (line, *_row(names, delimiter, record, problem))
 
 
 def _format(stream: Iterable[str], fmt: str | None, name: str) -> tuple[str, Iterator[str]]:
@@ -181,6 +179,14 @@ def _delimited(lines: Iterable[str], delimiter: str,
         except MlcompError as e:
             raise MlcompError(f"line 1: {e.message}") from None
     return header, _records(reader, len(header), ", ".join(header))
+
+
+def _row(header: list[str], delimiter: str, record: list[str] | None,
+         problem: str | None) -> tuple[dict[str, Any] | None, str | None]:
+    """(row, None) for a record under the header, or (None, problem), bytes that are not UTF-8 too."""
+    if record is not None:
+        problem = not_utf8(delimiter.join(record))
+    return (None, problem) if problem or record is None else (dict(zip(header, record, strict=True)), None)
 
 
 def _records(reader: Any, width: int, names: str) -> Iterator[Record]:
@@ -353,8 +359,8 @@ class Estimator:
         self.empty: dict[str, Any] = {}  # value() looks here while it is filled
         self.empty = {field: self.value(field, self.defaults[field]) if field in self.defaults else None
                       for field in INPUTS if field != "years"}
-        for field, canonical in self.empty.items():
-            self.canonical[field].update({"": canonical, None: canonical})
+        for field in self.empty:
+            self._seed(field)
         self.by_profile: dict[Any, Shared] = {}
         self.by_estimate: dict[Any, Shared] = {}
         self.years_matter: bool | None = None  # None until checked on the first row with years
@@ -471,9 +477,14 @@ class Estimator:
             if len(known) >= CACHE_SIZE:
                 known.clear()
                 if field in self.empty:
-                    known.update({"": self.empty[field], None: self.empty[field]})
+                    self._seed(field)
             known[key] = canonical
         return canonical
+
+    def _seed(self, field: str) -> None:
+        """An empty cell or null, among the field's known cells: its option's value, or the default."""
+        known = self.canonical[field]
+        known[""] = known[None] = self.empty[field]
 
     def estimate(self, values: dict[str, Any]) -> tuple[Shared, tuple[Any, ...]]:
         """The shared estimate for raw profile values, and its open values for them."""
@@ -870,10 +881,8 @@ def stream(lines: Iterable[str], out: IO[bytes], estimator: Estimator, *, fmt: s
                     try:
                         write_fast(plan, record)  # type: ignore[arg-type]  # None: raises, as wanted
                     except Exception:  # whatever the fast path cannot do, the Estimator does
-                        if record is not None:
-                            problem = not_utf8(delimiter.join(record))
-                        row = None if problem or record is None else dict(zip(header, record, strict=True))
-                        if slow(number, row, problem) and not planned and estimator.years_matter is not None:
+                        if (slow(number, *_row(header, delimiter, record, problem)) and not planned
+                                and estimator.years_matter is not None):
                             plan, planned = fast.plan(tuple(header), places), True
                     else:
                         stats.read += 1

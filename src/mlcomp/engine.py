@@ -110,17 +110,20 @@ class Estimate:
 def parse_years(value: object, bands: Bands) -> float:
     """Years of experience from a number or text, inside the data's allowed range."""
     lo, hi = bands.experience.min_years, bands.experience.max_years
-    allowed = f"years of experience must be a number from {lo:g} to {hi:g}"
     if isinstance(value, bool):
-        raise MlcompError(f"{allowed}, got {value!r}", usage=True, field="years")
+        raise MlcompError(f"{_allowed(lo, hi)}, got {value!r}", usage=True, field="years")
     try:
         years = math.nan if isinstance(value, str) and "_" in value else float(value)  # type: ignore[arg-type]
     except (TypeError, ValueError, OverflowError):
         years = math.nan
     if not math.isfinite(years) or not lo <= years <= hi:
         text = value if isinstance(value, int) and abs(value) >= 10**60 else str(value)
-        raise MlcompError(f"{allowed}, got {shown(text)}", usage=True, field="years")
+        raise MlcompError(f"{_allowed(lo, hi)}, got {shown(text)}", usage=True, field="years")
     return years
+
+
+def _allowed(lo: float, hi: float) -> str:
+    return f"years of experience must be a number from {lo:g} to {hi:g}"
 
 
 def make_profile(bands: Bands, *, years: object = None, level: str | None = None,
