@@ -371,6 +371,23 @@ def test_its_own_output_with_years_edited_is_estimated_at_the_new_years_level():
     assert "level comes from its years" in again.stderr
 
 
+def test_a_cell_of_a_megabyte_comes_out_whole_and_one_past_the_limit_stops_at_its_line():
+    # The csv module alone stops at 128 KiB (and its error read like a stray quote); a batch reads
+    # cells up to batch.CELL characters, and says so at the line of a longer one.
+    big = "é" * 1_000_000
+    result = run("estimate", "--input", "-", "--input-format", "csv", "-f", "csv",
+                 input=f"id,years,note\n1,4,ok\n2,4,{big}\n3,4,ok\n")
+    assert result.exit_code == 0, result.stderr[:300]
+    assert [row["note"] for row in csv.DictReader(io.StringIO(result.stdout))] == ["ok", big, "ok"]
+    huge = "a" * (batch.CELL + 1)
+    result = run("estimate", "--input", "-", "--input-format", "csv", "-f", "csv", "--on-error", "skip",
+                 input=f"id,years,note\n1,4,ok\n2,4,{huge}\n3,4,ok\n")
+    assert result.exit_code == 1
+    assert result.stdout.count("\n") == 2  # the header and the row before
+    assert result.stderr == (f"Error: line 3: a cell longer than {batch.CELL:,} characters, the longest a batch "
+                             "reads (a quote never closed?); split it, or check the file is CSV\n")
+
+
 def test_part_of_an_estimate_is_not_a_previous_estimate():
     first = run("estimate", "--input", "-", "--input-format", "csv", "-f", "csv", input=PEOPLE).stdout
     lines = [",".join(line.split(",")[:-1]) for line in first.splitlines()]  # without adjustments

@@ -50,6 +50,7 @@ EXTENSIONS = {".csv": "csv", ".tsv": "tsv", ".tab": "tsv", ".jsonl": "jsonl", ".
 # again, so memory stays flat however long the input.
 CACHE_SIZE = 10_000
 PROFILES = 50_000
+CELL = inputs.MAX_BYTES  # the longest CSV cell a batch reads, in characters: as long as a whole document
 
 Row = tuple[int, dict[str, Any] | None, str | None]  # line number, the row or None, what is wrong
 MISSING = object()
@@ -162,6 +163,7 @@ def _delimited(lines: Iterable[str], delimiter: str,
     """The header's names (checked: the file's first line), and a record per later line (as cells, not
     yet checked for bytes that are not UTF-8; a blank line is no record)."""
     # strict: a quote inside an unquoted cell, or one never closed, is an error, not a changed value
+    csv.field_size_limit(max(csv.field_size_limit(), CELL))  # the csv module's own limit is 128 KiB
     reader = csv.reader(lines, delimiter=delimiter, strict=True)
     header = next(reader, None)
     if header is None:
@@ -199,6 +201,9 @@ def _records(reader: Any, width: int, names: str) -> Iterator[Record]:
             return
         except csv.Error as e:
             start = reader.line_num + 1
+            if str(e).startswith("field larger than field limit"):
+                raise MlcompError(f"line {line}: a cell longer than {CELL:,} characters, the longest a batch reads "
+                                  "(a quote never closed?); split it, or check the file is CSV") from None
             if str(e) == "unexpected end of data":  # the rest of the file went into one cell
                 raise MlcompError(f"line {line}: a quote opened in this record is never closed (the rest of "
                                   f"the file, to line {reader.line_num}, would be one cell); close it, and "
