@@ -360,6 +360,13 @@ MlFocusOption = Annotated[str | None, typer.Option(
          "software-engineer pay). Default: neither.")]
 FormatOption = Annotated[Format, typer.Option(
     "--format", "-f", metavar="FORMAT", help="Output format: table, json, jsonl, csv or tsv.")]
+AfterTaxOption = Annotated[bool, typer.Option(
+    "--after-tax", help="Add take-home pay after 2026 federal, state and local tax (see docs/taxes.md).")]
+StateOption = Annotated[str | None, typer.Option(
+    "--state", metavar="XX", help="Two-letter state (or DC) taxed, with --after-tax. Default: the city's state; "
+    "none for national or remote.")]
+FilingOption = Annotated[str, typer.Option(
+    "--filing", metavar="STATUS", help="Filing status, with --after-tax: single (default), joint or head.")]
 ChartOption = Annotated[bool | None, typer.Option(
     "--chart/--no-chart", help="Draw charts with the table. Default: only when the output is a terminal. "
     "Never in JSON, CSV or TSV.")]
@@ -425,6 +432,9 @@ def estimate(
         "--on-error", help="A bad row: stop (exit 1) or skip it (reported on stderr, with a summary).")]
         = OnError.stop,
     export: ExportOption = None,
+    after_tax: AfterTaxOption = False,
+    state: StateOption = None,
+    filing: FilingOption = "single",
 ) -> None:
     """Estimate base salary and total compensation for a profile.
 
@@ -441,10 +451,13 @@ def estimate(
         offer_floor=$(mlcomp estimate -y 4 -c sf --field base.mid)
 
         mlcomp estimate --input people.csv --format csv > estimates.csv
+
+        mlcomp estimate -y 4 -c sf --after-tax --filing joint
     """
     from mlcomp import api
 
     check_format(ctx, fmt, field)
+    tax_options(ctx, after_tax, input)
     if explain and fmt is not Format.table:
         raise conflict("--explain", f"--format {fmt.value}", "sources are shown in the table (JSON, CSV and "
                        "TSV carry them in the adjustments)")
@@ -471,6 +484,9 @@ def estimate(
         raise as_usage(e) from None
     level_note(bands, {"years": result.years, "level": level and result.level})
     data = result.as_dict()
+    pay = estimate_after_tax(result, bands, after_tax, city=None if remote_first else city, state=state,
+                             filing=filing)
+    data.update({"after_tax": pay.as_dict()} if pay else {})
     if field is not None:
         try:
             print(render.scalar(render.pick(data, field)))
@@ -485,10 +501,44 @@ def estimate(
     else:
         with saving:
             render.estimate_table(result, bands, explain=explain)
+            show_after_tax(pay, "Typical total comp after tax")
             if show_chart(chart, export):
                 from mlcomp import charts
 
                 charts.estimate_chart(result)
+
+
+def tax_options(ctx: typer.Context, after_tax: bool, input: str | None) -> None:
+    """--state and --filing belong to --after-tax, which works on one estimate."""
+    for option, name in (("state", "--state"), ("filing", "--filing")):
+        if given(ctx, option) and not after_tax:
+            raise MlcompError(f"{name} needs --after-tax: it says how the pay is taxed", usage=True)
+    if after_tax and input is not None:
+        raise conflict("--after-tax", "--input", "take-home pay is computed for one estimate at a time")
+
+
+def estimate_after_tax(result: Any, bands: Any, after_tax: bool, *, city: str | None, state: str | None,
+                       filing: str) -> Any:
+    """With --after-tax, take-home pay on the estimate's typical total comp: the base as wages, the
+    rest (bonus and equity) as supplemental pay. None without it (the tax data is not read)."""
+    if not after_tax:
+        return None
+    from mlcomp.taxes import take_home
+
+    p = result.position
+    base, total = result.base.typical(p), result.total_comp.typical(p)
+    key = bands.resolve("cities", city) if city else bands.defaults.city
+    try:
+        return take_home(base, supplemental=total - base, state=state, filing=filing, city=key)
+    except MlcompError as e:
+        raise as_usage(e) from None
+
+
+def show_after_tax(pay: Any, title: str) -> None:
+    if pay is not None:
+        from mlcomp.taxview import take_home_table
+
+        take_home_table(pay, title=title)
 
 
 @command()

@@ -1,0 +1,52 @@
+"""Take-home pay as a table on the terminal (the numbers come from mlcomp.taxes)."""
+
+from __future__ import annotations
+
+from rich.console import Console
+
+from mlcomp.render import console, money, percent
+from mlcomp.taxes import TakeHome, shipped
+
+FILING_LABELS = {"single": "single", "joint": "married filing jointly", "head": "head of household"}
+
+
+def where_label(pay: TakeHome) -> str:
+    taxes = shipped()
+    if pay.state is None:
+        return "no state given: federal and FICA only"
+    place = taxes.states[pay.state].name
+    return f"{taxes.locals[pay.local].name}, {place}" if pay.local else place
+
+
+def take_home_table(pay: TakeHome, *, out: Console | None = None, title: str = "") -> None:
+    """Every tax on its own line, then the net, the rates and what vesting stock leaves due in April."""
+    from rich import box
+    from rich.table import Table
+
+    out = out or console()
+    head = title or "After tax"
+    table = Table(title=f"{head}, {pay.tax_year} ({where_label(pay)}, {FILING_LABELS[pay.filing]})",
+                  box=box.SIMPLE_HEAD, caption="USD per year; pre-tax 401(k) and HSA contributions stay yours",
+                  caption_justify="left")
+    table.add_column("")
+    table.add_column("Amount", justify="right", no_wrap=True)
+    table.add_row("Wages", money(pay.wages))
+    if pay.supplemental:
+        table.add_row("Bonus and vesting stock", money(pay.supplemental))
+    rows = [("Federal income tax" + (" (itemized)" if pay.deduction == "itemized" else ""), pay.federal_income_tax),
+            ("Social Security", pay.social_security), ("Medicare", pay.medicare),
+            ("Additional Medicare", pay.additional_medicare), ("State income tax", pay.state_income_tax),
+            ("Local income tax", pay.local_tax)]
+    rows += [(f"State payroll: {key.replace('_', ' ')}", value) for key, value in pay.payroll.items()]
+    for label, value in rows:
+        if value or label in ("Federal income tax", "State income tax"):
+            table.add_row(label, f"-{money(value)}")
+    table.add_row("Take-home pay", money(pay.net), style="bold")
+    table.add_row("Effective rate", percent(pay.effective_rate).lstrip("+"))
+    table.add_row("Marginal rate", percent(pay.marginal_rate).lstrip("+"))
+    if pay.supplemental:
+        table.add_row("Withheld at vest (federal)", money(pay.supplemental_withheld))
+        table.add_row("Federal tax it adds", money(pay.supplemental_owed))
+        table.add_row("Due in April" if pay.april_surprise >= 0 else "Refunded in April",
+                      money(abs(pay.april_surprise)))
+    out.print(table)
