@@ -37,7 +37,8 @@ def take_home_table(pay: TakeHome, *, out: Console | None = None, title: str = "
             ("Social Security", pay.social_security), ("Medicare", pay.medicare),
             ("Additional Medicare", pay.additional_medicare), ("State income tax", pay.state_income_tax),
             ("Local income tax", pay.local_tax)]
-    rows += [(f"State payroll: {key.replace('_', ' ')}", value) for key, value in pay.payroll.items()]
+    premiums = shipped().states[pay.state].payroll if pay.state else {}
+    rows += [(premiums[key].label if key in premiums else key, value) for key, value in pay.payroll.items()]
     for label, value in rows:
         if value or label in ("Federal income tax", "State income tax"):
             table.add_row(label, f"-{money(value)}")
