@@ -87,3 +87,54 @@ def test_without_after_tax_the_output_and_the_imports_are_unchanged():
             "print(sorted(m for m in sys.modules if 'tax' in m), file=sys.stderr)")
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert proc.stderr.strip().split("\n")[-1] == "[]"
+
+
+SEATTLE_SF = ("name=Seattle,base=250k,equity=400k,city=seattle", "name=SF,base=265k,equity=400k,city=sf")
+
+
+def test_compare_after_tax_taxes_each_offer_where_it_is_paid_and_says_if_the_best_changes():
+    result = run("compare", *SEATTLE_SF, "--after-tax")
+    assert result.exit_code == 0
+    assert "SF *" in result.stdout  # before tax, the richer offer is best
+    text = " ".join(result.stdout.split())
+    assert "After tax, Seattle is the best offer, not SF" in text
+    same = run("compare", "examples/bigco.toml", "examples/startup.json", "-y", "4", "-c", "sf", "--after-tax")
+    assert "After tax, BigCo is still the best offer." in same.stdout
+
+
+def test_compare_json_adds_after_tax_per_offer_and_year():
+    data = json.loads(run("compare", *SEATTLE_SF, "--after-tax", "-f", "json").stdout)
+    assert data["best"] == "SF" and data["after_tax_best"] == "Seattle"
+    for offer in data["offers"]:
+        after = offer["after_tax"]
+        assert len(after["by_year"]) == 4
+        assert after["total"] == sum(y["net"] for y in after["by_year"]) + after["benefits"]
+        assert after["federal_income_tax"] == sum(y["federal_income_tax"] for y in after["by_year"])
+        year = offer["by_year"][0]
+        assert after["by_year"][0] == {"year": 1, **take_home(year["base"], supplemental=year["equity"],
+                                                             city=offer["name"].lower()).as_dict()}
+    plain = json.loads(run("compare", *SEATTLE_SF, "-f", "json").stdout)
+    assert "after_tax_best" not in plain and "after_tax" not in plain["offers"][0]
+
+
+def test_an_offer_file_may_say_its_state(tmp_path):
+    (tmp_path / "remote.toml").write_text('name = "Remote"\nbase = "250k"\nstate = "TX"\n')
+    (tmp_path / "bad.toml").write_text('name = "Bad"\nbase = "250k"\nstate = "Texsa"\n')
+    data = json.loads(run("compare", str(tmp_path / "remote.toml"), "name=SF,base=250k,city=sf", "--after-tax",
+                          "-f", "json").stdout)
+    assert [o["after_tax"]["state"] for o in data["offers"]] == ["TX", "CA"]
+    assert data["after_tax_best"] == "Remote"
+    bad = run("compare", str(tmp_path / "bad.toml"), "name=SF,base=250k", "--after-tax")
+    assert bad.exit_code == 1 and "bad.toml: state: unknown state 'Texsa'. Did you mean 'TX'?" in bad.output
+
+
+def test_compare_csv_has_the_years_taxes():
+    rows = list(csv.DictReader(io.StringIO(run("compare", *SEATTLE_SF, "--after-tax", "-f", "csv").stdout)))
+    assert len(rows) == 8
+    assert {row["after_tax_state"] for row in rows} == {"WA", "CA"}
+    assert all(int(row["after_tax_net"]) < int(row["total"]) for row in rows)
+
+
+def test_after_tax_takes_one_growth_scenario():
+    result = run("compare", *SEATTLE_SF, "--after-tax", "-g", "0,10%")
+    assert result.exit_code == 2 and "--after-tax and a list of --growth rates" in result.output

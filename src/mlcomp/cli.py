@@ -508,13 +508,66 @@ def estimate(
                 charts.estimate_chart(result)
 
 
-def tax_options(ctx: typer.Context, after_tax: bool, input: str | None) -> None:
-    """--state and --filing belong to --after-tax, which works on one estimate."""
+def tax_options(ctx: typer.Context, after_tax: bool, input: str | None, scenarios: int = 1) -> None:
+    """--state and --filing belong to --after-tax, which works on one estimate or one scenario."""
     for option, name in (("state", "--state"), ("filing", "--filing")):
         if given(ctx, option) and not after_tax:
             raise MlcompError(f"{name} needs --after-tax: it says how the pay is taxed", usage=True)
     if after_tax and input is not None:
         raise conflict("--after-tax", "--input", "take-home pay is computed for one estimate at a time")
+    if after_tax and scenarios > 1:
+        raise conflict("--after-tax", "a list of --growth rates", "take-home pay is computed for one scenario")
+
+
+def offers_after_tax(comparison: Any, offers: list[Any], bands: Any, after_tax: bool, *, city: str | None,
+                     state: str | None, filing: str) -> dict[str, Any] | None:
+    """With --after-tax, each offer's take-home pay by name: taxed in the offer's own `state` or
+    city, else --state or --city's. None without it (the tax data is not read)."""
+    if not after_tax:
+        return None
+    from mlcomp import aftertax
+
+    found = {}
+    for offer in offers:
+        where = offer.city or city
+        try:
+            found[offer.name] = aftertax.offer_after_tax(
+                comparison.offers[[r.name for r in comparison.offers].index(offer.name)],
+                state=offer.state or state, city=bands.resolve("cities", where) if where else None, filing=filing)
+        except MlcompError as e:
+            if offer.state or offer.city:
+                key = "state" if offer.state else "city"
+                raise MlcompError(f"{offer.origin}: {key}: {e.message}", usage=offer.inline) from None
+            raise as_usage(e) from None
+    return found
+
+
+def with_offer_tax(data: dict[str, Any], taxed: dict[str, Any] | None) -> dict[str, Any]:
+    """The comparison's (or one offer's) JSON with each offer's `after_tax`, and `after_tax_best`."""
+    if taxed is None:
+        return data
+    if "offers" not in data:
+        return {**data, "after_tax": taxed[data["name"]].as_dict()}
+    from mlcomp.aftertax import best
+
+    return {**data, "offers": [with_offer_tax(o, taxed) for o in data["offers"]],
+            "after_tax_best": best(taxed.values())}
+
+
+def tax_rows(rows: Any, taxed: dict[str, Any] | None) -> Any:
+    """CSV rows of a comparison with the year's taxes, one column each (after_tax_net, ...); the state
+    premiums as their sum alone (offers taxed in different states have different premiums)."""
+    for row in rows:
+        pay = taxed[row["name"]].by_year[row["year"] - 1].as_dict() if taxed else {}
+        pay.pop("payroll", None)
+        yield {**row, **render.flatten(pay, "after_tax_")}
+
+
+def show_offers_after_tax(taxed: dict[str, Any] | None, comparison: Any) -> None:
+    if taxed is not None:
+        from mlcomp.taxview import offers_table
+
+        offers_table(list(taxed.values()), comparison)
 
 
 def estimate_after_tax(result: Any, bands: Any, after_tax: bool, *, city: str | None, state: str | None,
@@ -652,6 +705,9 @@ def compare(
     fmt: FormatOption = Format.table,
     chart: ChartOption = None,
     export: ExportOption = None,
+    after_tax: AfterTaxOption = False,
+    state: StateOption = None,
+    filing: FilingOption = "single",
 ) -> None:
     """Compare job offers year by year, and against the market.
 
@@ -680,6 +736,8 @@ def compare(
         mlcomp compare "name=Offer,base=210k,equity=300k" --years 5 --city nyc
 
         cat offer.json | mlcomp compare - examples/acme.toml --format json
+
+        mlcomp compare examples/bigco.toml examples/startup.json -y 4 -c sf --after-tax
     """
     from mlcomp import api, inputs
     from mlcomp.engine import profile_values
@@ -691,6 +749,7 @@ def compare(
     if not offers:
         raise MlcompError(too_few, usage=True)
     growths = growth_rates(growth)
+    tax_options(ctx, after_tax, None, scenarios=len(growths))
     try:
         goal = parse_rate(target, low=0.0, high=1.0)
     except ValueError as e:
@@ -718,14 +777,16 @@ def compare(
     if len(loaded) < 2 and results[0].offers[0].market is None:
         raise MlcompError(too_few, usage=True)
     several = len(results) > 1
+    taxed = offers_after_tax(results[0], loaded, bands, after_tax, city=city, state=state, filing=filing)
     if fmt is Format.json:
         print(render.to_json({"scenarios": [{"growth": r.growth, **r.as_dict()} for r in results]} if several
-                             else results[0].as_dict()))
+                             else with_offer_tax(results[0].as_dict(), taxed)))
     elif fmt is Format.jsonl:
-        sys.stdout.writelines(render.to_json({"growth": r.growth, **o.as_dict()} if several else o.as_dict(),
-                                             indent=None) + "\n" for r in results for o in r.offers)
+        sys.stdout.writelines(render.to_json({"growth": r.growth, **o.as_dict()} if several else
+                                             with_offer_tax(o.as_dict(), taxed), indent=None) + "\n"
+                              for r in results for o in r.offers)
     elif fmt in (Format.csv, Format.tsv):
-        render.write_rows((row for r in results for row in render.compare_rows(r, growth=several)),
+        render.write_rows((row for r in results for row in tax_rows(render.compare_rows(r, growth=several), taxed)),
                           fmt.value, sys.stdout)
     else:
         with saving:
@@ -733,6 +794,7 @@ def compare(
                 render.scenarios_table(results)
             else:
                 render.compare_table(results[0])
+            show_offers_after_tax(taxed, results[0])
             if show_chart(chart, export):
                 from mlcomp import charts
 

@@ -191,6 +191,7 @@ class Offer(BaseModel):
     years: Annotated[int | float | str | None, BeforeValidator(_years)] = None
     level: Annotated[str | None, BeforeValidator(_text)] = None
     city: Annotated[str | None, BeforeValidator(_text)] = None
+    state: Annotated[str | None, BeforeValidator(_text)] = None  # where it is taxed, with --after-tax
     tier: Annotated[str | None, BeforeValidator(_text)] = None
     industry: Annotated[str | None, BeforeValidator(_text)] = None
     specialization: Annotated[str | None, BeforeValidator(_text)] = None

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from rich.console import Console
 
 from mlcomp.render import console, money, percent
@@ -51,3 +53,30 @@ def take_home_table(pay: TakeHome, *, out: Console | None = None, title: str = "
         table.add_row("Due in April" if pay.april_surprise >= 0 else "Refunded in April",
                       money(abs(pay.april_surprise)))
     out.print(table)
+
+
+def offers_table(after: list[Any], comparison: Any, *, out: Console | None = None) -> None:
+    """Each offer's total before and after tax over the horizon, where it is taxed, and whether tax
+    changes which offer is best."""
+    from rich import box
+    from rich.table import Table
+
+    from mlcomp.aftertax import verdict
+
+    out = out or console()
+    first = after[0].by_year[0]
+    table = Table(title=f"After tax, {first.tax_year} rules ({FILING_LABELS[first.filing]}), "
+                  f"{comparison.horizon} years", box=box.SIMPLE_HEAD, caption_justify="left",
+                  caption="Equity is taxed as wages when it vests (options: exercised at vest; ISO and AMT not "
+                  "computed). Benefits are counted untaxed; every year under the same year's rules.")
+    for name, right in (("Offer", False), ("Taxed in", False), ("Before tax", True), ("Taxes", True),
+                        ("After tax", True), ("Due in April", True)):
+        table.add_column(name, justify="right" if right else "left", no_wrap=right)
+    for offer in after:
+        d = offer.as_dict()
+        table.add_row(offer.name, where_label(offer.by_year[0]).split(":")[0], money(offer.before_tax),
+                      money(d["total_tax"]), money(offer.total), money(max(0, d["april_surprise"])))
+    out.print(table)
+    sentence = verdict(comparison.best, after)
+    if sentence:
+        out.print(sentence)
