@@ -138,3 +138,14 @@ def test_compare_csv_has_the_years_taxes():
 def test_after_tax_takes_one_growth_scenario():
     result = run("compare", *SEATTLE_SF, "--after-tax", "-g", "0,10%")
     assert result.exit_code == 2 and "--after-tax and a list of --growth rates" in result.output
+
+
+def test_curve_after_tax_gives_each_year_its_take_home_pay():
+    rows = json.loads(run("curve", "--to", "3", "-c", "nyc", "--after-tax", "-f", "json").stdout)
+    assert [r["after_tax"]["local"] for r in rows] == ["nyc"] * 4
+    assert all(r["after_tax"]["wages"] + r["after_tax"]["supplemental"] == r["total_comp"]["typical"] for r in rows)
+    nets = [r["after_tax"]["net"] for r in rows]
+    assert nets == sorted(nets)  # more experience, more pay, more left after tax
+    table = run("curve", "--to", "3", "-c", "nyc", "--after-tax", "--no-chart").stdout
+    assert "Typical total comp after tax, 2026 (New York City, New York, single)" in " ".join(table.split())
+    assert "after_tax" not in run("curve", "--to", "3", "-f", "json").stdout

@@ -587,6 +587,17 @@ def estimate_after_tax(result: Any, bands: Any, after_tax: bool, *, city: str | 
         raise as_usage(e) from None
 
 
+def with_pay(data: dict[str, Any], pay: Any) -> dict[str, Any]:
+    return {**data, "after_tax": pay.as_dict()} if pay is not None else data
+
+
+def show_curve_after_tax(points: list[Any], taxed: list[Any]) -> None:
+    if taxed and taxed[0] is not None:
+        from mlcomp.taxview import curve_table
+
+        curve_table(points, taxed)
+
+
 def show_after_tax(pay: Any, title: str) -> None:
     if pay is not None:
         from mlcomp.taxview import take_home_table
@@ -610,6 +621,9 @@ def curve(
     fmt: FormatOption = Format.table,
     chart: ChartOption = None,
     export: ExportOption = None,
+    after_tax: AfterTaxOption = False,
+    state: StateOption = None,
+    filing: FilingOption = "single",
 ) -> None:
     """How the estimate grows with experience: base and total-comp ranges for each year, 0 to 20.
 
@@ -622,11 +636,14 @@ def curve(
         mlcomp curve -c nyc --from 3 --to 12 --format csv
 
         mlcomp curve -c sf -f json | jq '.[] | [.years, .total_comp.mid]'
+
+        mlcomp curve -c seattle --after-tax --to 10
     """
     from mlcomp.curve import as_dict
     from mlcomp.curve import curve as run_curve
     from mlcomp.money import parse_count
 
+    tax_options(ctx, after_tax, None)
     saving = exporting(export, fmt is Format.table)
     bands = load(ctx)
     lo, hi = bands.experience.min_years, bands.experience.max_years
@@ -642,12 +659,15 @@ def curve(
                            remote_first=remote_first, role=role, ml_focus=ml_focus)
     except MlcompError as e:
         raise as_usage(e) from None
+    taxed = [estimate_after_tax(p, bands, after_tax, city=None if remote_first else city, state=state,
+                                filing=filing) for p in points]
+    rows = [with_pay(as_dict(p), pay) for p, pay in zip(points, taxed, strict=True)]
     if fmt is Format.json:
-        print(render.to_json([as_dict(p) for p in points]))
+        print(render.to_json(rows))
     elif fmt is Format.jsonl:
-        sys.stdout.writelines(render.to_json(as_dict(p), indent=None) + "\n" for p in points)
+        sys.stdout.writelines(render.to_json(row, indent=None) + "\n" for row in rows)
     elif fmt in (Format.csv, Format.tsv):
-        render.write_rows((render.flatten(as_dict(p)) for p in points), fmt.value, sys.stdout)
+        render.write_rows((render.flatten(row) for row in rows), fmt.value, sys.stdout)
     else:
         from mlcomp import charts
 
@@ -655,6 +675,7 @@ def curve(
         with saving:
             charts.curve_table(points, f"ML engineer pay by years of experience: {', '.join(labels)}",
                                chart=show_chart(chart, export))
+            show_curve_after_tax(points, taxed)
 
 
 def growth_rates(text: str | None) -> list[float | None]:

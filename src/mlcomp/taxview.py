@@ -80,3 +80,21 @@ def offers_table(after: list[Any], comparison: Any, *, out: Console | None = Non
     sentence = verdict(comparison.best, after)
     if sentence:
         out.print(sentence)
+
+
+def curve_table(points: list[Any], taxed: list[TakeHome], *, out: Console | None = None) -> None:
+    """The typical total comp of each year of experience, and what it leaves after tax."""
+    from rich import box
+    from rich.table import Table
+
+    out = out or console()
+    first = taxed[0]
+    table = Table(title=f"Typical total comp after tax, {first.tax_year} ({where_label(first)}, "
+                  f"{FILING_LABELS[first.filing]})", box=box.SIMPLE_HEAD, caption="USD per year",
+                  caption_justify="left")
+    for name in ("Years", "Total comp", "Taxes", "After tax", "Effective", "Marginal"):
+        table.add_column(name, justify="right", no_wrap=True)
+    for point, pay in zip(points, taxed, strict=True):
+        table.add_row(f"{point.years:g}", money(pay.wages + pay.supplemental), money(pay.total_tax),
+                      money(pay.net), percent(pay.effective_rate).lstrip("+"), percent(pay.marginal_rate).lstrip("+"))
+    out.print(table)
