@@ -135,6 +135,7 @@ def test_parts_add_up_and_tax_never_falls_as_wages_rise(wages, state, filing):
     (lambda: take_home(100_000, filing="married-separately"), "Known: single, joint, head."),
     (lambda: take_home("lots"), "wages: expected an amount"),
     (lambda: take_home(100_000, pre_tax=200_000), "cannot be more than the wages"),
+    (lambda: take_home(100_000, year=2025), "no tax data for 2025: the data covers tax year 2026 only"),
 ])
 def test_bad_input_is_one_clear_line(call, says):
     with pytest.raises(MlcompError) as info:

@@ -473,7 +473,7 @@ def _money(value: object, what: str) -> float:
 
 
 def take_home(wages: object, *, state: str | None = None, filing: str = "single", city: str | None = None,
-              pre_tax: object = 0, hsa: object = 0, supplemental: object = 0,
+              pre_tax: object = 0, hsa: object = 0, supplemental: object = 0, year: int | None = None,
               taxes: Taxes | None = None) -> TakeHome:
     """A year's pay after 2026 federal, state and local tax, each its own field.
 
@@ -482,10 +482,13 @@ def take_home(wages: object, *, state: str | None = None, filing: str = "single"
     two-letter code (None: federal and FICA only); `city` a city of the bands ("sf", "nyc",
     "seattle"), which picks the state when `state` is not given and adds New York City's tax.
     `pre_tax` is 401(k) deferrals (they lower income tax, not FICA), `hsa` HSA payroll contributions
-    (they lower both); neither is subtracted from the net, which stays the earner's. Raises
-    MlcompError for a bad value (its `field` names the keyword).
+    (they lower both); neither is subtracted from the net, which stays the earner's. `year` is
+    the tax year (None: the data's). Raises MlcompError for a bad value (its `field` names the
+    keyword).
     """
     taxes = taxes if taxes is not None else shipped()
+    if year is not None:
+        check_year(taxes, year)
     kind = parse_filing(filing)
     regular, extra = _money(wages, "wages"), _money(supplemental, "supplemental")
     if regular + extra > MAX_MONEY:
@@ -575,7 +578,8 @@ def shipped() -> Taxes:
     return load_taxes()
 
 
-def check_year(taxes: Taxes, year: int) -> None:
+def check_year(taxes: Taxes, year: object) -> None:
+    """A usage error unless `year` is the tax year the data holds."""
     if year != taxes.tax_year:
-        raise MlcompError(f"no tax data for {year}: the data covers tax year {taxes.tax_year} only",
-                          usage=True, field="tax_year")
+        raise MlcompError(f"no tax data for {shown(year)}: the data covers tax year {taxes.tax_year} only",
+                          usage=True, field="year")
