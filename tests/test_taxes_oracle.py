@@ -63,6 +63,23 @@ def test_every_household_is_within_100_dollars_or_half_a_percent_of_wages(field)
     assert not far, f"{len(far)} households too far off:\n" + "\n".join(far[:20])
 
 
+def test_docs_give_the_figures_of_this_comparison():
+    """docs/taxes.md says how many households agree to the dollar and within $100, and lists the ten
+    nearest their allowance: the figures are the ones this fixture gives."""
+    doc = " ".join((Path(__file__).parents[1] / "docs" / "taxes.md").read_text().split())
+
+    def counts(field: str) -> tuple[int, int]:
+        diffs = [abs(getattr(ours(c), field) - c["oracle"][COMPARED[field]]) for c in HOUSEHOLDS]
+        return sum(d <= 1 for d in diffs), sum(d <= 100 for d in diffs)
+
+    (fed, fed100), (state, state100) = counts("federal_income_tax"), counts("state_income_tax")
+    assert f"federal income tax to the dollar for {fed} and within $100 for {fed100}" in doc
+    assert f"the state's for {state} and {state100}" in doc
+    assert f"about {len(HOUSEHOLDS)} generated households" in doc
+    for _, field, c, mine, theirs in gaps()[:10]:
+        assert f"| {field} | {mine:,} | {theirs:,} |" in doc, (c["state"], field)
+
+
 def worst(n: int = 10) -> list[str]:
     """The n households nearest their allowance, as lines (for the docs and the closing note)."""
     return [f"{c['state']} {c['filing']} ${c['wages']:,}{' +401k/HSA' if c['pre_tax'] else ''}: {field} "

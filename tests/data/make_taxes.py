@@ -370,13 +370,16 @@ def _ma() -> dict[str, Any]:
     threshold, surtax_rate = float(extra.thresholds[1]), float(extra.rates[1])
     s.table["income_tax"] = {k: {"thresholds": [0, round(threshold)], "rates": [rate, rate + surtax_rate]}
                              for k in STATUS}
-    s.amount("exemption", s.by_status(f"{p}.exemptions.personal"))
+    # M.G.L. c. 62, s. 3(B)(a)(9): up to $2,000 of the earner's Social Security and Medicare taxes.
+    s.amount("exemption", {k: v + 2_000 for k, v in s.by_status(f"{p}.exemptions.personal").items()})
     s.table["payroll"] = {"pfml": {"label": "Paid Family and Medical Leave", "rate": 0.0046, "wage_base": 184_500,
                                    "source": "Massachusetts DFML, 2026 contribution rates: 0.88% of wages up to the "
                                    "Social Security wage base, of which an employee of an employer of 25 or more "
                                    "pays the family leave part (0.18%) and up to 40% of the medical part (0.70%)",
                                    "assumption": "the employer passes on the full employee share"}}
-    return s.done("The 4% surtax on income above the threshold is laid over the 5% rate.")
+    return s.done("The 4% surtax on income above the threshold is laid over the 5% rate. The exemption includes "
+                  "the deduction of up to $2,000 of Social Security and Medicare taxes (M.G.L. c. 62, s. 3(B)(a)(9)), "
+                  "which every earner above $26,000 of wages reaches.")
 
 
 def _mi() -> dict[str, Any]:
