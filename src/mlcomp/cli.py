@@ -758,7 +758,7 @@ def compare(
 
         cat offer.json | mlcomp compare - examples/acme.toml --format json
 
-        mlcomp compare examples/bigco.toml examples/startup.json -y 4 -c sf --after-tax
+        mlcomp compare examples/bigco.toml examples/startup.json -c sf --after-tax
     """
     from mlcomp import api, inputs
     from mlcomp.engine import profile_values
