@@ -65,10 +65,10 @@ def parse_money(value: object) -> int:
     return dollars(amount(value))
 
 
-def parse_rate(value: object, *, low: float = -1.0, high: float = 10.0) -> float:
-    """A fraction from "15%" or 0.15 (also "-20%"), between `low` and `high`."""
+def parse_rate(value: object, *, low: float = -1.0, high: float = 10.0, what: str = "a rate") -> float:
+    """A fraction from "15%" or 0.15 (also "-20%"), between `low` and `high`; `what` names it."""
     shown = quote(value)
-    allowed = f"expected a rate such as 15% or 0.15, from {low * 100:g}% to {high * 100:g}%"
+    allowed = f"expected {what} such as 15% or 0.15, from {low * 100:g}% to {high * 100:g}%"
     if isinstance(value, bool):
         raise ValueError(f"{allowed}, got {shown}")
     rate = math.nan
