@@ -335,21 +335,20 @@ def known_keys(path: tuple[str | int, ...]) -> list[str]:
     """The keys the schema allows in the table at `path` (for 'did you mean')."""
     model: Any = Bands
     for part in path:
-        fields = getattr(model, "model_fields", None)
-        if fields is None:  # a table of entries (cities, levels): any key, each entry of one model
-            model = _entry(model)
-        else:
-            field = fields.get(str(part))
-            model = _entry(field.annotation) if field is not None else None
+        if get_origin(model) is dict:  # a table of entries (cities, levels): any key, each of one model
+            model = get_args(model)[1]
+            continue
+        field = (getattr(model, "model_fields", None) or {}).get(str(part))
+        if field is None:
+            return []
+        model = _entry(field.annotation)
     fields = getattr(model, "model_fields", None)
     return list(fields) if fields else []
 
 
 def _entry(annotation: Any) -> Any:
-    """The model inside `dict[str, Model]`, `Model | None`, or the model itself."""
-    if get_origin(annotation) is dict:
-        return get_args(annotation)[1]
-    for arg in get_args(annotation):
+    """The model of `Model | None`; a table of entries or a model as it is."""
+    for arg in () if get_origin(annotation) is dict else get_args(annotation):
         if hasattr(arg, "model_fields"):
             return arg
     return annotation

@@ -113,7 +113,7 @@ def parse_years(value: object, bands: Bands) -> float:
     """Years of experience from a number or text, inside the data's allowed range."""
     lo, hi = bands.experience.min_years, bands.experience.max_years
     if isinstance(value, bool):
-        raise MlcompError(f"{_allowed(lo, hi)}, got {value!r}", usage=True, field="years")
+        raise MlcompError(f"{_allowed(lo, hi)}, got {shown(value)}", usage=True, field="years")
     try:
         years = math.nan if isinstance(value, str) and "_" in value else float(value)  # type: ignore[arg-type]
     except (TypeError, ValueError, OverflowError):

@@ -28,7 +28,7 @@ def dollars(value: float) -> int:
 def amount(value: object) -> float:
     """A non-negative amount in dollars, not yet rounded."""
     if isinstance(value, bool):
-        raise ValueError(f"expected {AMOUNT_HELP}, got {value!r}")
+        raise ValueError(f"expected {AMOUNT_HELP}, got {quote(value)}")
     shown = quote(value)
     if isinstance(value, int) and abs(value) > MAX_MONEY:  # before float(), which overflows
         number = math.inf if value > 0 else -math.inf
@@ -43,7 +43,7 @@ def amount(value: object) -> float:
             raise ValueError(f"expected {AMOUNT_HELP}, got {shown}")
         number = float(match.group(1).replace(",", "")) * _SUFFIX[match.group(2).lower()]
     else:
-        raise ValueError(f"expected {AMOUNT_HELP}, got {value!r}")
+        raise ValueError(f"expected {AMOUNT_HELP}, got {quote(value)}")
     if math.isnan(number) or (isinstance(value, float) and math.isinf(number)):
         raise ValueError(f"expected {AMOUNT_HELP}, got {shown}")
     if number < 0:

@@ -116,7 +116,7 @@ def _years(value: object) -> object:
     """A number or text; checked against the bands later. Anything else is one clear error, not one
     per member of the union."""
     if value is not None and (isinstance(value, bool) or not isinstance(value, int | float | str)):
-        raise ValueError(f"expected a number of years such as 4 or 4.5, got {value!r}")
+        raise ValueError(f"expected a number of years such as 4 or 4.5, got {shown(value)}")
     return _text(value)
 
 
