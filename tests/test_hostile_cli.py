@@ -160,7 +160,7 @@ def test_an_unknown_bands_key_gets_its_line_and_the_closest_key(tmp_path):
     with pytest.raises(MlcompError) as caught:
         load_bands(path)
     assert caught.value.message.split("\n")[0] == (
-        f"{path}: cities.boston.asumption: unknown key. Did you mean 'assumption'? (line 5)")
+        f"{path}: cities.boston.asumption: unknown key (line 5). Did you mean 'assumption'?")
 
 
 @pytest.mark.parametrize("keys", [1, 50, 2_000])
@@ -171,6 +171,17 @@ def test_many_unknown_offer_keys_print_the_first_few_and_a_count(keys):
     lines = result.stderr.split("\n")[:-1]
     assert len(lines) == min(keys, MAX_SHOWN) + (keys > MAX_SHOWN)
     assert lines[0].startswith("Error: offer 1 (inline): k0: unknown key. ")
+
+
+def test_offer_files_get_the_line_and_the_closest_key(tmp_path):
+    (tmp_path / "a.toml").write_text('name = "A"\n\nbase = "240k"\nbnous = 3\n')
+    (tmp_path / "a.json").write_text('{"name": "A",\n "base": "lots"}')
+    for name, says in (("a.toml", "a.toml: bnous: unknown key (line 4). Did you mean 'bonus'? Keys: name, "),
+                       ("a.json", "a.json: base: expected an amount such as 240000, 240k, $240,000 or 1.2m, got "
+                                  "'lots' (line 2)")):
+        result = runner.invoke(app, ["compare", str(tmp_path / name), "name=B,base=1"], env={"MLCOMP_BANDS": ""})
+        assert result.exit_code == 1 and result.stderr.startswith(f"Error: {tmp_path / name}"[:7])
+        assert says in result.stderr
 
 
 # ---- values as they were written -------------------------------------------------------------------

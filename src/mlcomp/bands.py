@@ -10,7 +10,6 @@ from __future__ import annotations
 import itertools
 import math
 import re
-from collections.abc import Callable
 from functools import cached_property
 from pathlib import Path
 from typing import Annotated, Any, Literal, get_args, get_origin
@@ -298,39 +297,6 @@ def read_document(path: Path | str) -> inputs.Document:
     return document
 
 
-def line_index(text: str) -> dict[tuple[str, ...], int]:
-    """Every key path a TOML text sets (tables and keys), with the first line (1-based) that sets it:
-    read once, so that finding the line of each of many problems stays linear."""
-    index: dict[tuple[str, ...], int] = {}
-    table: tuple[str, ...] = ()
-    for number, raw in enumerate(text.split("\n"), 1):  # TOML lines end at \n only (not at U+2028)
-        line = raw.strip()
-        if line.startswith("["):
-            table = _parts(line.split("#")[0].strip().strip("[]"))
-            index.setdefault(table, number)
-        elif "=" in line and not line.startswith("#"):
-            index.setdefault(table + _parts(line.split("=", 1)[0]), number)
-    return index
-
-
-def _parts(dotted: str) -> tuple[str, ...]:
-    return tuple(p.strip().strip('"').strip("'") for p in dotted.split("."))
-
-
-def locator(text: str) -> Callable[[tuple[str | int, ...]], int | None]:
-    """The line of `text` that sets the deepest part of a key path, if any."""
-    index = line_index(text)
-
-    def locate(path: tuple[str | int, ...]) -> int | None:
-        parts = tuple(str(part) for part in path)
-        for size in range(len(parts), 0, -1):
-            if parts[:size] in index:
-                return index[parts[:size]]
-        return None
-
-    return locate
-
-
 def known_keys(path: tuple[str | int, ...]) -> list[str]:
     """The keys the schema allows in the table at `path` (for 'did you mean')."""
     model: Any = Bands
@@ -362,7 +328,7 @@ def validation_error(path: Path | str, error: ValidationError, source: str | Non
             source = Path(path).read_text(encoding="utf-8-sig")
         except (OSError, UnicodeDecodeError):
             source = ""
-    return from_pydantic(error.errors(), file=str(path), locate=locator(source), known=known_keys)
+    return from_pydantic(error.errors(), file=str(path), locate=inputs.locator(source, "toml"), known=known_keys)
 
 
 def overlay(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:

@@ -27,14 +27,14 @@ class Problem:
     hint: str = ""
 
     def text(self) -> str:
-        """'file: key.path: what. hint (line N)', or 'file: line N: what' for a place with no key."""
+        """'file: key.path: what (line N). hint', or 'file: line N: what' for a place with no key."""
         head = [self.file] if self.file else []
         if self.path:
             head.append(key_path(self.path))
         elif self.line:
             head.append(f"line {self.line}")
         at = f" (line {self.line})" if self.line and self.path else ""
-        return ": ".join([*head, self.what + self.hint]) + at
+        return ": ".join([*head, self.what + at + self.hint])
 
 
 class MlcompError(Exception):

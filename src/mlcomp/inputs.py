@@ -13,11 +13,13 @@ Pure apart from reading: nothing here prints or exits. Problems are MlcompError 
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import re
 import sys
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import IO, Any, BinaryIO
 
@@ -189,6 +191,55 @@ def row_problem(text: str, error: Exception) -> str:
     except MlcompError as e:
         return e.what  # the batch reader names the line itself
     return f"not valid JSON: {one_line(str(error))}"  # pragma: no cover - parse refuses what json.loads did
+
+
+def line_index(text: str) -> dict[tuple[str, ...], int]:
+    """Every key path a TOML text sets (tables and keys), with the first line (1-based) that sets it:
+    read once, so that finding the line of each of many problems stays linear."""
+    index: dict[tuple[str, ...], int] = {}
+    table: tuple[str, ...] = ()
+    for number, raw in enumerate(text.split("\n"), 1):  # TOML lines end at \n only (not at U+2028)
+        line = raw.strip()
+        if line.startswith("["):
+            table = _parts(line.split("#")[0].strip().strip("[]"))
+            index.setdefault(table, number)
+        elif "=" in line and not line.startswith("#"):
+            index.setdefault(table + _parts(line.split("=", 1)[0]), number)
+    return index
+
+
+def _parts(dotted: str) -> tuple[str, ...]:
+    return tuple(p.strip().strip('"').strip("'") for p in dotted.split("."))
+
+
+def json_index(text: str) -> dict[tuple[str, ...], int]:
+    """The first line (1-based) of each key of a JSON text, by the key alone (offers are flat)."""
+    index: dict[tuple[str, ...], int] = {}
+    line, last = 1, 0
+    for match in _JSON_KEY.finditer(text):
+        line += text.count("\n", last, match.start())
+        last = match.start()
+        with contextlib.suppress(ValueError):
+            index.setdefault((json.loads(match.group(1)),), line)
+    return index
+
+
+_JSON_KEY = re.compile(r'("(?:[^"\\\n]|\\.)*")\s*:')
+
+
+def locator(text: str, kind: str) -> Callable[[tuple[str | int, ...]], int | None]:
+    """The line of a TOML or JSON text that sets the deepest part of a key path, if any (the text is
+    read once, so that many lookups stay linear)."""
+    index = line_index(text) if kind == "toml" else json_index(text)
+
+    def locate(path: tuple[str | int, ...]) -> int | None:
+        parts = tuple(str(part) for part in path)
+        for size in range(len(parts), 0, -1):
+            if parts[:size] in index:
+                return index[parts[:size]]
+        return None
+
+    return locate
 
 
 @dataclass(frozen=True, slots=True)

@@ -281,9 +281,12 @@ def _exists(path: Path, test: Callable[[Path], bool]) -> bool:
         return False
 
 
-def make_offer(data: Mapping[str, Any], *, origin: str, default_name: str, inline: bool = False) -> Offer:
-    """Validate one offer's keys; every problem is one line 'origin: key: what is wrong'."""
-    refused = partial(from_pydantic, file=origin, known=lambda _: KEYS, usage=inline, listed=True)
+def make_offer(data: Mapping[str, Any], *, origin: str, default_name: str, inline: bool = False,
+               text: str | None = None, kind: str = "toml") -> Offer:
+    """Validate one offer's keys; every problem is one line 'origin: key: what is wrong', with its
+    line when the offer's `text` (TOML or JSON, by `kind`) is given."""
+    locate = inputs.locator(text, kind) if text is not None else None
+    refused = partial(from_pydantic, file=origin, locate=locate, known=lambda _: KEYS, usage=inline, listed=True)
     unknown = [{"type": "extra_forbidden", "loc": (str(key),)} for key in data if key not in KEYS]
     if unknown:  # checked first: `origin` and `inline` are set here, not by the user
         raise refused(unknown)
@@ -307,7 +310,8 @@ def load_offers(args: Iterable[str], read_stdin: Callable[[], str], *, first: in
             text = read_stdin().removeprefix("\ufeff")
             if not text.strip():
                 raise MlcompError("stdin: empty input; expected an offer in TOML or JSON")
-            offers.append(make_offer(parse_stdin(text), origin="stdin", default_name=fallback))
+            offers.append(make_offer(parse_stdin(text), origin="stdin", default_name=fallback, text=text,
+                                     kind="json" if text.lstrip()[:1] in "{[" else "toml"))
         elif "=" in arg and not _exists(path, Path.is_file):  # decided by syntax, whatever its length
             origin = f"offer {number} (inline)"
             offers.append(make_offer(parse_inline(arg, origin), origin=origin, default_name=fallback,
@@ -323,8 +327,9 @@ def load_offers(args: Iterable[str], read_stdin: Callable[[], str], *, first: in
             if kind not in ("toml", "json"):
                 raise MlcompError(f"{where}: unknown file type '{one_line(path.suffix)}'; use .toml or .json",
                                   usage=True)
-            data = parse_text(read_file(path), where, kind)
-            offers.append(make_offer(data, origin=where, default_name=path.stem))
+            text = read_file(path)
+            offers.append(make_offer(parse_text(text, where, kind), origin=where, default_name=path.stem,
+                                     text=text, kind=kind))
     return offers
 
 
