@@ -217,7 +217,7 @@ def estimate(
     bands = load(ctx)
     if input is not None:
         return _batch(bands, input, input_format, on_error, fmt, field, explain,
-                      {k: v or None for k, v in profile.items()})
+                      {k: v or None for k, v in profile.items()}, env)
     result = api.estimate(**profile, bands=bands)
     notes(result.notes)
     _show_estimate(env, result, bands, fmt, field, explain, chart, export, saving)
@@ -416,7 +416,7 @@ def _show_compare(env: Environment, results: list[Any], fmt: Format, chart: bool
 
 
 def _batch(bands: Any, name: str, input_format: InputFormat | None, on_error: OnError, fmt: Format,
-           field: str | None, explain: bool, defaults: dict[str, Any]) -> None:
+           field: str | None, explain: bool, defaults: dict[str, Any], env: Environment) -> None:
     """`estimate --input`: stream rows through the engine and out as they come."""
     from mlcomp import batch
     from mlcomp.engine import profile_values
@@ -445,7 +445,7 @@ def _batch(bands: Any, name: str, input_format: InputFormat | None, on_error: On
             records = batch.merge(batch.split_estimates(
                 counted(batch.read_rows(stream, given, name, header=estimator.plan)), estimator))
             if field is None:
-                render.batch_tables(records)
+                render.batch_tables(records, out=env.console())
             else:
                 first = next(records, None)
                 if first is not None:

@@ -25,10 +25,10 @@ def dollars(value: float) -> int:
     return math.floor(value + 0.5)
 
 
-def amount(value: object) -> float:
-    """A non-negative amount in dollars, not yet rounded."""
+def amount(value: object, what: str = AMOUNT_HELP) -> float:
+    """A non-negative amount in dollars, not yet rounded; `what` names the kind of number expected."""
     if isinstance(value, bool):
-        raise ValueError(f"expected {AMOUNT_HELP}, got {quote(value)}")
+        raise ValueError(f"expected {what}, got {quote(value)}")
     shown = quote(value)
     if isinstance(value, int) and abs(value) > MAX_MONEY:  # before float(), which overflows
         number = math.inf if value > 0 else -math.inf
@@ -40,12 +40,12 @@ def amount(value: object) -> float:
             raise ValueError(f"must not be negative, got {shown}")
         match = _AMOUNT.match(text)
         if not match:
-            raise ValueError(f"expected {AMOUNT_HELP}, got {shown}")
+            raise ValueError(f"expected {what}, got {shown}")
         number = float(match.group(1).replace(",", "")) * _SUFFIX[match.group(2).lower()]
     else:
-        raise ValueError(f"expected {AMOUNT_HELP}, got {quote(value)}")
+        raise ValueError(f"expected {what}, got {quote(value)}")
     if math.isnan(number) or (isinstance(value, float) and math.isinf(number)):
-        raise ValueError(f"expected {AMOUNT_HELP}, got {shown}")
+        raise ValueError(f"expected {what}, got {shown}")
     if number < 0:
         raise ValueError(f"must not be negative, got {shown}")
     if number > MAX_MONEY:

@@ -124,13 +124,11 @@ def _at_most(value: object, limit: float, too_much: str, what: str | None = None
     """An amount (money.amount) of at most `limit`; `too_much` says so, `what` names the kind of number
     in place of the money wording."""
     try:
-        number = money.amount(value)
+        number = money.amount(value, what or money.AMOUNT_HELP)
     except ValueError as e:
         if str(e).startswith(money.TOO_MUCH):
             raise ValueError(too_much) from None
-        if what is None:
-            raise
-        raise ValueError(str(e).replace(money.AMOUNT_HELP, what)) from None
+        raise
     if number > limit:
         raise ValueError(too_much)
     return number
