@@ -546,7 +546,9 @@ def shipped_path() -> Path:
 def load_taxes(user_file: Path | str | None = None) -> Taxes:
     """The shipped tax data, with `user_file` (if given) laid over it: a state, local tax or place
     of the user's replaces the shipped one whole, with its sources."""
-    from mlcomp.bands import read_document, read_toml, validation_message
+    from mlcomp import inputs
+    from mlcomp.bands import read_document, read_toml
+    from mlcomp.errors import from_pydantic
 
     path: Path | str = shipped_path()
     data = read_toml(path)
@@ -558,7 +560,9 @@ def load_taxes(user_file: Path | str | None = None) -> Taxes:
     try:
         return Taxes.model_validate(data)
     except ValidationError as e:
-        raise MlcompError(validation_message(path, e, source)) from None
+        text = source if source is not None else Path(path).read_text(encoding="utf-8")
+        raise from_pydantic(e.errors(), file=str(path), locate=inputs.locator(text, "toml"),
+                            known=None) from None
 
 
 def _overlay(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
