@@ -188,10 +188,12 @@ def test_a_column_name_close_to_an_input_gets_a_note():
 
 def test_identical_profiles_are_estimated_once(monkeypatch):
     calls = []
-    real = batch.estimate
-    monkeypatch.setattr(batch, "estimate", lambda profile, bands: calls.append(profile) or real(profile, bands))
-    rows = [(n, {"years": "4", "city": city}, None) for n, city in enumerate(["sf", "SF", "bay-area", "nyc"] * 5)]
-    out = list(batch.estimates(rows, BANDS))
+    real = batch.engine.factors
+    monkeypatch.setattr(batch.engine, "factors", lambda profile, bands: calls.append(profile) or real(profile, bands))
+    rows = [json.dumps({"years": "4", "city": city}) + "\n" for city in ["sf", "SF", "bay-area", "nyc"] * 5]
+    estimator = batch.Estimator(BANDS)
+    calls.clear()
+    out = list(batch.records(rows, estimator))
     assert len(out) == 20
     assert len(calls) == 2  # sf (three spellings) and nyc
 
@@ -203,7 +205,7 @@ def test_read_rows_reports_line_numbers_for_jsonl():
 
 
 def test_stop_raises_with_the_line():
-    rows = [(2, {"years": "4"}, None), (3, {"years": "-1"}, None)]
+    rows = ["years\n", "4\n", "-1\n"]
     gen = batch.estimates(rows, BANDS)
     assert next(gen)["level"] == "mid"
     with pytest.raises(MlcompError, match=r"^line 3: years of experience"):
@@ -213,7 +215,7 @@ def test_stop_raises_with_the_line():
 def _profiles(n: int):
     cities = ["sf", "nyc", "seattle", "national"]
     for i in range(n):
-        yield i + 1, {"id": str(i), "years": str(i % 20), "city": cities[i % 4]}, None
+        yield json.dumps({"id": str(i), "years": str(i % 20), "city": cities[i % 4]}) + "\n"
 
 
 def _peak(n: int) -> int:
@@ -240,7 +242,7 @@ def test_jsonl_lines_are_exactly_json_dumps_of_the_record():
     rows = [{"id": "a", "years": "4", "city": "sf"}, {"years": "4", "city": "sf"},
             {"name": "Zoë", "n": 3, "years": 4, "city": "SF"}, {"level": "staff"},
             {"n": 1.5, "x": [1, {"y": None}], "years": "7.25", "remote_first": True}]
-    expected = list(batch.estimates([(n, row, None) for n, row in enumerate(rows * 2, 1)], BANDS))
+    expected = list(batch.estimates([json.dumps(row) + "\n" for row in rows * 2], BANDS))
     out = io.BytesIO()
     batch.stream([json.dumps(row) + "\n" for row in rows * 2], out, batch.Estimator(BANDS), fmt="jsonl")
     assert out.getvalue().decode().splitlines() == [json.dumps(r, ensure_ascii=False) for r in expected]

@@ -445,9 +445,6 @@ def estimate(
     from mlcomp import api
 
     check_format(ctx, fmt, field)
-    if explain and fmt is not Format.table:
-        raise conflict("--explain", f"--format {fmt.value}", "sources are shown in the table (JSON, CSV and "
-                       "TSV carry them in the adjustments)")
     if explain and field is not None:
         raise conflict("--explain", "--field", "--field prints one value, with no sources")
     if input is None:
@@ -470,18 +467,11 @@ def estimate(
     except MlcompError as e:
         raise as_usage(e) from None
     level_note(bands, {"years": result.years, "level": level and result.level})
-    data = result.as_dict()
-    if field is not None:
-        try:
-            print(render.scalar(render.pick(data, field)))
-        except MlcompError as e:
-            raise as_usage(e) from None
-    elif fmt is Format.json:
-        print(render.to_json(data))
-    elif fmt is Format.jsonl:
-        print(render.to_json(data, indent=None))
-    elif fmt in (Format.csv, Format.tsv):
-        render.write_rows([render.flatten(data)], fmt.value, sys.stdout)
+    from mlcomp import formats
+
+    data = result.as_dict(explain)
+    if field is not None or fmt is not Format.table:
+        write([formats.flatten(data) if fmt in (Format.csv, Format.tsv) else data], fmt, document=data, field=field)
     else:
         with saving:
             render.estimate_table(result, bands, explain=explain)
@@ -539,12 +529,11 @@ def curve(
                            remote_first=remote_first, role=role, ml_focus=ml_focus)
     except MlcompError as e:
         raise as_usage(e) from None
-    if fmt is Format.json:
-        print(render.to_json([as_dict(p) for p in points]))
-    elif fmt is Format.jsonl:
-        sys.stdout.writelines(render.to_json(as_dict(p), indent=None) + "\n" for p in points)
-    elif fmt in (Format.csv, Format.tsv):
-        render.write_rows((render.flatten(as_dict(p)) for p in points), fmt.value, sys.stdout)
+    from mlcomp import formats
+
+    if fmt is not Format.table:
+        flat = fmt in (Format.csv, Format.tsv)
+        write([formats.flatten(as_dict(p)) if flat else as_dict(p) for p in points], fmt)
     else:
         from mlcomp import charts
 
@@ -668,15 +657,14 @@ def compare(
     if len(loaded) < 2 and results[0].offers[0].market is None:
         raise MlcompError(too_few, usage=True)
     several = len(results) > 1
-    if fmt is Format.json:
-        print(render.to_json({"scenarios": [{"growth": r.growth, **r.as_dict()} for r in results]} if several
-                             else results[0].as_dict()))
-    elif fmt is Format.jsonl:
-        sys.stdout.writelines(render.to_json({"growth": r.growth, **o.as_dict()} if several else o.as_dict(),
-                                             indent=None) + "\n" for r in results for o in r.offers)
-    elif fmt in (Format.csv, Format.tsv):
-        render.write_rows((row for r in results for row in render.compare_rows(r, growth=several)),
-                          fmt.value, sys.stdout)
+    from mlcomp import formats
+
+    if fmt in (Format.csv, Format.tsv):
+        write((row for r in results for row in formats.compare_rows(r, growth=several)), fmt)
+    elif fmt is not Format.table:
+        write(({"growth": r.growth, **o.as_dict()} if several else o.as_dict() for r in results for o in r.offers),
+              fmt, document={"scenarios": [{"growth": r.growth, **r.as_dict()} for r in results]} if several
+              else results[0].as_dict())
     else:
         with saving:
             if several:
@@ -702,9 +690,8 @@ def _batch(bands: Any, name: str, input_format: InputFormat | None, on_error: On
     if fmt is Format.json:
         raise typer.BadParameter("--input writes one object per row: use --format jsonl (or csv, tsv, table)",
                                  param_hint="'--format'")
-    if explain:
-        raise typer.BadParameter("--explain is for a single estimate; see 'mlcomp factors' for sources",
-                                 param_hint="'--explain'")
+    if explain and fmt is Format.table:
+        raise conflict("--explain", "--input", "a batch's table has no sources; use --format jsonl, csv or tsv")
     defaults = {k: v for k, v in defaults.items() if v is not None}
     try:
         profile_values(bands, defaults)  # a bad option value: a usage error now, not on every row
@@ -713,31 +700,33 @@ def _batch(bands: Any, name: str, input_format: InputFormat | None, on_error: On
 
     stats = batch.Stats()
     out = sys.stdout
+    blocking(out)
     with _frozen(), batch.open_input(name) as stream, _progress() as (counted, report):
-        output = "jsonl" if field is not None else fmt.value
+        output = fmt.value if field is None else "field"
         estimator = batch.Estimator(bands, defaults, output=output, report=report,
-                                    skip=on_error is OnError.skip, stats=stats)
+                                    skip=on_error is OnError.skip, stats=stats, explain=explain)
         given = input_format.value if input_format else None
-        if field is None and fmt in (Format.jsonl, Format.csv, Format.tsv):
+        if field is None and fmt is not Format.table:
             out.flush()
             batch.stream(stream, out.buffer, estimator, fmt=given, name=name, output=output, flush=out.isatty(),
                          progress=counted)
         else:
-            records = batch.merge(batch.split_estimates(
-                counted(batch.read_rows(stream, given, name, header=estimator.plan)), estimator))
+            records = batch.records(stream, estimator, fmt=given, name=name, progress=counted)
             if field is None:
                 render.batch_tables(records)
             else:
-                first = next(records, None)
-                if first is not None:
-                    try:
-                        render.pick(first, field)
-                    except MlcompError as e:
-                        raise as_usage(e) from None
-                    for record in itertools.chain([first], records):
-                        out.write(render.scalar(render.pick(record, field)) + "\n")
+                write(records, fmt, field=field)
     if on_error is OnError.skip:
         sys.stderr.write(stats.summary() + "\n")
+
+
+def blocking(stream: Any) -> None:
+    """A stream handed over non-blocking (as some CI runners and Node.js do) made blocking, so that
+    every write completes instead of failing half-way with EAGAIN."""
+    with contextlib.suppress(AttributeError, OSError, ValueError):
+        fd = stream.fileno()
+        if not os.get_blocking(fd):
+            os.set_blocking(fd, True)
 
 
 @contextlib.contextmanager
@@ -824,7 +813,7 @@ def bands_command(
             raise typer.Exit(EXIT_DATA)
         print(f"{origin(check)}: ok")
         return
-    render.listing(level_rows(load(ctx)), fmt.value, [
+    listing(level_rows(load(ctx)), fmt, [
         ("Level", "key", "key"), ("Aliases", "aliases", "text"), ("Experience", "years", "years"),
         ("Low", "low", "money"), ("Mid", "mid", "money"), ("High", "high", "money"),
         ("Source", "source", "source")])
@@ -851,9 +840,36 @@ def factors(
     """
     from mlcomp.bands import factor_rows
 
-    render.listing(factor_rows(load(ctx)), fmt.value, [
+    listing(factor_rows(load(ctx)), fmt, [
         ("Option", "group", "key"), ("Key", "key", "key"), ("Aliases", "aliases", "text"),
         ("Low", "low", "percent"), ("High", "high", "percent"), ("Source", "source", "source")])
+
+
+def write(rows: Iterable[dict[str, Any]], fmt: Format, *, document: Any = None, field: str | None = None) -> None:
+    """Rows on stdout in a data format, or one field of each (see formats.write): the one writer."""
+    from mlcomp import formats
+
+    rows = iter(rows)
+    first = next(rows, None)
+    if first is None:
+        return
+    if field is not None:
+        try:
+            formats.pick(first, field)
+        except MlcompError as e:
+            raise as_usage(e) from None
+    formats.write(itertools.chain([first], rows), fmt.value, sys.stdout, document=document, field=field)
+
+
+def listing(rows: list[dict[str, Any]], fmt: Format, columns: list[tuple[str, str, str]]) -> None:
+    """`bands` and `factors`: a table of `columns`, or the rows in a data format."""
+    from mlcomp import formats
+
+    if fmt is Format.table:
+        render.listing(rows, columns)
+    else:
+        write([formats.listing_row(row) if fmt in (Format.csv, Format.tsv) else row for row in rows], fmt,
+              document=rows)
 
 
 def main() -> None:
