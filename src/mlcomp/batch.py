@@ -616,8 +616,7 @@ class Estimator:
         try:
             return formats.json_text(carried)[:-1] + ", " + tail
         except formats.NotJson as e:
-            column = next(name for name, cell in carried.items() if not _finite(cell))
-            raise MlcompError(f"column '{column}': {e}") from None
+            raise _not_json(carried, e) from None
 
     def delimited_line(self, plan: Plan, row: Any) -> str:
         """A row's line of CSV or TSV."""
@@ -625,7 +624,10 @@ class Estimator:
         cells = plan.cells(row)
         if not cells:
             return tail
-        self.writer.writerow([*cells, ""] if plan.strings else [*map(formats.cell, cells), ""])
+        try:
+            self.writer.writerow([*cells, ""] if plan.strings else [*map(formats.cell, cells), ""])
+        except formats.NotJson as e:
+            raise _not_json(dict(zip(plan.carried, cells, strict=True)), e) from None
         return self.written_lines.pop() + tail
 
     def record(self, plan: Plan, row: Any) -> dict[str, Any]:
@@ -713,12 +715,14 @@ def _places(names: Iterable[str]) -> dict[str, int]:
     return {name: i for i, name in enumerate(names)}
 
 
-def _finite(value: Any) -> bool:
-    try:
-        formats.value_text(value)
-    except formats.NotJson:
-        return False
-    return True
+def _not_json(carried: Mapping[str, Any], error: formats.NotJson) -> MlcompError:
+    """A carried cell that JSON cannot hold (NaN, Infinity, 1e400), named."""
+    for name, cell in carried.items():
+        try:
+            formats.json_text(cell)
+        except formats.NotJson:
+            return MlcompError(f"column '{name}': {error}")
+    return MlcompError(str(error))  # pragma: no cover - one of the cells failed
 
 
 def _problem(error: Exception, row: Any, text: str | None) -> str:

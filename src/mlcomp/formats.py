@@ -14,7 +14,6 @@ import json
 import os
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from json.encoder import encode_basestring
 from typing import IO, Any
 
 from mlcomp.errors import MlcompError
@@ -39,14 +38,6 @@ def json_text(value: Any, *, indent: int | None = None) -> str:
         raise NotJson("NaN, Infinity and numbers beyond 1.8e308 are not JSON; give a finite number, or "
                       "text") from None
     return text
-
-
-def value_text(value: Any) -> str:
-    """One JSON value (a carried cell): text by the C encoder alone, anything else by json_text."""
-    if type(value) is str:
-        text: str = encode_basestring(value)
-        return text
-    return json_text(value)
 
 
 def cell(value: Any) -> str:
@@ -204,7 +195,7 @@ def hole(number: int) -> str:
 def template(row: Mapping[str, Any], fmt: str, *, first: bool = True, last: bool = True) -> tuple[str, list[int]]:
     """The text of `row` in `fmt` (jsonl: its members; csv/tsv: its cells) as a '%s' format string, a
     '%s' where a value is a `hole`, and the holes' numbers in the order they appear. A value put in
-    must be written as it would be (`value_text` for JSON, `cell` for CSV; numbers as they are).
+    must be written as it would be (`json_text` for JSON, `cell` for CSV).
     `first` starts the line ('{' in JSON), `last` ends it ('}' and the newline; otherwise what comes
     between this part and the next)."""
     if fmt == "jsonl":

@@ -199,9 +199,10 @@ BATCH_COLUMNS = (("Level", "level"), ("Base low", "base.low"), ("Base mid", "bas
                  ("Total high", "total_comp.high"))
 
 
-def batch_tables(records: Iterable[Mapping[str, Any]], *, out: Console | None = None, rows: int = 1000) -> None:
-    """Batch estimates as tables of up to `rows` rows each (so memory stays flat): the carried
-    columns, then level, base and total-comp ranges. Cell text is literal, never markup."""
+def batch_tables(records: Iterable[Mapping[str, Any]], *, out: Console | None = None, rows: int = 100) -> None:
+    """Batch estimates as tables of up to `rows` rows each (so memory stays flat, and the first is out
+    at once: a reader that stops, `| head`, stops the run within a table): the carried columns, then
+    level, base and total-comp ranges. Cell text is literal, never markup."""
     from rich import box
     from rich.table import Table
     from rich.text import Text
