@@ -158,7 +158,8 @@ def start_up(rounds: int) -> list[bool]:
                                     "COMP_WORDS": "mlcomp estimate --city s", "COMP_CWORD": "3"}),
     }, rounds)
     ms = {k: f"{v * 1000:.0f} ms" for k, v in start.items()}
-    results = [report("start-up, table", start["table"] / start["floor"], 1.25, f"{ms['table']} vs floor {ms['floor']}"),
+    results = [report("start-up, table", start["table"] / start["floor"], 1.25,
+                      f"{ms['table']} vs floor {ms['floor']}"),
                report("start-up, json", start["json"] / start["floor"], 1.15, f"{ms['json']}"),
                report("--help", start["help"] / start["floor"], 1.25, f"{ms['help']}"),
                report("completion request", start["complete"] / start["floor"], 1.25, f"{ms['complete']}")]
@@ -194,7 +195,8 @@ def batches(tmp: Path, rows: int, rounds: int) -> list[bool]:
     results = [
         report(f"batch, typed, {rows:,} JSONL", took["jsonl"] / took["jsonl floor"], 1.3,
                f"{rate('jsonl')} vs floor {rate('jsonl floor')}; {out / rows:,.0f} bytes a row"),
-        report(f"batch, {rows:,} CSV", took["csv"] / took["csv floor"], 1.5, f"{rate('csv')} vs floor {rate('csv floor')}"),
+        report(f"batch, {rows:,} CSV", took["csv"] / took["csv floor"], 1.5,
+               f"{rate('csv')} vs floor {rate('csv floor')}"),
         report("batch, typed vs all-string JSONL", max(took["jsonl"], took["jsonl, strings"])
                / min(took["jsonl"], took["jsonl, strings"]), 1.1,
                f"{rate('jsonl')} typed, {rate('jsonl, strings')} strings"),

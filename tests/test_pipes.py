@@ -10,7 +10,6 @@ import select
 import subprocess
 import sys
 import threading
-import time
 
 import pytest
 

@@ -590,7 +590,7 @@ class Estimator:
         i = self.level_of(years) if level is None or (plan.previous and years is not None) else self.index[level]
         compiled = entry.levels[i] or self._compile(entry, i)
         p = self.level_only if years is None else compiled.place(years)
-        return entry, compiled, years, [typical(p) for typical in compiled.typical]
+        return entry, compiled, years, list(map(operator.call, compiled.typical, itertools.repeat(p)))
 
     def level_of(self, years: float | None) -> int:
         """The place of the level the years choose (by bisection when the levels run end to end)."""

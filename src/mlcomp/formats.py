@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import json
+import json.encoder
 import os
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -21,8 +22,12 @@ from mlcomp.errors import MlcompError
 FORMATS = ("json", "jsonl", "csv", "tsv")
 DELIMITERS = {"csv": ",", "tsv": "\t"}
 BETWEEN = "; "  # between two adjustments in one cell
-_ENCODE = json.JSONEncoder(ensure_ascii=False, allow_nan=False).encode
+_ENCODER = json.JSONEncoder(ensure_ascii=False, allow_nan=False)
 _INDENTED = json.JSONEncoder(ensure_ascii=False, allow_nan=False, indent=2).encode
+# json.dumps(value, ensure_ascii=False, allow_nan=False) less its Python layers: the C encoder, made once
+# (json.encoder.c_make_encoder's arguments as of Python 3.11-3.13; None where the module has no C part)
+_MAKE = getattr(json.encoder, "c_make_encoder", None)
+_C = _MAKE and _MAKE(None, _ENCODER.default, json.encoder.encode_basestring, None, ": ", ", ", False, False, False)
 
 
 class NotJson(ValueError):
@@ -33,7 +38,7 @@ def json_text(value: Any, *, indent: int | None = None) -> str:
     """JSON text as the standard library writes it (UTF-8 text, not escapes); NotJson for NaN or
     an infinity."""
     try:
-        text: str = _INDENTED(value) if indent else _ENCODE(value)
+        text: str = _INDENTED(value) if indent else "".join(_C(value, 0)) if _C else _ENCODER.encode(value)
     except ValueError:
         raise NotJson("NaN, Infinity and numbers beyond 1.8e308 are not JSON; give a finite number, or "
                       "text") from None
