@@ -23,6 +23,7 @@ from __future__ import annotations
 import bisect
 import contextlib
 import csv
+import functools
 import itertools
 import json
 import json.scanner
@@ -76,26 +77,30 @@ def open_input(name: str) -> IO[str]:
 
 # --- reading --------------------------------------------------------------------------------------
 
-def bounded(stream: Iterable[str], limit: int | None = None) -> Iterator[str]:
-    """The stream's lines, each read with a limit: a line longer than `limit` (default LINE) characters
-    stops the run at it, before more of it is held in memory."""
-    limit = limit or LINE
+def _lines(stream: Iterable[str]) -> Iterator[str]:
+    """The stream's lines, each read with a limit of LINE + 1 characters (a longer line is cut there,
+    and refused by `bounded` or the JSON Lines reader: nothing holds more of it in memory)."""
     read = getattr(stream, "readline", None)
-    if read is None:  # a list of lines (tests, the library)
-        lines: Iterable[str] = stream
-    else:
-        lines = iter(lambda: read(limit + 1), "")
+    return iter(stream) if read is None else iter(functools.partial(read, LINE + 1), "")
+
+
+def too_long(number: int) -> MlcompError:
+    return MlcompError(f"line {number}: longer than {LINE:,} characters, the longest line a batch reads; check "
+                       "the file is CSV, TSV or JSON Lines (one record a line)")
+
+
+def bounded(lines: Iterable[str]) -> Iterator[str]:
+    """The lines, a line longer than LINE characters stopping the run at it."""
     for number, text in enumerate(lines, 1):
-        if len(text) > limit:
-            raise MlcompError(f"line {number}: longer than {limit:,} characters, the longest line a batch reads; "
-                              "check the file is CSV, TSV or JSON Lines (one record a line)")
+        if len(text) > LINE:
+            raise too_long(number)
         yield text
 
 
 def _format(stream: Iterable[str], fmt: str | None, name: str) -> tuple[str, Iterator[str]]:
     """The input format (csv, tsv or jsonl; None: from the file's extension, else from the first line:
     '{' starts JSON Lines, anything else is CSV) and the lines, the first one put back if looked at."""
-    lines = bounded(stream)
+    lines = _lines(stream)
     fmt = fmt or EXTENSIONS.get(Path(name).suffix.lower())
     if fmt is None:
         with _reading(name):
@@ -172,6 +177,8 @@ def _records(stream: Iterable[str], fmt: str | None, name: str,
     with _reading(name):
         if fmt == "jsonl":
             for number, text in enumerate(lines, 1):
+                if len(text) > LINE:
+                    raise too_long(number)
                 try:
                     row = jsonl_row(text)
                 except MlcompError as e:
@@ -180,7 +187,7 @@ def _records(stream: Iterable[str], fmt: str | None, name: str,
                 if row is not None:
                     yield number, row, None, text
         else:
-            for number, row, problem in _delimited(lines, formats.DELIMITERS[fmt], check):
+            for number, row, problem in _delimited(bounded(lines), formats.DELIMITERS[fmt], check):
                 yield number, row, problem, None
 
 
@@ -666,12 +673,14 @@ class Estimator:
             if fmt == "jsonl":
                 yield from self._jsonl_rows(progress(enumerate(lines, 1)))
             else:
-                yield from self._delimited_rows(progress(_delimited(lines, formats.DELIMITERS[fmt],
+                yield from self._delimited_rows(progress(_delimited(bounded(lines), formats.DELIMITERS[fmt],
                                                                     self.header_plan)))
 
     def _jsonl_rows(self, lines: Iterable[tuple[int, str]]) -> Iterator[tuple[int, Plan, Any, str | None]]:
         plans, stats, scan = self.plans, self.stats, SCAN
         for number, text in lines:
+            if len(text) > LINE:
+                raise too_long(number)
             try:  # the C scanner alone, for a line that is one object and no more; json.loads for the rest
                 row, end = scan(text, 0)
                 if type(row) is not dict or text[end:] not in ENDS or text.count(":") != len(row):

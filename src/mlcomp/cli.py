@@ -657,14 +657,8 @@ def compare(
     if len(loaded) < 2 and results[0].offers[0].market is None:
         raise MlcompError(too_few, usage=True)
     several = len(results) > 1
-    from mlcomp import formats
-
-    if fmt in (Format.csv, Format.tsv):
-        write((row for r in results for row in formats.compare_rows(r, growth=several)), fmt)
-    elif fmt is not Format.table:
-        write(({"growth": r.growth, **o.as_dict()} if several else o.as_dict() for r in results for o in r.offers),
-              fmt, document={"scenarios": [{"growth": r.growth, **r.as_dict()} for r in results]} if several
-              else results[0].as_dict())
+    if fmt is not Format.table:
+        compared(results, fmt)
     else:
         with saving:
             if several:
@@ -679,6 +673,20 @@ def compare(
                                          if several and result.growth is not None else "")
         if not any(o.market for o in results[0].offers):
             sys.stderr.write("Market view: give --years or --level (or years/level in the offers).\n")
+
+
+def compared(results: list[Any], fmt: Format) -> None:
+    """compare's results in a data format: an offer per line (JSON Lines), a row per offer and year
+    (CSV, TSV), the comparison itself (JSON); with several growth rates, a scenario each."""
+    from mlcomp import formats
+
+    several = len(results) > 1
+    if fmt in (Format.csv, Format.tsv):
+        write((row for r in results for row in formats.compare_rows(r, growth=several)), fmt)
+    else:
+        write(({"growth": r.growth, **o.as_dict()} if several else o.as_dict() for r in results for o in r.offers),
+              fmt, document={"scenarios": [{"growth": r.growth, **r.as_dict()} for r in results]} if several
+              else results[0].as_dict())
 
 
 def _batch(bands: Any, name: str, input_format: InputFormat | None, on_error: OnError, fmt: Format,
