@@ -450,7 +450,7 @@ def test_no_progress_when_stderr_is_not_a_terminal():
     rows = "years,city\n" + "4,sf\n" * 5000
     done = _subprocess(("estimate", "--input", "-", "-f", "csv"), rows)
     assert done.returncode == 0 and done.stderr == b""
-    assert len(done.stdout.split("\n")[:-1]) == 5001
+    assert len(done.stdout.split(b"\n")[:-1]) == 5001
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="needs a pseudo-terminal")

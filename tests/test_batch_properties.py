@@ -241,8 +241,6 @@ def written(fmt: str, stdout: str) -> dict[str, tuple[list[str], str]]:
          random.Random(0))
 @example(("csv", [{"id": "r0", "name": "\x85", "years": "4"}, {"id": "r1", "name": "\u2029", "years": "7"}]),
          random.Random(0))
-@example(("jsonl", [{"id": "r0", "name": "", "years": 0}, {"id": "r1", "name": "", "years": 4, "nick": "x"}]),
-         random.Random(0))
 def test_every_row_is_written_as_its_single_estimate_or_reported(case, rng):
     fmt, rows = case
     args = ["estimate", "--input", "-", "--input-format", fmt, "-f", fmt, "--on-error", "skip"]
