@@ -129,6 +129,10 @@ def not_utf8(text: str) -> str | None:
     return None if found is None else f"not UTF-8 text (byte 0x{ord(found.group()) - 0xdc00:02x})"
 
 
+SCAN = json.scanner.make_scanner(json.JSONDecoder())  # type: ignore[arg-type]  # json.loads' C scanner
+ENDS = ("\n", "\r\n", "")
+
+
 def _unique(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     data: dict[str, Any] = {}
     for key, value in pairs:
@@ -139,7 +143,14 @@ def _unique(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 
 
 def jsonl_row(text: str) -> dict[str, Any] | None:
-    """One line of JSON Lines as a dict (None for a blank line); MlcompError for what is wrong with it."""
+    """One line of JSON Lines as a dict (None for a blank line); MlcompError for what is wrong with it.
+    The C scanner alone reads a line that is one object and no more; json.loads, the rest."""
+    try:
+        row, end = SCAN(text, 0)
+        if type(row) is dict and text[end:] in ENDS and text.count(":") == len(row):
+            return row
+    except (StopIteration, ValueError, RecursionError):
+        pass
     try:
         row = json.loads(text)
     except (ValueError, RecursionError) as e:  # RecursionError: nesting deeper than Python's stack
@@ -668,56 +679,22 @@ class Estimator:
              progress: Callable[[Iterable[Any]], Iterable[Any]] = lambda rows: rows
              ) -> Iterator[tuple[int, Plan, Any, str | None]]:
         """(line, plan, row, its JSON Lines text) per row read; a row that cannot be read is rejected."""
-        fmt, lines = _format(lines, fmt, name)
-        with _reading(name):
-            if fmt == "jsonl":
-                yield from self._jsonl_rows(progress(enumerate(lines, 1)))
-            else:
-                yield from self._delimited_rows(progress(_delimited(bounded(lines), formats.DELIMITERS[fmt],
-                                                                    self.header_plan)))
-
-    def _jsonl_rows(self, lines: Iterable[tuple[int, str]]) -> Iterator[tuple[int, Plan, Any, str | None]]:
-        plans, stats, scan = self.plans, self.stats, SCAN
-        for number, text in lines:
-            if len(text) > LINE:
-                raise too_long(number)
-            try:  # the C scanner alone, for a line that is one object and no more; json.loads for the rest
-                row, end = scan(text, 0)
-                if type(row) is not dict or text[end:] not in ENDS or text.count(":") != len(row):
-                    raise ValueError(text)
-            except (StopIteration, ValueError, RecursionError):
-                try:
-                    row = jsonl_row(text)
-                except MlcompError as e:
-                    stats.read += 1
-                    self.reject(number, e.message)
-                    continue
-                if row is None:
-                    continue
+        plans, stats = self.plans, self.stats
+        for number, row, problem, text in progress(_records(lines, fmt, name, self.header_plan)):
             stats.read += 1
-            key = tuple(row)
-            yield number, plans.get(key) or self.plan(key), row, text
-
-    def _delimited_rows(self, records: Iterable[tuple[int, Any, str | None]]
-                        ) -> Iterator[tuple[int, Plan, Any, str | None]]:
-        plan = None
-        for number, record, problem in records:
-            self.stats.read += 1
-            if record is None:
+            if row is None:
                 self.reject(number, problem or "")
                 continue
-            if plan is None:
-                plan = self.header_plan(record.header)
-            yield number, plan, record, None
+            if isinstance(row, Record):
+                yield number, plans.get(row.header) or self.header_plan(row.header), row, text
+            else:
+                key = tuple(row)
+                yield number, plans.get(key) or self.plan(key), row, text
 
     def header_plan(self, header: Iterable[str]) -> Plan:
         """The plan of a CSV header (MlcompError for a problem with it)."""
         header = tuple(header)
         return self.plans.get(header) or self.plan(header, _places(header))
-
-
-SCAN = json.scanner.make_scanner(json.JSONDecoder())  # type: ignore[arg-type]  # json.loads' C scanner
-ENDS = ("\n", "\r\n", "")
 
 
 def _places(names: Iterable[str]) -> dict[str, int]:
