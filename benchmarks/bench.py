@@ -1,7 +1,7 @@
 """mlcomp's benchmark: each command against a floor, alternated in one run, medians and ratios.
 
-    python benchmarks/bench.py            # full run
-    python benchmarks/bench.py --quick    # fewer rounds, smaller inputs
+    python benchmarks/bench.py            # full run: batches of 1,000,000 rows
+    python benchmarks/bench.py --quick    # fewer rounds, 100,000 rows
 
 The machine is shared and noisy, so absolute times mean little; the ratios printed are measured
 side by side (the commands compared alternate, round after round) and are what to read.
@@ -21,28 +21,30 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 PY = sys.executable
 MLCOMP = [str(Path(PY).parent / "mlcomp")]  # the installed script, as users run it
 FLOOR_APP = [PY, str(HERE / "floor_app.py")]
-FLOOR_JSON = [PY, str(HERE / "floor_json.py")]
-FLOOR_JSONL = [PY, str(HERE / "floor_jsonl.py")]
-FLOOR_CSV = [PY, str(HERE / "floor_csv.py")]
 # As a user runs it: Python caches bytecode (an environment that turns that off would make every run
 # recompile mlcomp's own modules in an editable install, and only those: the floors are one file).
 ENV = {**{k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}, "COLUMNS": "100", "TERM": "dumb"}
-CITIES = ["sf", "nyc", "seattle", "national", "remote"]
-TIERS = ["", "faang", "ai-startup", "mid-size", "consultancy"]
-# Real-shaped data: every profile field varied, with empty cells and aliases as people type them.
-REAL = {"city": ["", "sf", "SF", "nyc", "seattle", "national", "remote", "bay-area"],
-        "tier": ["", "faang", "ai-startup", "mid-size", "consultancy"],
-        "industry": ["", "tech", "quant-finance", "autonomous-driving", "marketing-analytics"],
-        "specialization": ["", "generalist", "rl", "distributed-training", "inference-optimization"],
-        "full_lifecycle": ["", "yes", "no", "true", "false"],
-        "remote_first": ["", "", "", "no", "yes"],
-        "role": ["", "", "ml", "swe"]}
-NAMES = ["Zoë Ångström", "李雷", "Łukasz Żółć", "José Núñez", "Ana Müller", "Sørina Ødegård", "Ольга", "Dana"]
+# Data as tools write it: every profile field varied, with aliases as people type them; a field
+# left empty is omitted from a typed record ("" here), sometimes null (None).
+FIELDS: dict[str, list[Any]] = {
+    "city": ["", None, "sf", "SF", "nyc", "New York", "seattle", "national", "remote", "bay-area"],
+    "tier": ["", None, "faang", "FAANG", "ai-startup", "mid-size", "consultancy", "big tech"],
+    "industry": ["", "tech", "quant-finance", "quant", "autonomous-driving", "marketing-analytics"],
+    "specialization": ["", "generalist", "rl", "RL", "distributed-training", "inference-optimization"],
+    "full_lifecycle": ["", True, False, None],
+    "remote_first": ["", "", "", False, True],
+    "role": ["", "", "ml", "swe"],
+    "ml_focus": ["", "", "", "core", "supporting"],
+    "level": ["", "", "", "", "", "", "", "senior", "staff"],
+}
+FIRST = ["Zoë", "李", "Łukasz", "José", "Ana", "Sørina", "Ольга", "Dana", "Ngozi", "Aarav"]
+LAST = ["Ångström", "雷", "Żółć", "Núñez", "Müller", "Ødegård", "Петрова", "Kim", "Okafor", "Patel"]
 
 
 def timed(cmd: list[str], stdin: Path | None = None, env: dict[str, str] | None = None) -> float:
@@ -57,11 +59,12 @@ def timed(cmd: list[str], stdin: Path | None = None, env: dict[str, str] | None 
 
 
 def side_by_side(commands: dict[str, tuple[list[str], Path | None, dict[str, str] | None]],
-                 rounds: int) -> dict[str, float]:
+                 rounds: int, warm: bool = True) -> dict[str, float]:
     """Median seconds of each command, the commands alternating in every round."""
     times: dict[str, list[float]] = {name: [] for name in commands}
-    for cmd, stdin, env in commands.values():  # one untimed round: caches warm, bytecode written
-        timed(cmd, stdin, env)
+    if warm:
+        for cmd, stdin, env in commands.values():  # one untimed round: caches warm, bytecode written
+            timed(cmd, stdin, env)
     for _ in range(rounds):
         for name, (cmd, stdin, env) in commands.items():
             times[name].append(timed(cmd, stdin, env))
@@ -76,136 +79,176 @@ def peak_rss_kib(cmd: list[str], stdin: Path) -> int:
     return int(subprocess.run([PY, "-c", probe], capture_output=True, text=True, check=True, env=ENV).stdout)
 
 
-def profiles(path: Path, rows: int, seed: int = 7) -> Path:
-    rng = random.Random(seed)
-    with open(path, "w") as f:
-        for i in range(rows):
-            row = {"id": i, "years": rng.randint(0, 25), "city": rng.choice(CITIES)}
-            tier = rng.choice(TIERS)
-            if tier:
-                row["tier"] = tier
-            f.write(json.dumps(row) + "\n")
-    return path
-
-
-def real_rows(rows: int, seed: int = 11) -> list[dict[str, str]]:
-    """Rows shaped like an HR export: an id, a non-ASCII name, years uniform over 0-30 with three
-    decimals (nearly every row a distinct profile), every other field drawn with empty cells."""
+def records(rows: int, seed: int = 11) -> list[dict[str, Any]]:
+    """Typed records as a tool holds them: a unique id and name, years a number with 0 to 3 decimals,
+    flags booleans, an empty field left out (or null)."""
     rng = random.Random(seed)
     out = []
     for i in range(rows):
-        row = {"id": f"E{i:06d}", "name": rng.choice(NAMES), "years": f"{rng.uniform(0, 30):.3f}"}
-        row.update((field, rng.choice(values)) for field, values in REAL.items())
+        years = round(rng.uniform(0, 30), rng.randint(0, 3))
+        row: dict[str, Any] = {"id": i, "name": f"{rng.choice(FIRST)} {rng.choice(LAST)} {i}",
+                               "years": int(years) if years.is_integer() else years}
+        for field, values in FIELDS.items():
+            value = rng.choice(values)
+            if value != "":
+                row[field] = value
         out.append(row)
     return out
 
 
-def write_real(tmp: Path, rows: int, name: str = "real") -> tuple[Path, Path]:
-    """The same rows as CSV and as JSON Lines (every cell a string, empty cells as "")."""
-    data = real_rows(rows)
-    csv_path, jsonl_path = tmp / f"{name}.csv", tmp / f"{name}.jsonl"
-    with open(csv_path, "w", encoding="utf-8", newline="") as f:
-        writer = csv.DictWriter(f, fieldnames=list(data[0]), lineterminator="\n")
+def cell(value: Any) -> str:
+    """A typed value as a CSV writer of a tool writes it: booleans true/false, null empty."""
+    if value is None:
+        return ""
+    return json.dumps(value) if isinstance(value, bool) else str(value)
+
+
+def write_data(tmp: Path, rows: int, name: str) -> dict[str, Path]:
+    """The same rows three ways: typed JSON Lines (json.dumps), CSV, JSON Lines of strings."""
+    data = records(rows)
+    columns = ["id", "name", "years", *FIELDS]
+    paths = {kind: tmp / f"{name}-{kind}" for kind in ("typed.jsonl", "strings.jsonl", "rows.csv")}
+    with open(paths["typed.jsonl"], "w", encoding="utf-8") as f:
+        f.writelines(json.dumps(row) + "\n" for row in data)
+    strings = [{column: cell(row.get(column)) for column in columns} for row in data]
+    with open(paths["strings.jsonl"], "w", encoding="utf-8") as f:
+        f.writelines(json.dumps(row) + "\n" for row in strings)
+    with open(paths["rows.csv"], "w", encoding="utf-8", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=columns, lineterminator="\n")
         writer.writeheader()
-        writer.writerows(data)
-    with open(jsonl_path, "w", encoding="utf-8") as f:
-        f.writelines(json.dumps(row, ensure_ascii=False) + "\n" for row in data)
-    return csv_path, jsonl_path
+        writer.writerows(strings)
+    return paths
+
+
+def pads(tmp: Path) -> tuple[Path, Path]:
+    """One estimate as the measured mlcomp writes it, in JSON and in CSV: what the floors append."""
+    args = [*MLCOMP, "estimate", "--years", "4.5", "--city", "sf", "--tier", "faang", "--full-lifecycle"]
+    json_pad, csv_pad = tmp / "pad.json", tmp / "pad.csv"
+    json_pad.write_bytes(subprocess.run([*args, "-f", "json"], capture_output=True, check=True, env=ENV).stdout)
+    csv_pad.write_bytes(subprocess.run([*args, "-f", "csv"], capture_output=True, check=True, env=ENV).stdout)
+    return json_pad, csv_pad
+
+
+def head_1(cmd: list[str], rounds: int) -> float:
+    """Median seconds of `cmd | head -1`, as a shell runs it."""
+    line = " ".join(f"'{part}'" for part in cmd) + " | head -1 > /dev/null"
+    times = []
+    for _ in range(rounds):
+        start = time.perf_counter()
+        subprocess.run(["bash", "-c", line], check=True, env=ENV, stderr=subprocess.DEVNULL)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
 
 
 def report(name: str, ratio: float, target: float, detail: str) -> bool:
     ok = ratio <= target
-    print(f"{'PASS' if ok else 'MISS'}  {name:<40} ratio {ratio:5.2f}  (target <= {target:.2f})  {detail}")
+    print(f"{'PASS' if ok else 'MISS'}  {name:<44} ratio {ratio:5.2f}  (target <= {target:.2f})  {detail}",
+          flush=True)
     return ok
+
+
+def start_up(rounds: int) -> list[bool]:
+    floor = ([*FLOOR_APP, "--years", "4", "--city", "sf"], None, None)
+    start = side_by_side({
+        "floor": floor,
+        "table": ([*MLCOMP, "estimate", "--years", "4", "--city", "sf"], None, None),
+        "json": ([*MLCOMP, "estimate", "--years", "4", "--city", "sf", "--format", "json"], None, None),
+        "help": ([*MLCOMP, "--help"], None, None),
+        "complete": (MLCOMP, None, {**ENV, "_MLCOMP_COMPLETE": "complete_bash",
+                                    "COMP_WORDS": "mlcomp estimate --city s", "COMP_CWORD": "3"}),
+    }, rounds)
+    ms = {k: f"{v * 1000:.0f} ms" for k, v in start.items()}
+    results = [report("start-up, table", start["table"] / start["floor"], 1.25,
+                      f"{ms['table']} vs floor {ms['floor']}"),
+               report("start-up, json", start["json"] / start["floor"], 1.15, f"{ms['json']}"),
+               report("--help", start["help"] / start["floor"], 1.25, f"{ms['help']}"),
+               report("completion request", start["complete"] / start["floor"], 1.25, f"{ms['complete']}")]
+    offers = HERE.parent / "examples"
+    pair = sorted(p for p in offers.glob("*") if p.suffix in (".toml", ".json"))[:2] if offers.is_dir() else []
+    if len(pair) == 2:
+        cmp = side_by_side({"floor": floor, "compare": ([*MLCOMP, "compare", *map(str, pair)], None, None)}, rounds)
+        results.append(report("compare, two offer files", cmp["compare"] / cmp["floor"], 1.30,
+                              f"{cmp['compare'] * 1000:.0f} ms"))
+    return results
+
+
+def batches(tmp: Path, rows: int, rounds: int) -> list[bool]:
+    files = write_data(tmp, rows, "big")
+    json_pad, csv_pad = pads(tmp)
+    estimate = [*MLCOMP, "estimate", "--input", "-"]
+    commands = {
+        "jsonl floor": ([PY, str(HERE / "floor_jsonl.py"), str(json_pad)], files["typed.jsonl"], None),
+        "jsonl": ([*estimate, "--input-format", "jsonl", "-f", "jsonl"], files["typed.jsonl"], None),
+        "jsonl, strings": ([*estimate, "--input-format", "jsonl", "-f", "jsonl"], files["strings.jsonl"], None),
+        "csv floor": ([PY, str(HERE / "floor_csv.py"), str(csv_pad)], files["rows.csv"], None),
+        "csv": ([*estimate, "--input-format", "csv", "-f", "csv"], files["rows.csv"], None),
+    }
+    jq = shutil.which("jq")
+    if jq:
+        commands["jq"] = ([jq, "-c", ". + {x: 1}"], files["typed.jsonl"], None)
+    took = side_by_side(commands, rounds, warm=False)
+
+    def rate(name: str) -> str:
+        return f"{rows / took[name]:,.0f} rows/s"
+
+    out = mlcomp_bytes(files["typed.jsonl"])
+    results = [
+        report(f"batch, typed, {rows:,} JSONL", took["jsonl"] / took["jsonl floor"], 1.3,
+               f"{rate('jsonl')} vs floor {rate('jsonl floor')}; {out / rows:,.0f} bytes a row"),
+        report(f"batch, {rows:,} CSV", took["csv"] / took["csv floor"], 1.5,
+               f"{rate('csv')} vs floor {rate('csv floor')}"),
+        report("batch, typed vs all-string JSONL", max(took["jsonl"], took["jsonl, strings"])
+               / min(took["jsonl"], took["jsonl, strings"]), 1.1,
+               f"{rate('jsonl')} typed, {rate('jsonl, strings')} strings"),
+    ]
+    if jq:
+        print(f"INFO  moonshot: jq -c '. + {{x: 1}}'                 ratio {took['jsonl'] / took['jq']:5.2f}  "
+              f"mlcomp JSONL {rate('jsonl')} vs jq {rate('jq')}", flush=True)
+    else:
+        print("n/a   moonshot: jq is not installed (apt-get install jq to see it)", flush=True)
+    for fmt in ("jsonl", "csv", "tsv", "table"):
+        seconds = head_1([*MLCOMP, "estimate", "--input", str(files["rows.csv"]), "-f", fmt], max(3, rounds))
+        results.append(report(f"| head -1, {rows:,} rows, {fmt}", seconds / 0.5, 1.0, f"{seconds * 1000:.0f} ms"))
+    seconds = head_1([*MLCOMP, "estimate", "--input", str(files["rows.csv"]), "--field", "base.mid"], max(3, rounds))
+    results.append(report(f"| head -1, {rows:,} rows, --field", seconds / 0.5, 1.0, f"{seconds * 1000:.0f} ms"))
+
+    rows_only = subprocess.run([PY, str(HERE / "rows_only.py"), str(files["typed.jsonl"]), str(files["rows.csv"]),
+                                str(json_pad), str(csv_pad), "1"], capture_output=True, text=True, env=ENV)
+    for line in rows_only.stdout.splitlines():
+        fmt, ratio, seconds, floor_seconds = line.split()
+        print(f"INFO  {'rows only, ' + fmt.upper() + ', no start-up':<44} ratio {float(ratio):5.2f}  CPU {seconds} s "
+              f"vs floor {floor_seconds} s, in one process", flush=True)
+    small = write_data(tmp, 10_000, "small")
+    for kind, fmt in (("typed.jsonl", "jsonl"), ("rows.csv", "csv")):
+        cmd = [*estimate, "--input-format", fmt, "-f", fmt]
+        rss_small, rss_big = peak_rss_kib(cmd, small[kind]), peak_rss_kib(cmd, files[kind])
+        results.append(report(f"memory, {fmt.upper()}, {rows:,} vs 10,000", rss_big / rss_small, 1.2,
+                              f"peak RSS {rss_big / 1024:.1f} MiB vs {rss_small / 1024:.1f} MiB"))
+    return results
+
+
+def mlcomp_bytes(path: Path) -> int:
+    """Bytes mlcomp writes for a file of JSON Lines."""
+    with open(path, "rb") as inp:
+        done = subprocess.run([*MLCOMP, "estimate", "--input", "-", "-f", "jsonl"], stdin=inp,
+                              stdout=subprocess.PIPE, check=True, env=ENV)
+    return len(done.stdout)
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="fewer rounds and rows")
+    parser.add_argument("--quick", action="store_true", help="fewer rounds, 100,000 rows")
+    parser.add_argument("--rows", type=int, help="rows of each batch file (default 1,000,000; --quick 100,000)")
     args = parser.parse_args()
-    rounds = 5 if args.quick else 15
-    batch_rows = 20_000 if args.quick else 100_000
-    big, small = (200_000, 10_000) if args.quick else (1_000_000, 10_000)
+    rounds = 3 if args.quick else 11
+    rows = args.rows or (100_000 if args.quick else 1_000_000)
     tmp = Path(tempfile.mkdtemp(prefix="mlcomp-bench-"))
     results = []
     try:
-        print(f"python {sys.version.split()[0]}, {rounds} rounds, medians; ratios are mlcomp / floor\n")
-        floor = ([*FLOOR_APP, "--years", "4", "--city", "sf"], None, None)
-        start = side_by_side({
-            "floor": floor,
-            "table": ([*MLCOMP, "estimate", "--years", "4", "--city", "sf"], None, None),
-            "json": ([*MLCOMP, "estimate", "--years", "4", "--city", "sf", "--format", "json"], None, None),
-            "help": ([*MLCOMP, "--help"], None, None),
-            "complete": (MLCOMP, None, {**ENV, "_MLCOMP_COMPLETE": "complete_bash",
-                                        "COMP_WORDS": "mlcomp estimate --city s", "COMP_CWORD": "3"}),
-        }, rounds)
-        ms = {k: f"{v * 1000:.0f} ms" for k, v in start.items()}
-        results.append(report("start-up, table", start["table"] / start["floor"], 1.25,
-                              f"{ms['table']} vs floor {ms['floor']}"))
-        results.append(report("start-up, json", start["json"] / start["floor"], 1.15, f"{ms['json']}"))
-        results.append(report("--help", start["help"] / start["floor"], 1.25, f"{ms['help']}"))
-        results.append(report("completion request", start["complete"] / start["floor"], 1.25, f"{ms['complete']}"))
-
-        offers = HERE.parent / "examples"
-        pair = sorted(p for p in offers.glob("*") if p.suffix in (".toml", ".json"))[:2] if offers.is_dir() else []
-        if len(pair) == 2:
-            cmp = side_by_side({"floor": floor, "compare": ([*MLCOMP, "compare", *map(str, pair)], None, None)}, rounds)
-            results.append(report("compare, two offer files", cmp["compare"] / cmp["floor"], 1.30,
-                                  f"{cmp['compare'] * 1000:.0f} ms"))
-        else:
-            print("n/a   compare: no example offers in examples/")
-
+        print(f"python {sys.version.split()[0]}, medians; ratios are mlcomp / floor\n", flush=True)
+        results += start_up(rounds)
         try:
-            data = profiles(tmp / "batch.jsonl", batch_rows)
-            batch_cmd = [*MLCOMP, "estimate", "--input", "-", "--format", "jsonl"]
-            batch = side_by_side({"floor": (FLOOR_JSON, data, None), "mlcomp": (batch_cmd, data, None)},
-                                 max(3, rounds // 5))
-            results.append(report(f"batch, repeated data, {batch_rows:,} JSONL", batch["mlcomp"] / batch["floor"],
-                                  2.0, f"{batch_rows / batch['mlcomp']:,.0f} rows/s vs floor "
-                                  f"{batch_rows / batch['floor']:,.0f} rows/s"))
-
-            rss_small = peak_rss_kib(batch_cmd, profiles(tmp / "small.jsonl", small))
-            rss_big = peak_rss_kib(batch_cmd, profiles(tmp / "big.jsonl", big))
-            results.append(report(f"memory, repeated, {big:,} vs {small:,}", rss_big / rss_small, 1.2,
-                                  f"peak RSS {rss_big / 1024:.1f} MiB vs {rss_small / 1024:.1f} MiB"))
-
-            real_csv, real_jsonl = write_real(tmp, batch_rows)
-            jsonl_cmd = [*MLCOMP, "estimate", "--input", "-", "--input-format", "jsonl", "--format", "jsonl"]
-            csv_cmd = [*MLCOMP, "estimate", "--input", "-", "--input-format", "csv", "--format", "csv"]
-            commands = {"jsonl floor": (FLOOR_JSONL, real_jsonl, None), "jsonl": (jsonl_cmd, real_jsonl, None),
-                        "csv floor": (FLOOR_CSV, real_csv, None), "csv": (csv_cmd, real_csv, None)}
-            jq = shutil.which("jq")
-            if jq:
-                commands["jq"] = ([jq, "-c", ". + {x: 1}"], real_jsonl, None)
-            real = side_by_side(commands, max(3, rounds // 5))
-
-            def rate(name: str) -> str:
-                return f"{batch_rows / real[name]:,.0f} rows/s"
-
-            results.append(report(f"batch, real-shaped, {batch_rows:,} JSONL", real["jsonl"] / real["jsonl floor"],
-                                  1.3, f"{rate('jsonl')} vs floor {rate('jsonl floor')}"))
-            results.append(report(f"batch, real-shaped, {batch_rows:,} CSV", real["csv"] / real["csv floor"], 1.5,
-                                  f"{rate('csv')} vs floor {rate('csv floor')}"))
-            if jq:
-                print(f"INFO  moonshot: jq -c '. + {{x: 1}}'             ratio {real['jsonl'] / real['jq']:5.2f}  "
-                      f"mlcomp JSONL {rate('jsonl')} vs jq {rate('jq')}")
-            else:
-                print("n/a   moonshot: jq is not installed")
-            # the same files, rows only: in one process, start-up left out (CPU time, best of the rounds)
-            rows = subprocess.run([PY, str(HERE / "rows_only.py"), str(real_jsonl), str(real_csv),
-                                   str(max(3, rounds // 5))], capture_output=True, text=True, check=True, env=ENV)
-            for line in rows.stdout.splitlines():
-                fmt, ratio, seconds, floor_seconds = line.split()
-                name = f"rows only, {fmt.upper()}, no start-up"
-                print(f"INFO  {name:<40} ratio {float(ratio):5.2f}  CPU {seconds} s vs floor {floor_seconds} s, "
-                      "in one process")
-
-            _, small_real = write_real(tmp, small, "small-real")
-            _, big_real = write_real(tmp, big, "big-real")
-            rss_small = peak_rss_kib(jsonl_cmd, small_real)
-            rss_big = peak_rss_kib(jsonl_cmd, big_real)
-            results.append(report(f"memory, real-shaped, {big:,} vs {small:,}", rss_big / rss_small, 1.2,
-                                  f"peak RSS {rss_big / 1024:.1f} MiB vs {rss_small / 1024:.1f} MiB"))
+            results += batches(tmp, rows, 1 if args.quick else 3)
         except RuntimeError as e:
             print(f"FAIL  batch and memory: {e}")
             results.append(False)

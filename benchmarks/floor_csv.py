@@ -1,18 +1,23 @@
-"""The CSV floor: csv.reader to csv.writer, every column in and out plus 10 new ones per row."""
+"""The CSV floor: csv.reader to csv.writer, every column in and out plus an estimate's cells.
+
+    python floor_csv.py ESTIMATE.csv < rows.csv
+
+ESTIMATE.csv is one estimate as mlcomp writes it in CSV (a header and a row; bench.py asks the
+mlcomp it measures), so the floor writes rows of the same columns and the same size as mlcomp's."""
 
 import csv
 import sys
 
-NEW = ["mid", "USD", 180000, 220000, 260000, 207000, 272500, 338000, 248400, "location sf +15%..+30%"]
 
-
-def main() -> None:
+def main(pad_path: str) -> None:
+    with open(pad_path, encoding="utf-8", newline="") as f:
+        names, cells = list(csv.reader(f))
     reader = csv.reader(sys.stdin)
     writer = csv.writer(sys.stdout, lineterminator="\n")
-    writer.writerow([*next(reader), *(f"new_{i}" for i in range(10))])
+    writer.writerow([*next(reader), *names])
     for row in reader:
-        writer.writerow(row + NEW)
+        writer.writerow(row + cells)
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1])

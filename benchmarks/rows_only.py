@@ -1,11 +1,12 @@
 """Rows only: mlcomp's batch against the plain loops in one process, start-up left out.
 
-    python benchmarks/rows_only.py FILE.jsonl FILE.csv [ROUNDS]
+    python benchmarks/rows_only.py FILE.jsonl FILE.csv PAD.json PAD.csv [ROUNDS]
 
 Prints a line per format: the ratio, mlcomp's CPU seconds, the floor's. bench.py runs it on its
-real-shaped files, to show how much of a batch's ratio is the work per row
-and how much is start-up. Each side runs as its program would (mlcomp with the garbage collector off
-while rows stream, as the command line does), alternating, and the best CPU time of ROUNDS counts.
+files (PAD.*: one estimate, what the floors append to each row), to show how much of a batch's ratio
+is the work per row and how much is start-up. Each side runs as its program would (mlcomp with the
+garbage collector off while rows stream, as the command line does), alternating, and the best CPU
+time of ROUNDS counts.
 """
 
 from __future__ import annotations
@@ -26,11 +27,11 @@ from mlcomp import batch
 from mlcomp.bands import Bands, load_bands
 
 
-def floor(main: Callable[[], None], path: str) -> None:
+def floor(main: Callable[[str], None], path: str, pad: str) -> None:
     with open(path, encoding="utf-8", newline="") as rows, open(os.devnull, "w", encoding="utf-8") as out:
         sys.stdin, sys.stdout = rows, out
         try:
-            main()
+            main(pad)
         finally:
             sys.stdin, sys.stdout = sys.__stdin__, sys.__stdout__
 
@@ -46,12 +47,13 @@ def mlcomp(bands: Bands, fmt: str, path: str) -> None:
 
 
 def main() -> None:
-    jsonl, csv_path = sys.argv[1], sys.argv[2]
-    rounds = int(sys.argv[3]) if len(sys.argv) > 3 else 3
+    jsonl, csv_path, json_pad, csv_pad = sys.argv[1:5]
+    rounds = int(sys.argv[5]) if len(sys.argv) > 5 else 3
     bands = load_bands()  # start-up, left out
     runs: dict[str, Callable[[], None]] = {
-        "jsonl floor": lambda: floor(floor_jsonl.main, jsonl), "jsonl": lambda: mlcomp(bands, "jsonl", jsonl),
-        "csv floor": lambda: floor(floor_csv.main, csv_path), "csv": lambda: mlcomp(bands, "csv", csv_path)}
+        "jsonl floor": lambda: floor(floor_jsonl.main, jsonl, json_pad),
+        "jsonl": lambda: mlcomp(bands, "jsonl", jsonl),
+        "csv floor": lambda: floor(floor_csv.main, csv_path, csv_pad), "csv": lambda: mlcomp(bands, "csv", csv_path)}
     best = dict.fromkeys(runs, float("inf"))
     for _ in range(rounds):
         for name, run in runs.items():

@@ -352,8 +352,6 @@ def test_long_inline_offers_are_not_paths(length):
 @pytest.mark.parametrize("args, first, second", [
     (["estimate", "-y", "4", "--input-format", "csv"], "--input-format", "--input"),
     (["estimate", "-y", "4", "--on-error", "skip"], "--on-error", "--input"),
-    (["estimate", "-y", "4", "--explain", "--format", "json"], "--explain", "--format json"),
-    (["estimate", "-y", "4", "--explain", "--format", "csv"], "--explain", "--format csv"),
     (["estimate", "-y", "4", "--field", "base.mid", "--format", "csv"], "--field", "--format csv"),
     (["estimate", "-y", "4", "--field", "base.mid", "--explain"], "--explain", "--field"),
 ])

@@ -99,5 +99,5 @@ def test_with_every_premium_stacked_the_cities_keep_their_order():
     highs = [int(run("estimate", *stacked, "-c", city, "--field", "total_comp.high").stdout)
              for city in ("sf", "nyc", "seattle", "national")]
     assert highs[0] > highs[1] > highs[2] > highs[3]
-    cap = json.loads(run("estimate", *stacked, "-c", "sf", "--field", "adjustments").stdout)
+    cap = json.loads(run("estimate", *stacked, "-c", "sf", "-f", "json", "--explain").stdout)["adjustments"]
     assert [a["factor"] for a in cap][-1] == "cap" and "outside the cap" in cap[-1]["assumption"]

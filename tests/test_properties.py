@@ -14,7 +14,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from mlcomp import engine, render
+from mlcomp import engine, formats
 from mlcomp.bands import Bands, read_toml, shipped_path
 from mlcomp.cli import app
 from mlcomp.engine import Estimate, estimate, make_profile
@@ -127,7 +127,7 @@ def test_software_engineer_pay_never_above_ml_engineer_pay(values):
 
 @given(profiles())
 def test_json_parses_and_money_is_whole_dollars(values):
-    data = json.loads(render.to_json(run(values).as_dict()))
+    data = json.loads(formats.json_text(run(values).as_dict(), indent=2))
     for part in MONEY:
         for end in ENDS:
             assert type(data[part][end]) is int, (part, end, data[part][end])
@@ -154,7 +154,7 @@ def test_cli_json_is_whole_dollars_and_csv_agrees_with_it(values):
     data = json.loads(as_json.stdout)
     rows = list(csv.DictReader(io.StringIO(as_csv.stdout)))
     assert len(rows) == 1
-    flat = render.flatten(data)
+    flat = formats.flatten(data)
     assert list(rows[0]) == list(flat)
     for part in MONEY:
         for end in ENDS:

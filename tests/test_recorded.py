@@ -54,7 +54,7 @@ def old_keys(new: dict[str, Any], old: dict[str, Any]) -> dict[str, Any]:
 @pytest.fixture(scope="module")
 def compared() -> list[tuple[dict[str, Any], dict[str, Any], dict[str, Any]]]:
     bands = load_bands()
-    return [(options, old, estimate(make_profile(bands, **options), bands).as_dict())
+    return [(options, old, estimate(make_profile(bands, **options), bands).as_dict(explain=True))
             for options, old in recorded()]
 
 
@@ -82,6 +82,16 @@ def test_where_the_old_cap_bound_no_end_is_lower_and_location_now_shows(compared
             if options.get("city") in ("sf", "nyc", "seattle") and not options.get("remote_first"):
                 # The city's premium used to vanish under the cap; now it applies after it.
                 assert new["total_comp"]["high"] > old["total_comp"]["high"], options
+
+
+def test_without_explain_the_json_is_the_explained_json_less_source_and_assumption():
+    """0.3.0: an adjustment carries its source and assumption only with --explain; nothing else changed."""
+    bands = load_bands()
+    for options, _ in recorded()[::40]:
+        result = estimate(make_profile(bands, **options), bands)
+        explained, plain = result.as_dict(explain=True), result.as_dict()
+        assert plain == {**explained, "adjustments": [{k: a[k] for k in ("factor", "key", "low", "high")}
+                                                      for a in explained["adjustments"]]}
 
 
 def test_the_typical_value_is_new_and_lies_inside_each_range(compared):

@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import gc
 import itertools
+import os
 import sys
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -240,9 +241,6 @@ def estimate(
 def _estimate_options(ctx: typer.Context, fmt: Format, field: str | None, explain: bool, input: str | None) -> None:
     """Options of estimate that cannot go together."""
     check_format(ctx, fmt, field)
-    if explain and fmt is not Format.table:
-        raise conflict("--explain", f"--format {fmt.value}", "sources are shown in the table (JSON, CSV and "
-                       "TSV carry them in the adjustments)")
     if explain and field is not None:
         raise conflict("--explain", "--field", "--field prints one value, with no sources")
     if input is None:
@@ -256,15 +254,11 @@ def _estimate_options(ctx: typer.Context, fmt: Format, field: str | None, explai
 def _show_estimate(env: Environment, result: Any, bands: Any, fmt: Format, field: str | None, explain: bool,
                    chart: bool | None, export: str | None, saving: contextlib.AbstractContextManager[None],
                    pay: Any = None) -> None:
-    data = with_pay(result.as_dict(), pay)
-    if field is not None:
-        print(render.scalar(render.pick(data, field)))
-    elif fmt is Format.json:
-        print(render.to_json(data))
-    elif fmt is Format.jsonl:
-        print(render.to_json(data, indent=None))
-    elif fmt in (Format.csv, Format.tsv):
-        render.write_rows([render.flatten(data)], fmt.value, sys.stdout)
+    from mlcomp import formats
+
+    data = with_pay(result.as_dict(explain), pay)
+    if field is not None or fmt is not Format.table:
+        write([formats.flatten(data) if fmt in (Format.csv, Format.tsv) else data], fmt, document=data, field=field)
     else:
         with saving:
             out = env.console()
@@ -317,15 +311,13 @@ def curve(
 
 def _show_curve(env: Environment, points: list[Any], fmt: Format, chart: bool | None, export: str | None,
                 saving: contextlib.AbstractContextManager[None], taxed: list[Any]) -> None:
+    from mlcomp import formats
     from mlcomp.curve import as_dict
 
-    rows = [with_pay(as_dict(p), pay) for p, pay in zip(points, taxed, strict=True)]
-    if fmt is Format.json:
-        print(render.to_json(rows))
-    elif fmt is Format.jsonl:
-        sys.stdout.writelines(render.to_json(row, indent=None) + "\n" for row in rows)
-    elif fmt in (Format.csv, Format.tsv):
-        render.write_rows((render.flatten(row) for row in rows), fmt.value, sys.stdout)
+    if fmt is not Format.table:
+        flat = fmt in (Format.csv, Format.tsv)
+        rows = [with_pay(as_dict(p), pay) for p, pay in zip(points, taxed, strict=True)]
+        write([formats.flatten(row) if flat else row for row in rows], fmt)
     else:
         from mlcomp import charts
 
@@ -422,16 +414,8 @@ def compare(
 def _show_compare(env: Environment, results: list[Any], fmt: Format, chart: bool | None, export: str | None,
                   saving: contextlib.AbstractContextManager[None], taxed: dict[str, Any] | None = None) -> None:
     several = len(results) > 1
-    if fmt is Format.json:
-        print(render.to_json({"scenarios": [{"growth": r.growth, **r.as_dict()} for r in results]} if several
-                             else with_offer_tax(results[0].as_dict(), taxed)))
-    elif fmt is Format.jsonl:
-        sys.stdout.writelines(render.to_json({"growth": r.growth, **o.as_dict()} if several else
-                                             with_offer_tax(o.as_dict(), taxed), indent=None) + "\n"
-                              for r in results for o in r.offers)
-    elif fmt in (Format.csv, Format.tsv):
-        render.write_rows((row for r in results for row in tax_rows(render.compare_rows(r, growth=several), taxed)),
-                          fmt.value, sys.stdout)
+    if fmt is not Format.table:
+        compared(results, fmt, taxed)
     else:
         with saving:
             if several:
@@ -539,10 +523,12 @@ def with_offer_tax(data: dict[str, Any], taxed: dict[str, Any] | None) -> dict[s
 def tax_rows(rows: Any, taxed: dict[str, Any] | None) -> Any:
     """CSV rows of a comparison with the year's taxes, one column each (after_tax_net, ...); the state
     premiums as their sum alone (offers taxed in different states have different premiums)."""
+    from mlcomp import formats
+
     for row in rows:
         pay = taxed[row["name"]].by_year[row["year"] - 1].as_dict() if taxed else {}
         pay.pop("payroll", None)
-        yield {**row, **render.flatten(pay, "after_tax_")}
+        yield {**row, **formats.flatten(pay, "after_tax_")}
 
 
 def show_offers_after_tax(taxed: dict[str, Any] | None, comparison: Any, out: Any) -> None:
@@ -550,6 +536,21 @@ def show_offers_after_tax(taxed: dict[str, Any] | None, comparison: Any, out: An
         from mlcomp.taxview import offers_table
 
         offers_table(list(taxed.values()), comparison, out=out)
+
+
+def compared(results: list[Any], fmt: Format, taxed: dict[str, Any] | None = None) -> None:
+    """compare's results in a data format: an offer per line (JSON Lines), a row per offer and year
+    (CSV, TSV), the comparison itself (JSON); with several growth rates, a scenario each."""
+    from mlcomp import formats
+
+    several = len(results) > 1
+    if fmt in (Format.csv, Format.tsv):
+        write((row for r in results for row in tax_rows(formats.compare_rows(r, growth=several), taxed)), fmt)
+    else:
+        write(({"growth": r.growth, **o.as_dict()} if several else with_offer_tax(o.as_dict(), taxed)
+               for r in results for o in r.offers),
+              fmt, document={"scenarios": [{"growth": r.growth, **r.as_dict()} for r in results]} if several
+              else with_offer_tax(results[0].as_dict(), taxed))
 
 
 def _batch(bands: Any, name: str, input_format: InputFormat | None, on_error: OnError, fmt: Format,
@@ -561,36 +562,40 @@ def _batch(bands: Any, name: str, input_format: InputFormat | None, on_error: On
     if fmt is Format.json:
         raise MlcompError("--input writes one object per row: use --format jsonl (or csv, tsv, table)",
                           usage=True, option="--format")
-    if explain:
-        raise MlcompError("--explain is for a single estimate; see 'mlcomp factors' for sources",
-                          usage=True, option="--explain")
+    if explain and fmt is Format.table:
+        raise conflict("--explain", "--input", "a batch's table has no sources; use --format jsonl, csv or tsv")
     defaults = {k: v for k, v in defaults.items() if v is not None}
     profile_values(bands, defaults)  # a bad option value: a usage error now, not on every row
 
     stats = batch.Stats()
     out = sys.stdout
+    blocking(out)
     with _frozen(), batch.open_input(name) as stream, _progress() as (counted, report):
-        output = "jsonl" if field is not None else fmt.value
+        output = fmt.value if field is None else "field"
         estimator = batch.Estimator(bands, defaults, output=output, report=report,
-                                    skip=on_error is OnError.skip, stats=stats)
+                                    skip=on_error is OnError.skip, stats=stats, explain=explain)
         given = input_format.value if input_format else None
-        if field is None and fmt in (Format.jsonl, Format.csv, Format.tsv):
+        if field is None and fmt is not Format.table:
             out.flush()
             batch.stream(stream, out.buffer, estimator, fmt=given, name=name, output=output, flush=out.isatty(),
                          progress=counted)
         else:
-            records = batch.merge(batch.split_estimates(
-                counted(batch.read_rows(stream, given, name, header=estimator.plan)), estimator))
+            records = batch.records(stream, estimator, fmt=given, name=name, progress=counted)
             if field is None:
                 render.batch_tables(records, out=env.console())
             else:
-                first = next(records, None)
-                if first is not None:
-                    render.pick(first, field)
-                    for record in itertools.chain([first], records):
-                        out.write(render.scalar(render.pick(record, field)) + "\n")
+                write(records, fmt, field=field)
     if on_error is OnError.skip:
         sys.stderr.write(stats.summary() + "\n")
+
+
+def blocking(stream: Any) -> None:
+    """A stream handed over non-blocking (as some CI runners and Node.js do) made blocking, so that
+    every write completes instead of failing half-way with EAGAIN."""
+    with contextlib.suppress(AttributeError, OSError, ValueError):
+        fd = stream.fileno()
+        if not os.get_blocking(fd):
+            os.set_blocking(fd, True)
 
 
 @contextlib.contextmanager
@@ -677,10 +682,10 @@ def bands_command(
             raise typer.Exit(EXIT_DATA)
         print(f"{origin(check)}: ok")
         return
-    render.listing(level_rows(load(ctx)), fmt.value, [
+    listing(ctx, level_rows(load(ctx)), fmt, [
         ("Level", "key", "key"), ("Aliases", "aliases", "text"), ("Experience", "years", "years"),
         ("Low", "low", "money"), ("Mid", "mid", "money"), ("High", "high", "money"),
-        ("Source", "source", "source")], screen=environment(ctx).console())
+        ("Source", "source", "source")])
 
 
 @command()
@@ -704,10 +709,33 @@ def factors(
     """
     from mlcomp.bands import factor_rows
 
-    render.listing(factor_rows(load(ctx)), fmt.value, [
+    listing(ctx, factor_rows(load(ctx)), fmt, [
         ("Option", "group", "key"), ("Key", "key", "key"), ("Aliases", "aliases", "text"),
-        ("Low", "low", "percent"), ("High", "high", "percent"), ("Source", "source", "source")],
-        screen=environment(ctx).console())
+        ("Low", "low", "percent"), ("High", "high", "percent"), ("Source", "source", "source")])
+
+
+def write(rows: Iterable[dict[str, Any]], fmt: Format, *, document: Any = None, field: str | None = None) -> None:
+    """Rows on stdout in a data format, or one field of each (see formats.write): the one writer."""
+    from mlcomp import formats
+
+    rows = iter(rows)
+    first = next(rows, None)
+    if first is None:
+        return
+    if field is not None:
+        formats.pick(first, field)  # a path that is not there: a usage error, before any output
+    formats.write(itertools.chain([first], rows), fmt.value, sys.stdout, document=document, field=field)
+
+
+def listing(ctx: typer.Context, rows: list[dict[str, Any]], fmt: Format, columns: list[tuple[str, str, str]]) -> None:
+    """`bands` and `factors`: a table of `columns`, or the rows in a data format."""
+    from mlcomp import formats
+
+    if fmt is Format.table:
+        render.listing(rows, columns, screen=environment(ctx).console())
+    else:
+        write([formats.listing_row(row) if fmt in (Format.csv, Format.tsv) else row for row in rows], fmt,
+              document=rows)
 
 
 def main() -> None:

@@ -74,9 +74,13 @@ class Adjustment:
     source: str | None
     assumption: str | None
 
-    def as_dict(self) -> dict[str, Any]:
-        return {"factor": self.factor, "key": self.key, "low": round(self.low, 4),
-                "high": round(self.high, 4), "source": self.source, "assumption": self.assumption}
+    def as_dict(self, explain: bool = False) -> dict[str, Any]:
+        """factor, key, low, high; with `explain`, the source and assumption too."""
+        data: dict[str, Any] = {"factor": self.factor, "key": self.key, "low": round(self.low, 4),
+                                "high": round(self.high, 4)}
+        if explain:
+            data.update(source=self.source, assumption=self.assumption)
+        return data
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,8 +99,9 @@ class Estimate:
     position_note: str = ""
     notes: tuple[str, ...] = ()  # what the caller may want to say (see level_notes); not in the contract
 
-    def as_dict(self) -> dict[str, Any]:
-        """The JSON contract (see docs/estimate.md)."""
+    def as_dict(self, explain: bool = False) -> dict[str, Any]:
+        """The JSON contract (see docs/estimate.md); with `explain`, each adjustment's source and
+        assumption."""
         years, p = self.years, self.position
         return {
             "level": self.level,
@@ -105,7 +110,7 @@ class Estimate:
             "band": self.band.dollars(p),
             "base": self.base.dollars(p),
             "total_comp": self.total_comp.dollars(p),
-            "adjustments": [a.as_dict() for a in self.adjustments],
+            "adjustments": [a.as_dict(explain) for a in self.adjustments],
         }
 
 

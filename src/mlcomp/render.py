@@ -1,19 +1,18 @@
-"""Formatting for people and for scripts. The only place that turns values into text.
-
-JSON and CSV never pass through rich; rich is imported only when a table is drawn.
+"""Formatting for people: tables and the console. Data formats (JSON, CSV, ...) are formats.py's;
+rich is imported only when a table is drawn.
 """
 
 from __future__ import annotations
 
-import csv
 import itertools
-import json
 import sys
 from collections.abc import Callable, Iterable, Mapping
 from typing import IO, TYPE_CHECKING, Any
 
 from mlcomp.environment import make_console
-from mlcomp.errors import MlcompError, one_line
+from mlcomp.errors import one_line
+from mlcomp.formats import cell as scalar
+from mlcomp.formats import percent, pick
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -24,11 +23,6 @@ if TYPE_CHECKING:
 
 def money(amount: float) -> str:
     return f"${round(amount):,}"
-
-
-def percent(rate: float) -> str:
-    text = f"{rate * 100:+.1f}".removesuffix(".0")
-    return f"{text}%"
 
 
 def years_text(start: float, end: float | None) -> str:
@@ -149,9 +143,10 @@ BATCH_COLUMNS = (("Level", "level"), ("Base low", "base.low"), ("Base mid", "bas
                  ("Total high", "total_comp.high"))
 
 
-def batch_tables(records: Iterable[Mapping[str, Any]], *, out: Console | None = None, rows: int = 1000) -> None:
-    """Batch estimates as tables of up to `rows` rows each (so memory stays flat): the carried
-    columns, then level, base and total-comp ranges. Cell text is literal, never markup."""
+def batch_tables(records: Iterable[Mapping[str, Any]], *, out: Console | None = None, rows: int = 100) -> None:
+    """Batch estimates as tables of up to `rows` rows each (so memory stays flat, and the first is out
+    at once: a reader that stops, `| head`, stops the run within a table): the carried columns, then
+    level, base and total-comp ranges. Cell text is literal, never markup."""
     from rich import box
     from rich.table import Table
     from rich.text import Text
@@ -183,23 +178,11 @@ def batch_tables(records: Iterable[Mapping[str, Any]], *, out: Console | None = 
         print_wide(out, table)
 
 
-def listing(rows: list[dict[str, Any]], fmt: str, columns: list[tuple[str, str, str]],
-            out: IO[str] | None = None, screen: Console | None = None) -> None:
-    """Rows of `mlcomp bands` / `mlcomp factors`: JSON (a list), CSV/TSV (lists joined by spaces) or a
-    table of `columns` (title, key, kind: text | money | percent | years | source)."""
+def listing(rows: list[dict[str, Any]], columns: list[tuple[str, str, str]], out: IO[str] | None = None,
+            screen: Console | None = None) -> None:
+    """Rows of `mlcomp bands` / `mlcomp factors` as a table of `columns` (title, key, kind: text | money |
+    percent | years | source); the data formats are formats.write's."""
     out = out or sys.stdout
-    if fmt in ("json", "jsonl"):
-        if fmt == "json":
-            out.write(to_json(rows) + "\n")
-        else:
-            out.writelines(to_json(row, indent=None) + "\n" for row in rows)
-        return
-    if fmt in ("csv", "tsv"):
-        def text(v: Any) -> str:
-            return " ".join(v) if isinstance(v, list) else str(v).lower() if isinstance(v, bool) else scalar(v)
-
-        write_rows(({k: text(v) for k, v in row.items()} for row in rows), fmt, out)
-        return
     from rich import box
     from rich.table import Table
 
@@ -230,80 +213,6 @@ def listing(rows: list[dict[str, Any]], fmt: str, columns: list[tuple[str, str, 
         screen.print(one_line(f"[{number}] {note}"))
 
 
-def to_json(value: Any, *, indent: int | None = 2) -> str:
-    return json.dumps(value, indent=indent, ensure_ascii=False)
-
-
-BETWEEN = "; "  # between two adjustments in one cell
-
-
-def flatten(value: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
-    """{"base": {"low": 1}} -> {"base_low": 1}; lists of adjustments become one readable cell."""
-    flat: dict[str, Any] = {}
-    for key, item in value.items():
-        name = f"{prefix}{key}"
-        if isinstance(item, Mapping):
-            flat.update(flatten(item, f"{name}_"))
-        elif isinstance(item, list):
-            flat[name] = BETWEEN.join(describe(a) for a in item)
-        else:
-            flat[name] = "" if item is None else item
-    return flat
-
-
-def describe(adjustment: Mapping[str, Any]) -> str:
-    """'location sf +15%..+30%' for a CSV cell."""
-    return f"{adjustment['factor']} {adjustment['key']} {percent(adjustment['low'])}..{percent(adjustment['high'])}"
-
-
-class Lines:
-    """A file for a csv writer made with lineterminator='\\r\\n' (so that it quotes a cell holding '\\r' or
-    '\\n' on every Python; only 3.13 does with '\\n'): each row reaches `write` ending in `end` instead."""
-
-    def __init__(self, write: Callable[[str], Any], end: str = "\n") -> None:
-        self.write = lambda row: write(row[:-2] + end)
-
-
-def write_rows(rows: Iterable[Mapping[str, Any]], fmt: str, out: IO[str]) -> None:
-    """CSV or TSV with a header taken from the first row."""
-    writer: Any = None
-    for row in rows:
-        if writer is None:
-            writer = csv.DictWriter(Lines(out.write), fieldnames=list(row), delimiter="\t" if fmt == "tsv" else ",",
-                                    lineterminator="\r\n", extrasaction="ignore")
-            writer.writeheader()
-        writer.writerow(row)
-
-
-def pick(value: Any, path: str) -> Any:
-    """The value at a dotted path such as 'total_comp.mid' or 'adjustments.0.key'."""
-    current = value
-    for part in path.split("."):
-        if isinstance(current, Mapping) and part in current:
-            current = current[part]
-        elif isinstance(current, list) and part.isdigit() and int(part) < len(current):
-            current = current[int(part)]
-        else:
-            raise MlcompError(f"no field '{path}'. Fields: {', '.join(paths(value))}", usage=True,
-                              field="field")
-    return current
-
-
-def paths(value: Any, prefix: str = "") -> list[str]:
-    if isinstance(value, Mapping):
-        return [p for key, item in value.items() for p in paths(item, f"{prefix}{key}.")]
-    return [prefix.rstrip(".")]
-
-
-def scalar(value: Any) -> str:
-    """A picked value as a shell wants it: plain numbers and text, JSON for anything nested."""
-    if isinstance(value, (dict, list)):
-        return to_json(value, indent=None)
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return "" if value is None else str(value)
-
-
 def signed_money(amount: float) -> str:
     """'-$20,000', '+$5,000' or '$0'."""
     if not round(amount):
@@ -314,21 +223,6 @@ def signed_money(amount: float) -> str:
 def rate_text(rate: float) -> str:
     """'38.2%', '-20%', '0%': a rate in a sentence."""
     return f"{rate * 100:.1f}".removesuffix(".0") + "%"
-
-
-def compare_rows(comparison: Comparison, *, growth: bool = False) -> Iterable[dict[str, Any]]:
-    """One row per offer per year, for CSV and TSV: the year's amounts, then the offer's break-even
-    growth and (when any offer has one) its market view, flattened (market_ask_base, ...).
-    With `growth`, a first column says the scenario's growth rate."""
-    markets = [o.market.as_dict() for o in comparison.offers if o.market]
-    blank = {key: "" for key in flatten(markets[0], "market_")} if markets else {}
-    for offer in comparison.offers:
-        market = flatten(offer.market.as_dict(), "market_") if offer.market else blank
-        extra = {"break_even_growth": "" if offer.break_even_growth is None else offer.break_even_growth,
-                 **market}
-        for year in offer.by_year:
-            lead = {"growth": comparison.growth} if growth else {}
-            yield {**lead, "name": offer.name, **year.as_dict(), **extra}
 
 
 def compare_notes(comparison: Comparison, *, discounts: bool = True) -> list[str]:

@@ -6,7 +6,8 @@ from typing import Any
 
 from rich.console import Console
 
-from mlcomp.render import console, money, percent
+from mlcomp.formats import percent
+from mlcomp.render import console, money
 from mlcomp.taxes import TakeHome, shipped
 
 FILING_LABELS = {"single": "single", "joint": "married filing jointly", "head": "head of household"}

@@ -1,4 +1,4 @@
-"""Record `Estimate.as_dict()` over a grid of profiles into tests/data/recorded_estimates.json.
+"""Record `Estimate.as_dict(explain=True)` over a grid of profiles into tests/data/recorded_estimates.json.
 
 Run once, before a change to the model, to keep what the engine printed then:
 
@@ -52,7 +52,7 @@ def main() -> None:
 
     records = []
     for options in grid():
-        data = estimate(make_profile(bands, **options), bands).as_dict()
+        data = estimate(make_profile(bands, **options), bands).as_dict(explain=True)
         assert list(data) == KEYS, list(data)
         row: list[Any] = [options, data["level"], data["years"], data["currency"]]
         row += [[data[k][end] for end in ("low", "mid", "high")] for k in ("band", "base", "total_comp")]

@@ -1,11 +1,11 @@
-"""`batch.stream` writes the general path's bytes, however much of the input its fast path takes.
+"""The batch writes, byte for byte, what a plain reference writes: each row read, its profile
+estimated by the library (`mlcomp.estimate`), the record written by the one writer (formats).
 
-`stream` sends a row whose cells were all seen before through `Fast` (look-ups and formatting only)
-and any other row through the Estimator. The general path is `read_rows` -> `split_estimates` ->
-`jsonl_text` or `delimited_cells`. Generated files repeat a few hostile cell values over many rows,
-so that most rows take the fast path; the two paths must agree on every byte, every note and every
-count. Then: the fast path is really taken, the CLI's rows are the single estimates, and edge cases
-(bytes that are not UTF-8, JSON types, changing columns) after rows the fast path already knows.
+Generated files repeat a few hostile cell values over many rows (so that every table, entry and
+compiled row is met again and again, and now and then every cache fills and starts again); the
+batch and the reference must agree on every byte, on the rows refused and on the counts. Then: the
+CLI's rows are the single estimates, and edge cases (bytes that are not UTF-8, JSON types, changing
+columns) after rows whose cells were all seen before.
 """
 
 from __future__ import annotations
@@ -17,19 +17,18 @@ import random
 import subprocess
 import sys
 import tomllib
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from typing import Any
 
 import pytest
-from hypothesis import Phase, given, settings
+from hypothesis import Phase, example, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from mlcomp import api, batch
+from mlcomp import api, batch, formats
 from mlcomp.bands import Bands, load_bands, overlay, read_toml, shipped_path
 from mlcomp.cli import app
 from mlcomp.errors import MlcompError
-from mlcomp.render import Lines, flatten
 
 SHIPPED = load_bands()
 # Levels out of years order in the file (the fast path cannot bisect), two of them without a typical
@@ -60,77 +59,150 @@ BANDS = {"shipped": SHIPPED,
          "reordered": Bands.model_validate(overlay(read_toml(shipped_path()), tomllib.loads(REORDERED_TOML)))}
 
 
-# --- the two paths --------------------------------------------------------------------------------
+# --- the batch, and the reference ---------------------------------------------------------------
 
-Run = tuple[bytes, str | None, batch.Stats, list[str]]  # output, the error that stopped it, counts, notes
+Run = tuple[bytes, int | None, int, list[int]]  # output, the line that stopped it, rows read, lines skipped
 
 
-def make_estimator(bands: Bands, defaults: dict[str, Any] | None, output: str,
-                   skip: bool) -> tuple[batch.Estimator, list[str]]:
-    """An Estimator, and the list its notes and reports go to."""
+def through_batch(text: str, fmt: str, output: str, bands: Bands = SHIPPED, defaults: dict[str, Any] | None = None,
+                  skip: bool = True, explain: bool = False) -> Run:
     notes: list[str] = []
-    estimator = batch.Estimator(bands, defaults, output=output, skip=skip, stats=batch.Stats(), report=notes.append)
-    return estimator, notes
-
-
-def through_stream(text: str, fmt: str, output: str, bands: Bands = SHIPPED, defaults: dict[str, Any] | None = None,
-                   skip: bool = True) -> Run:
-    est, notes = make_estimator(bands, defaults, output, skip)
+    est = batch.Estimator(bands, defaults, output=output, skip=skip, stats=batch.Stats(), report=notes.append,
+                          explain=explain)
     out = io.BytesIO()
+    stopped = None
     try:
         batch.stream(io.StringIO(text, newline=""), out, est, fmt=fmt, output=output)
     except MlcompError as e:
-        return out.getvalue(), e.message, est.stats, notes
-    return out.getvalue(), None, est.stats, notes
+        stopped = int(e.message.split(":")[0].removeprefix("line "))
+    skipped = [int(n.split(":")[0].removeprefix("line ")) for n in notes if n.startswith("line ")]
+    assert len(skipped) == est.stats.skipped
+    return out.getvalue(), stopped, est.stats.read, skipped
 
 
-def delimited_line(cells: Iterable[Any], output: str) -> str:
-    """One CSV or TSV line, written as mlcomp writes them: a cell with '\\r' or '\\n' quoted."""
-    lines: list[str] = []
-    csv.writer(Lines(lines.append), delimiter="\t" if output == "tsv" else ",", lineterminator="\r\n").writerow(cells)
-    return lines[0]
+FLAG_WORDS = {"true": True, "yes": True, "1": True, "false": False, "no": False, "0": False}
+SAMPLE = api.estimate(level="mid").as_dict()
+OUTPUT_NAMES = {"jsonl": {name.casefold() for name in SAMPLE if name not in ("level", "years")},
+                "csv": {name.casefold() for name in formats.flatten(SAMPLE) if name not in ("level", "years")}}
 
 
-def general_lines(splits: Iterable[batch.Split], est: batch.Estimator, output: str) -> Iterator[bytes]:
-    """The general path's output, as stream's own slow path assembles it: per split, its bytes."""
-    header: tuple[str, ...] | None = None
-    for split in splits:
-        if output == "jsonl":
-            yield batch.jsonl_text(split).encode()
+def field_of(column: str) -> str | None:
+    name = column.strip().lower().replace("-", "_").replace(" ", "_")
+    return name if name in batch.INPUTS else None
+
+
+def flag(value: Any) -> bool:
+    """A flag's cell as the batch documents it: true/false, yes/no, 1/0, JSON booleans, the numbers 1 and 0."""
+    if isinstance(value, bool):
+        return value
+    if type(value) in (int, float) and value in (0, 1):
+        return bool(value)
+    if isinstance(value, str) and value.strip().lower() in FLAG_WORDS:
+        return FLAG_WORDS[value.strip().lower()]
+    raise ValueError(value)
+
+
+def columns_problem(names: Iterable[str], output: str) -> str | None:
+    """Why rows with these columns cannot be estimated into `output`, or None."""
+    seen = set()
+    for name in names:
+        same = field_of(name) or name.strip().casefold()
+        if same in seen:
+            return "same column twice"
+        seen.add(same)
+        if field_of(name) is None and name.strip().casefold() in OUTPUT_NAMES["jsonl" if output == "jsonl" else "csv"]:
+            return "an output column's name"
+    return None
+
+
+def single(row: dict[str, Any], bands: Bands, defaults: dict[str, Any], explain: bool) -> dict[str, Any]:
+    """The library's estimate of a row's profile (ValueError or MlcompError if it has none)."""
+    options: dict[str, Any] = {k: v for k, v in defaults.items() if v is not None and v != ""}
+    for column, value in row.items():
+        field = field_of(column)
+        if field is None or value is None or value == "":
             continue
-        text = ""
-        if header is None:
-            header = tuple(split[0])
-            text = delimited_line([*header, *est.columns], output)
-        yield (text + delimited_line(batch.delimited_cells(split, header), output)).encode()
+        if field in ("full_lifecycle", "remote_first"):
+            options[field] = flag(value)
+        elif field != "years" and not isinstance(value, str):
+            raise ValueError(value)
+        else:
+            options[field] = value
+    for name in ("full_lifecycle", "remote_first"):
+        options[name] = flag(options.get(name, False))
+    return api.estimate(**options, bands=bands).as_dict(explain)
 
 
-def through_estimator(text: str, fmt: str, output: str, bands: Bands = SHIPPED,
-                      defaults: dict[str, Any] | None = None, skip: bool = True) -> Run:
-    est, notes = make_estimator(bands, defaults, output, skip)
+class Reference:
+    """Each row read (by the batch's reader), estimated by the library and written by formats."""
+
+    def __init__(self, output: str, bands: Bands, defaults: dict[str, Any], explain: bool) -> None:
+        self.output, self.bands, self.defaults, self.explain = output, bands, defaults, explain
+        self.header: list[str] | None = None  # CSV: the carried columns of the first row whose columns are good
+        self.written = False
+
+    def write(self, row: dict[str, Any] | None, problem: str | None) -> bytes:
+        if row is None:
+            raise ValueError(problem)
+        if any(batch.not_utf8(k) or (isinstance(v, str) and batch.not_utf8(v)) for k, v in row.items()):
+            raise ValueError("not UTF-8")
+        if columns_problem(row, self.output):
+            raise ValueError("columns")
+        carried = {k: v for k, v in row.items() if field_of(k) not in ("level", "years")}
+        if self.output == "jsonl":
+            return (formats.json_text({**carried, **single(row, self.bands, self.defaults, self.explain)})
+                    + "\n").encode()
+        self.header = list(carried) if self.header is None else self.header
+        if any(name not in self.header for name in carried):
+            raise ValueError("a column the header lacks")
+        flat = formats.flatten(single(row, self.bands, self.defaults, self.explain))
+        text = formats.line([*(carried.get(name, "") for name in self.header), *flat.values()], self.output)
+        data = ("" if self.written else formats.line([*self.header, *flat], self.output)) + text
+        encoded = data.encode()
+        self.written = True
+        return encoded
+
+
+def reference(text: str, fmt: str, output: str, bands: Bands = SHIPPED, defaults: dict[str, Any] | None = None,
+              skip: bool = True, explain: bool = False) -> Run:
+    writer = Reference(output, bands, defaults or {}, explain)
     out: list[bytes] = []
+    skipped: list[int] = []
+    read = 0
     try:
-        rows = batch.read_rows(io.StringIO(text, newline=""), fmt, header=est.plan)
-        out.extend(general_lines(batch.split_estimates(rows, est), est, output))
+        for line, row, problem in batch.read_rows(io.StringIO(text, newline=""), fmt,
+                                                  header=lambda names: _header(names, output)):
+            read += 1
+            try:
+                out.append(writer.write(row, problem))
+            except (MlcompError, ValueError, UnicodeEncodeError):
+                if not skip:
+                    return b"".join(out), line, read, skipped
+                skipped.append(line)
     except MlcompError as e:
-        return b"".join(out), e.message, est.stats, notes
-    return b"".join(out), None, est.stats, notes
+        return b"".join(out), int(e.message.split(":")[0].removeprefix("line ")), read, skipped
+    return b"".join(out), None, read, skipped
+
+
+def _header(names: list[str], output: str) -> None:
+    if columns_problem(names, output):
+        raise MlcompError("bad header")
 
 
 def assert_same(text: str, fmt: str, output: str, **options: Any) -> Run:
-    """stream's run equals the general path's (bytes, error, counts, notes); stream's run."""
-    fast = through_stream(text, fmt, output, **options)
-    general = through_estimator(text, fmt, output, **options)
-    assert fast[0] == general[0], _first_difference(fast[0], general[0])
-    assert fast[1:] == general[1:]
-    return fast
+    """The batch's run equals the reference's (bytes, the line that stopped it, counts); the batch's run."""
+    got = through_batch(text, fmt, output, **options)
+    expected = reference(text, fmt, output, **options)
+    assert got[0] == expected[0], _first_difference(got[0], expected[0])
+    assert got[1:] == expected[1:]
+    return got
 
 
-def _first_difference(fast: bytes, general: bytes) -> str:
-    for number, (a, b) in enumerate(zip(fast.splitlines(), general.splitlines(), strict=False), 1):
+def _first_difference(got: bytes, expected: bytes) -> str:
+    for number, (a, b) in enumerate(zip(got.split(b"\n"), expected.split(b"\n"), strict=False), 1):
         if a != b:
-            return f"line {number} of the output:\n stream:  {a!r}\n general: {b!r}"
-    return f"stream wrote {len(fast)} bytes, the general path {len(general)}"
+            return f"line {number} of the output:\n batch:     {a!r}\n reference: {b!r}"
+    return f"the batch wrote {len(got)} bytes, the reference {len(expected)}"
 
 
 def as_file(rows: list[dict[str, Any] | str], fmt: str, newline: str = "\n") -> str:
@@ -138,7 +210,8 @@ def as_file(rows: list[dict[str, Any] | str], fmt: str, newline: str = "\n") -> 
     if fmt == "jsonl":
         return "".join((row if isinstance(row, str) else json.dumps(row, ensure_ascii=False)) + "\n" for row in rows)
     out = io.StringIO()
-    writer = csv.writer(Lines(out.write, newline), delimiter="\t" if fmt == "tsv" else ",", lineterminator="\r\n")
+    writer = csv.writer(formats.Lines(out.write, newline), delimiter="\t" if fmt == "tsv" else ",",
+                        lineterminator="\r\n")
     writer.writerow(next(list(row) for row in rows if isinstance(row, dict)))
     for row in rows:
         if isinstance(row, str):
@@ -249,43 +322,19 @@ def files(draw: st.DrawFn) -> tuple[str, str]:
 # as many examples as the profile asks for (each takes a few ms); no explain phase, which takes seconds
 @settings(deadline=None, phases=[phase for phase in Phase if phase is not Phase.explain])
 @given(files(), DEFAULTS, st.integers(0, 9).map(bool), st.sampled_from(["shipped"] * 4 + ["reordered"]),
-       st.integers(0, 3).map(lambda n: n == 0))
-def test_stream_writes_the_general_paths_bytes(file, defaults, skip, bands, tiny_caches):
+       st.integers(0, 3).map(lambda n: n == 0), st.integers(0, 4).map(lambda n: n == 0))
+@example(("jsonl", '{"years": "0", "id": Infinity}\n'), {}, False, "shipped", True, True)
+@example(("jsonl", '{"years": 4, "base": 1}\n{}\n'), {}, False, "shipped", True, True)
+def test_the_batch_writes_the_references_bytes(file, defaults, skip, bands, tiny_caches, explain):
     """Skip or stop mode, shipped or reordered bands, and now and then caches of 2 or 3 entries, so
     that every cache fills and starts again while the rows stream."""
     fmt, text = file
     with pytest.MonkeyPatch.context() as patch:
         if tiny_caches:
-            for name, size in (("CACHE_SIZE", 3), ("FAST_ENTRIES", 2), ("PROFILES", 2)):
+            for name, size in (("CACHE_SIZE", 3), ("ENTRIES", 2)):
                 patch.setattr(batch, name, size)
         for output in ("jsonl", "csv", "tsv"):
-            assert_same(text, fmt, output, bands=BANDS[bands], defaults=defaults, skip=skip)
-
-
-# --- 2. the fast path is taken -------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(("fmt", "output"), [("csv", "jsonl"), ("jsonl", "csv"), ("tsv", "tsv"), ("jsonl", "jsonl")])
-def test_repetitive_rows_take_the_fast_path(monkeypatch, fmt, output):
-    rng = random.Random(7)
-    rows = [{"id": i % 5, "years": rng.choice(["4", "4.5", "12"]), "city": rng.choice(["sf", "NYC"]),
-             "full-lifecycle": rng.choice(["yes", ""]), "note": rng.choice(["Zoë, 5%", 'a "b"'])} for i in range(2000)]
-    if fmt != "jsonl":
-        rows = [{k: str(v) for k, v in row.items()} for row in rows]
-    text = as_file(rows, fmt)
-    slow: list[int] = []  # the line of each row the Estimator takes
-    row = batch.Estimator.row
-
-    def counted(self: batch.Estimator, line: int, *args: Any) -> Any:
-        slow.append(line)
-        return row(self, line, *args)
-
-    monkeypatch.setattr(batch.Estimator, "row", counted)
-    out, error, stats, notes = through_stream(text, fmt, output)
-    assert (error, stats.read, stats.skipped, notes) == (None, 2000, 0, [])
-    assert len(slow) < 20, f"{len(slow)} of 2000 rows went through the Estimator"
-    monkeypatch.undo()
-    assert (out, error, stats) == through_estimator(text, fmt, output)[:3]
+            assert_same(text, fmt, output, bands=BANDS[bands], defaults=defaults, skip=skip, explain=explain)
 
 
 # --- 3. through the command line: each row is its single estimate ------------------------------------
@@ -307,7 +356,7 @@ def people(n: int, seed: int) -> list[dict[str, str]]:
              **{column: make(rng) for column, make in PROFILE.items()}} for i in range(n)]
 
 
-def single(row: dict[str, str]) -> dict[str, Any]:
+def alone(row: dict[str, str]) -> dict[str, Any]:
     """The row's carried columns, then `mlcomp.api.estimate` for its profile (as the batch writes it)."""
     flags = {"full-lifecycle": "full_lifecycle", "remote_first": "remote_first"}
     options: dict[str, Any] = {flags.get(k, k): (v.lower() in ("yes", "true", "1")) if k in flags else v or None
@@ -324,17 +373,17 @@ def test_each_cli_row_is_the_single_estimate_of_its_profile(tmp_path, output):
     result = CliRunner().invoke(app, ["estimate", "--input", str(path), "-f", output])
     assert result.exit_code == 0, result.stderr
     if output == "jsonl":
-        lines = result.stdout.splitlines()
+        lines = result.stdout.split("\n")[:-1]
         assert len(lines) == len(rows)
         for i in random.Random(1).sample(range(len(rows)), 20):
-            assert lines[i] == json.dumps(single(rows[i]), ensure_ascii=False), rows[i]
+            assert lines[i] == json.dumps(alone(rows[i]), ensure_ascii=False), rows[i]
     else:
         header, *records = csv.reader(io.StringIO(result.stdout))
         assert len(records) == len(rows)
         for i in random.Random(1).sample(range(len(rows)), 20):
-            expected = flatten(single(rows[i]))
+            expected = formats.flatten(alone(rows[i]))
             assert header == list(expected)
-            assert records[i] == next(csv.reader([delimited_line(expected.values(), "csv")])), rows[i]
+            assert records[i] == next(csv.reader([formats.line(expected.values(), "csv")])), rows[i]
 
 
 def test_a_subprocess_run_gives_each_rows_json_estimate(tmp_path):
@@ -344,7 +393,7 @@ def test_a_subprocess_run_gives_each_rows_json_estimate(tmp_path):
     done = subprocess.run([sys.executable, "-m", "mlcomp", "estimate", "--input", str(path), "-f", "jsonl"],
                           capture_output=True, timeout=60, check=False)
     assert done.returncode == 0 and done.stderr == b"", done.stderr
-    lines = done.stdout.decode("utf-8").splitlines()
+    lines = done.stdout.decode("utf-8").split("\n")[:-1]
     assert len(lines) == len(rows)
     for i in random.Random(2).sample(range(len(rows)), 20):
         row = rows[i]
@@ -363,7 +412,20 @@ def test_a_subprocess_run_gives_each_rows_json_estimate(tmp_path):
         assert list(record.items()) == [*carried.items(), *json.loads(alone.stdout).items()], row
 
 
-# --- 4. edge cases after rows the fast path already knows -----------------------------------------
+# --- 4. edge cases after rows whose cells were all seen before --------------------------------------
+
+
+def notes(text: str, fmt: str, output: str, **options: Any) -> tuple[bytes, list[str], batch.Stats]:
+    """The batch's output, its notes and skipped rows (as reported), and its counts."""
+    said: list[str] = []
+    est = batch.Estimator(SHIPPED, output=output, skip=True, report=said.append, **options)
+    out = io.BytesIO()
+    batch.stream(io.StringIO(text, newline=""), out, est, fmt=fmt, output=output)
+    return out.getvalue(), said, est.stats
+
+
+def lines_of(data: bytes) -> list[str]:
+    return data.decode("utf-8").split("\n")[:-1]
 
 
 @pytest.mark.parametrize("output", ["jsonl", "csv", "tsv"])
@@ -374,11 +436,12 @@ def test_bytes_that_are_not_utf8_after_identical_good_rows_are_reported(fmt, bad
     """A byte 0xff in a carried cell (also inside a JSON list or object), after rows that differ only there."""
     good = {"id": "1", "name": "Zoë", "years": "4", "city": "sf"}
     text = as_file([good] * 5 + [{**good, "name": bad}] + [good] * 2, fmt)
-    out, error, stats, notes = assert_same(text, fmt, output)
+    assert_same(text, fmt, output)
+    out, said, stats = notes(text, fmt, output)
     line = 6 + (fmt == "csv")
-    assert (error, stats.read, stats.skipped) == (None, 8, 1)
-    assert notes == [f"line {line}: not UTF-8 text (byte 0xff)"]
-    assert len(out.decode("utf-8").splitlines()) == 7 + (output != "jsonl")
+    assert (stats.read, stats.skipped) == (8, 1)
+    assert said == [f"line {line}: not UTF-8 text (byte 0xff)"]
+    assert len(lines_of(out)) == 7 + (output != "jsonl")
 
 
 @pytest.mark.parametrize("cell", ["a\nb", "a\r\nb", "a\rb"])
@@ -395,33 +458,48 @@ def test_a_carried_cell_with_a_line_break_is_quoted_on_every_row(fmt, output, ce
 def test_json_true_years_after_years_one_is_still_refused():
     text = as_file([{"years": 1}] * 4 + [{"years": True}, {"years": 1.0}, {"years": "1"}], "jsonl")
     for output in ("jsonl", "csv"):
-        _, _, stats, notes = assert_same(text, "jsonl", output)
+        assert_same(text, "jsonl", output)
+        _, said, stats = notes(text, "jsonl", output)
         assert (stats.read, stats.skipped) == (7, 1)
-        assert notes == ["line 5: years of experience must be a number from 0 to 60, got True"]
+        assert said == ["line 5: years of experience must be a number from 0 to 60, got True"]
     stopped = assert_same(text, "jsonl", "jsonl", skip=False)
-    assert stopped[1] == "line 5: years of experience must be a number from 0 to 60, got True"
-    assert len(stopped[0].splitlines()) == 4
+    assert stopped[1] == 5 and len(lines_of(stopped[0])) == 4
+
+
+def test_flags_read_json_true_1_and_1_0_alike_whatever_came_first():
+    """JSON does not tell 1 from 1.0, and a dict does not tell them from true: a flag reads all three as
+    true, and 0, 0.0 and false as false, in any order (a row's result never depends on the rows before)."""
+    for values in ([True, 1, 1.0], [1.0, 1, True], [1, True, 1.0]):
+        text = as_file([{"years": 4, "remote_first": v} for v in values], "jsonl")
+        out, said, _ = notes(text, "jsonl", "jsonl")
+        assert said == []
+        assert [json.loads(line)["adjustments"][0]["key"] for line in lines_of(out)] == ["remote-first"] * 3
+    text = as_file([{"years": 4, "remote_first": v} for v in (0.0, False, 0, 2, 0.5)], "jsonl")
+    out, said, _ = notes(text, "jsonl", "jsonl")
+    assert [json.loads(line)["adjustments"] for line in lines_of(out)] == [[], [], []]
+    assert [n.split(":")[0] for n in said] == ["line 4", "line 5"]
 
 
 def test_ids_of_another_json_type_after_int_ids():
     rows = [{"id": i, "years": 4} for i in range(4)] + [{"id": v, "years": 4} for v in ("5", 5.5, None, [5], True)]
     text = as_file(rows, "jsonl")
     out, *_ = assert_same(text, "jsonl", "jsonl")
-    assert [json.loads(line)["id"] for line in out.splitlines()] == [0, 1, 2, 3, "5", 5.5, None, [5], True]
-    for line, row in zip(out.decode().splitlines(), rows, strict=True):
+    assert [json.loads(line)["id"] for line in lines_of(out)] == [0, 1, 2, 3, "5", 5.5, None, [5], True]
+    for line, row in zip(lines_of(out), rows, strict=True):
         assert line.startswith(f'{{"id": {json.dumps(row["id"])}, "level": "mid", "years": 4, ')
     csv_out, *_ = assert_same(text, "jsonl", "csv")
     assert [r[0] for r in csv.reader(io.StringIO(csv_out.decode()))] == ["id", "0", "1", "2", "3", "5", "5.5", "",
-                                                                          "[5]", "True"]
+                                                                          "[5]", "true"]
 
 
 def test_json_lines_whose_columns_change_from_row_to_row():
     a = {"id": 1, "years": 4, "city": "sf"}
     rows = [a, a, {"city": "sf", "years": 4, "id": 1}, a, {"years": 4, "id": 1}, {"years": 4}, {"Years": 4, "x": "%s"},
             a, {"years": 4, "city": "sf", "id": 1, "tier": "faang"}, {"id": 1, "years": 4, "city": "sf", "CITY": "x"}]
-    out, _, stats, notes = assert_same(as_file(rows, "jsonl"), "jsonl", "jsonl")
-    assert (stats.read, stats.skipped) == (10, 1) and notes[0].startswith("line 10: columns 'city' and 'CITY'")
-    records = [json.loads(line) for line in out.splitlines()]
+    out, *_ = assert_same(as_file(rows, "jsonl"), "jsonl", "jsonl")
+    _, said, stats = notes(as_file(rows, "jsonl"), "jsonl", "jsonl")
+    assert (stats.read, stats.skipped) == (10, 1) and said[0].startswith("line 10: columns 'city' and 'CITY'")
+    records = [json.loads(line) for line in lines_of(out)]
     assert [list(r)[:list(r).index("level")] for r in records] == [
         ["id", "city"], ["id", "city"], ["city", "id"], ["id", "city"], ["id"], [], ["x"], ["id", "city"],
         ["city", "id", "tier"]]
@@ -431,58 +509,58 @@ def test_csv_output_from_json_lines_where_a_later_row_lacks_or_adds_a_column():
     a = {"id": 1, "name": "Zoë", "years": 4}
     rows = [a, a, {"id": 2, "years": 4}, a, {"years": 4, "name": "Bo", "id": 3}, {**a, "extra": 1}, {"years": 4}, a]
     for output in ("csv", "tsv"):
-        out, _, stats, notes = assert_same(as_file(rows, "jsonl"), "jsonl", output)
-        assert (stats.read, stats.skipped) == (8, 1) and notes[0].startswith("line 6: column 'extra' is not among")
+        out, *_ = assert_same(as_file(rows, "jsonl"), "jsonl", output)
+        _, said, stats = notes(as_file(rows, "jsonl"), "jsonl", output)
+        assert (stats.read, stats.skipped) == (8, 1) and said[0].startswith("line 6: column 'extra' is not among")
         table = list(csv.reader(io.StringIO(out.decode()), delimiter="\t" if output == "tsv" else ","))
         assert [r[:2] for r in table] == [["id", "name"], ["1", "Zoë"], ["1", "Zoë"], ["2", ""], ["1", "Zoë"],
                                           ["3", "Bo"], ["", ""], ["1", "Zoë"]]
+        assert {len(r) for r in table} == {len(table[0])}
 
 
 @pytest.mark.parametrize("output", ["jsonl", "csv"])
 def test_its_own_output_read_back_replaces_the_previous_estimate(output):
     text = as_file([{"id": 1, "years": "4", "city": "sf"}] * 3 + [{"id": 2, "years": "7", "city": ""}] * 3, "csv")
     first = assert_same(text, "csv", output)[0].decode()
-    again = assert_same(first, output, output)
-    assert again[0].decode() == first and again[1] is None
+    again, said, _ = notes(first, output, output)
+    assert again.decode() == first and len(said) == 1 and "hold a previous estimate" in said[0]
 
 
 def test_a_json_escaped_lone_surrogate_in_a_carried_cell_is_a_bad_row_not_a_crash():
     """The line is ASCII (the JSON escape \\udcff), so it passes the reader's UTF-8 check; its value is
-    no text that UTF-8 can encode. The row must be reported (or written readably), never raise."""
+    no text that UTF-8 can encode. The row must be reported, never raise."""
     text = '{"years": 4, "name": "ok"}\n{"years": 4, "name": "\\udcff"}\n{"years": 4, "name": "ok"}\n'
     for output in ("jsonl", "csv"):
-        out, error, stats, notes = through_stream(text, "jsonl", output)
+        assert_same(text, "jsonl", output)
+        out, said, stats = notes(text, "jsonl", output)
         out.decode("utf-8")
-        assert (error, stats.read) == (None, 3)
-        assert stats.skipped == len(notes) and all(note.startswith("line 2: ") for note in notes)
+        assert (stats.read, stats.skipped) == (3, 1)
+        assert said == ["line 2: \\udcff is half of a character (a lone surrogate), which UTF-8 cannot write; "
+                        "remove it"]
 
 
 def test_json_lines_with_spaces_around_or_after_the_object_read_as_json_loads_reads_them():
-    """The fast path reads a line with the JSON scanner alone; a line that does not end where the object
-    does (spaces, a second value) must still read as json.loads reads it, on both paths."""
+    """A line is read with the JSON scanner alone when it is one object and no more; any other line must
+    read as json.loads reads it."""
     good = '{"id": "1", "years": "4", "city": "sf"}'
     lines = [good] * 3 + [f"  {good}", f"{good}  ", f"{good}\t", f"{good}\r", f"{good} {{}}", f"{good}x",
                           "\ufeff" + good, f"{good}" + "\u00a0", good]
     text = "\n".join(lines) + "\r\n"
     for output in ("jsonl", "csv"):
-        out, error, stats, notes = assert_same(text, "jsonl", output)
-        assert error is None
-        assert [note.split(":")[0] for note in notes] == ["line 8", "line 9", "line 10", "line 11"]
+        out, *_ = assert_same(text, "jsonl", output)
+        _, said, stats = notes(text, "jsonl", output)
+        assert [note.split(":")[0] for note in said] == ["line 8", "line 9", "line 10", "line 11"]
         assert (stats.read, stats.skipped) == (12, 4)
-        assert len(out.splitlines()) == 8 + (output == "csv")  # and a header
+        assert len(lines_of(out)) == 8 + (output == "csv")  # and a header
 
 
-def test_escaped_letters_stay_fast_and_an_escaped_half_character_is_reported_in_any_case(monkeypatch):
-    # json.dumps writes "Zoë" as "Zo\u00eb" by default: such rows keep the fast path (CSV output too).
-    # An escape for half a character is refused however it is written (\udcff, \uDCFF); a pair is one.
+def test_escaped_letters_and_pairs_are_text_and_an_escaped_half_character_is_reported():
+    # json.dumps writes "Zoë" as "Zo\u00eb" by default; an escape for half a character is refused however
+    # it is written (\udcff, \uDCFF); a pair is one character.
     good = '{"id": "Zo\\u00eb", "years": "4", "city": "sf"}'
     lines = [good] * 40 + ['{"id": "\\uDCFF", "years": "4", "city": "sf"}', '{"id": "\\ud83d\\ude00", "years": "4"}']
-    slow: list[int] = []
-    row = batch.Estimator.row
-    monkeypatch.setattr(batch.Estimator, "row", lambda self, line, *args: slow.append(line) or row(self, line, *args))
-    out, error, stats, notes = through_stream("\n".join(lines) + "\n", "jsonl", "csv")
-    assert len(slow) <= 3
-    assert notes == ["line 41: \\udcff is half of a character (a lone surrogate), which UTF-8 cannot write; "
-                     "remove it"]
-    assert (error, stats.read, stats.skipped) == (None, 42, 1)
-    assert out.decode().splitlines()[1].startswith("Zoë,") and out.decode().splitlines()[-1].startswith("😀,")
+    out, said, stats = notes("\n".join(lines) + "\n", "jsonl", "csv")
+    assert said == ["line 41: \\udcff is half of a character (a lone surrogate), which UTF-8 cannot write; "
+                    "remove it"]
+    assert (stats.read, stats.skipped) == (42, 1)
+    assert lines_of(out)[1].startswith("Zoë,") and lines_of(out)[-1].startswith("😀,")
