@@ -191,13 +191,23 @@ def estimate_table(est: Estimate, bands: Bands, *, explain: bool = False, out: C
     row("Typical position", "", "", "", f"p = {p:.3g}",
         why=f"{est.position_note[:1].upper()}{est.position_note[1:]}. {provenance(typical.source, typical.assumption)}")
     for adj in est.adjustments:
-        rule(adj, "ML focus" if adj.factor == "ml_focus" else adj.factor.capitalize())
+        rule(adj, _factor_name(adj))
     row("Base salary", *amounts(est.base.dollars(p)), style="bold")
-    rule(est.total_comp_rule, "Total comp")
+    rule(est.total_comp_rule, "Market")
+    for adj in est.adjustments:
+        eb = adj.equity_and_bonus
+        if eb is not None and (eb.low or eb.high):
+            row(f"{_factor_name(adj)}: {adj.label}", percent(eb.low), "", percent(eb.high),
+                why=provenance(eb.source, eb.assumption))
+    row("Equity and bonus", *amounts(est.equity_and_bonus.dollars(p)), style="bold")
     row("Total compensation", *amounts(est.total_comp.dollars(p)), style="bold")
     print_wide(out, table)
     for number, note in enumerate(notes, 1):
         out.print(one_line(f"[{number}] {note}"))
+
+
+def _factor_name(adj: Adjustment) -> str:
+    return "ML focus" if adj.factor == "ml_focus" else adj.factor.capitalize()
 
 
 BATCH_COLUMNS = (("Level", "level"), ("Base low", "base.low"), ("Base mid", "base.mid"),
@@ -388,10 +398,24 @@ def compare_rows(comparison: Comparison, *, growth: bool = False) -> Iterable[di
 
 
 def compare_notes(comparison: Comparison, *, discounts: bool = True) -> list[str]:
-    """The sentences under a comparison: each discount, and when each other offer would catch up."""
+    """The sentences under a comparison: each discount, a close call, the reasons for each ask, and
+    when each other offer would catch up."""
     notes = [f"{o.name}: equity counted at {rate_text(1 - o.equity_discount)} of its value "
              f"({rate_text(o.equity_discount)} private-equity discount)."
              for o in comparison.offers if o.equity_discount and discounts]
+    if comparison.close_call:
+        from mlcomp.offers import CLOSE_CALL
+
+        totals = {o.name: o.total for o in comparison.offers}
+        names = comparison.close_call
+        gap = totals[names[0]] - totals[names[-1]]
+        notes.append(f"Close call: {_listed(names)} are within {rate_text(CLOSE_CALL)} of each other over "
+                     f"{comparison.horizon} year{'s' if comparison.horizon != 1 else ''} ({money(gap)} apart): "
+                     "no winner on the numbers; decide on what they leave out.")
+    if discounts:
+        for o in comparison.offers:
+            if o.market and o.market.ask["reasons"]:
+                notes.append(f"{o.name}, ask: " + "; ".join(o.market.ask["reasons"].values()) + ".")
     if len(comparison.offers) > 1:
         for o in comparison.offers:
             if o.name == comparison.best:
@@ -405,6 +429,11 @@ def compare_notes(comparison: Comparison, *, discounts: bool = True) -> list[str
                 notes.append(f"{o.name} beats {comparison.best} only if its equity grows more than "
                              f"{rate_text(o.break_even_growth)} a year.")
     return notes
+
+
+def _listed(names: Iterable[str]) -> str:
+    names = list(names)
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
 
 
 def _break_even(comparison: Comparison) -> list[str]:
@@ -427,7 +456,7 @@ def compare_table(comparison: Comparison, *, out: Console | None = None) -> None
     table.add_column("")
     for offer in comparison.offers:
         header = Text(offer.name)
-        if offer.name == comparison.best and several:
+        if offer.name == comparison.best and several and not comparison.close_call:
             header.append(" *", style="bold")
         table.add_column(header, justify="right", no_wrap=True)
     offers = comparison.offers
@@ -458,30 +487,41 @@ def compare_table(comparison: Comparison, *, out: Console | None = None) -> None
             row("Private-equity discount", (rate_text(o.equity_discount) for o in offers))
         table.rows[-1].end_section = True
     if any(o.market for o in offers):
-        def cells(get: Any) -> list[str]:
-            return [get(o.market) if o.market else "n/a" for o in offers]
-
-        def ask(key: str) -> list[str]:
-            return cells(lambda m: "reached" if m.ask[key] is None and m.ask["base"] is None
-                         else "n/a" if m.ask[key] is None else money(m.ask[key]))
-
-        target = next(o.market.target for o in offers if o.market)
-        row("Market profile", cells(lambda m: f"{m.level}, {m.location}"))
-        row("Market base", cells(lambda m: f"{money(m.base['low'])}-{money(m.base['high'])}"))
-        row("Market base mid", cells(lambda m: money(m.base_mid)))
-        row("Market total comp", cells(lambda m: f"{money(m.total_comp_low)}-{money(m.total_comp_high)}"))
-        row("Market total comp mid", cells(lambda m: money(m.total_comp_mid)))
-        row("Market position", cells(lambda m: rate_text(m.position)))
-        row("Verdict", cells(lambda m: m.verdict), style="bold")
-        row(f"Ask to reach {rate_text(target)}: base", ask("base"))
-        row("  or equity grant", ask("equity"))
-        row("  or sign-on", ask("sign_on"))
-        row("Base position (0=low, 1=high)", cells(lambda m: f"{m.base_position:.2f}"))
-        row("Average vs total comp mid", cells(lambda m: percent(m.total_comp_vs_mid)))
-        row("Location-adjusted average", cells(lambda m: money(m.location_adjusted_average)))
+        _market_rows(offers, row)
     print_wide(out, table)
     for note in compare_notes(comparison):
         out.print(one_line(note), soft_wrap=True)
+
+
+def _market_rows(offers: tuple[Any, ...], row: Callable[..., None]) -> None:
+    """The market view: the market's three ranges, where the offer sits in each, the verdict on the
+    total, and the one ask."""
+    def cells(get: Any) -> list[str]:
+        return [get(o.market) if o.market else "n/a" for o in offers]
+
+    def span(ends: Mapping[str, int]) -> str:
+        return f"{money(ends['low'])}-{money(ends['high'])}"
+
+    def asked(key: str, shares: bool = False) -> Callable[[Any], str]:
+        return lambda m: "" if m.ask[key] is None else f"{m.ask[key]:,} shares" if shares else money(m.ask[key])
+
+    target = next(o.market.target for o in offers if o.market)
+    row("Market profile", cells(lambda m: f"{m.level}, {m.location}"))
+    row("Market base", cells(lambda m: span(m.base)))
+    row("Market equity and bonus", cells(lambda m: span(m.equity_and_bonus)))
+    row("Market total comp", cells(lambda m: span(m.total_comp)))
+    row("Base position", cells(lambda m: rate_text(m.base_position)))
+    row("Equity and bonus position", cells(lambda m: rate_text(m.equity_and_bonus_position)))
+    row("Total position", cells(lambda m: rate_text(m.position)))
+    row("Verdict (on the total)", cells(lambda m: m.verdict), style="bold")
+    row(f"Ask to reach {rate_text(target)}", cells(lambda m: "reached" if not m.ask["reasons"] else ""))
+    for key, label, shares in (("base", "  base", False), ("shares", "  equity", True),
+                               ("equity", "  equity", False), ("sign_on", "  sign-on", False)):
+        if any(o.market and o.market.ask[key] is not None for o in offers):
+            row(label, cells(asked(key, shares)))
+    if any(o.market and o.market.ask["short"] for o in offers):
+        row("  still short a year", cells(lambda m: money(m.ask["short"]) if m.ask["short"] else ""))
+    row("Average vs total comp mid", cells(lambda m: percent(m.total_comp_vs_mid)))
 
 
 def scenarios_table(comparisons: list[Comparison], *, out: Console | None = None) -> None:
