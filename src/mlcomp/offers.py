@@ -480,18 +480,19 @@ class Market:
 NO_ASK: dict[str, Any] = {"base": None, "equity": None, "shares": None, "sign_on": None, "short": 0, "reasons": {}}
 
 
-def _average(offer: Offer, horizon: int, growth: float) -> int:
-    return money.dollars(horizon_total(offer, horizon, growth) / horizon)
+def _reaches(offer: Offer, goal: int, horizon: int, growth: float) -> bool:
+    """Whether the offer pays `goal` a year on average over the horizon (its total, goal x horizon)."""
+    return horizon_total(offer, horizon, growth) >= goal * horizon
 
 
 def _least(make: Callable[[int], Offer], lo: int, hi: int, goal: int, horizon: int, growth: float) -> int | None:
-    """The least n from lo to hi whose offer make(n) averages `goal` a year or more (the average never
-    falls as n grows); None when even hi does not."""
-    if hi < lo or _average(make(hi), horizon, growth) < goal:
+    """The least n from lo to hi whose offer make(n) reaches `goal` (the total never falls as n grows);
+    None when even hi does not."""
+    if hi < lo or not _reaches(make(hi), goal, horizon, growth):
         return None
     while lo < hi:
         mid = (lo + hi) // 2
-        lo, hi = (lo, mid) if _average(make(mid), horizon, growth) >= goal else (mid + 1, hi)
+        lo, hi = (lo, mid) if _reaches(make(mid), goal, horizon, growth) else (mid + 1, hi)
     return lo
 
 
@@ -503,7 +504,7 @@ def ask_for(offer: Offer, market: Mapping[str, dict[str, int]], goal: int, horiz
     shares, more dollars for a dollar grant), or as a year-1 sign-on when it has no equity (at most
     one year's base). Each part is the new amount to ask for, with a one-line reason; `short` is what
     a year still misses when the sign-on's bound stops it."""
-    if _average(offer, horizon, growth) >= goal:
+    if _reaches(offer, goal, horizon, growth):
         return dict(NO_ASK)
     ask, reasons = dict(NO_ASK), {}
     base = market["base"]
@@ -516,7 +517,7 @@ def ask_for(offer: Offer, market: Mapping[str, dict[str, int]], goal: int, horiz
         reasons["base"] = (f"the base ({money.dollars(offer.base):,}) is under the market's base at "
                            f"{target:.0%} of its range ({base_goal:,}; its high is {base['high']:,})")
         offer = offer.model_copy(update={"base": asked})
-    if _average(offer, horizon, growth) < goal:
+    if not _reaches(offer, goal, horizon, growth):
         _rest(offer, ask, reasons, goal, horizon, growth)
     ask["reasons"] = reasons
     return ask
@@ -554,7 +555,7 @@ def _rest(offer: Offer, ask: dict[str, Any], reasons: dict[str, str], goal: int,
     ask["sign_on"] = sign_on if sign_on is not None else ceiling
     reasons["sign_on"] = f"the rest as a year-1 sign-on: {why}; a sign-on is at most one year's base"
     if sign_on is None:
-        ask["short"] = goal - _average(signed(ceiling), horizon, growth)
+        ask["short"] = math.ceil(goal - horizon_total(signed(ceiling), horizon, growth) / horizon)
         reasons["short"] = (f"still {ask['short']:,} a year short of the target: the rest is more than a "
                             "sign-on of one year's base can close")
 
@@ -568,13 +569,14 @@ def market_profile(profile: Profile, est_level: str, location: str, bands: Bands
             "full_lifecycle": profile.full_lifecycle, "ml_focus": profile.ml_focus}
 
 
-def _place(value: float, ends: Mapping[str, int]) -> float:
+def _place(value: float, ends: Mapping[str, int], exact: bool = False) -> float:
     """Where `value` sits in a range: 0 at its low end, 1 at its high end (a range of one point: 0 at
-    it, below 0 under it, above 1 over it)."""
+    it, below 0 under it, above 1 over it); rounded to 4 places unless `exact`."""
     width = ends["high"] - ends["low"]
     if width <= 0:
         return 0.0 if value == ends["low"] else -1.0 if value < ends["low"] else 2.0
-    return round((value - ends["low"]) / width, 4)
+    place = (value - ends["low"]) / width
+    return place if exact else round(place, 4)
 
 
 def market_position(base: float, average: int, profile: Profile, bands: Bands, *, offer: Offer | None = None,
@@ -591,13 +593,13 @@ def market_position(base: float, average: int, profile: Profile, bands: Bands, *
     location = "remote-first" if profile.remote_first else profile.city or bands.defaults.city
     goal = math.ceil(round(tc["low"] + target * (tc["high"] - tc["low"]), 6))
     ask = dict(NO_ASK) if offer is None else ask_for(offer, ranges, goal, horizon, growth, target)
-    position = _place(average, tc)
+    position = _place(average, tc, exact=True)
     return Market(
         level=est.level, location=location, profile=market_profile(profile, est.level, location, bands),
         base=ranges["base"], equity_and_bonus=ranges["equity_and_bonus"], total_comp=tc,
         base_position=_place(base, ranges["base"]),
         equity_and_bonus_position=_place(average - base, ranges["equity_and_bonus"]),
-        position=position, verdict=verdict(position),
+        position=round(position, 4), verdict=verdict(position),
         total_comp_vs_mid=round(average / max(tc["mid"], 1) - 1, 4), target=target, ask=ask)
 
 
