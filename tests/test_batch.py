@@ -53,7 +53,7 @@ def test_csv_rows_become_estimates_with_carried_columns_first(tmp_path):
     assert all(r["base"]["low"] <= r["base"]["typical"] <= r["base"]["high"] for r in rows)
     # every column comes out as it went in (the profile's too), then the estimate
     assert list(rows[0]) == ["id", "name", "city", "full-lifecycle", "level", "years", "currency", "band", "base",
-                             "total_comp", "adjustments"]
+                             "equity_and_bonus", "total_comp", "adjustments"]
     assert [(r["city"], r["full-lifecycle"]) for r in rows] == [("sf", "no"), ("sf", "yes"), ("", "")]
 
 
@@ -92,8 +92,9 @@ def test_tsv_output_and_tsv_input():
 
 def test_field_prints_one_value_per_row():
     result = run("estimate", "--input", "-", "--input-format", "csv", "--field", "total_comp.high", input=PEOPLE)
-    # 338000 * 1.40 = 473200; 371800 * 1.40 = 520520; 260000 * 1.40 = 364000
-    assert result.stdout.split() == ["473200", "520520", "364000"]
+    # 338000 * 1.40 = 473200; the full lifecycle moves equity and bonus by its own +20%:
+    # 371800 + 260000 * 1.30 * 0.40 * 1.20 = 534040; 260000 * 1.40 = 364000
+    assert result.stdout.split() == ["473200", "534040", "364000"]
 
 
 def test_options_fill_empty_cells_but_not_given_ones():

@@ -664,7 +664,7 @@ class Fast:
         self.low, self.high = bands.experience.min_years, bands.experience.max_years
         self.header: tuple[str, ...] | None = None  # CSV/TSV output: the carried columns of the header
         self.entries: dict[tuple[Any, ...], Entry] = {}
-        self.filled: dict[tuple[float, float, int], tuple[Any, tuple[engine.Range, ...]]] = {}
+        self.filled: dict[tuple[float, float, float, float, int], tuple[Any, tuple[engine.Range, ...]]] = {}
 
         data = estimator.sample.as_dict()
         leaves = [(name, leaf) for name, value in data.items() if isinstance(value, dict) for leaf in value]
@@ -785,7 +785,7 @@ class Fast:
         """The entry's text at level i, up to the adjustments: the level's numbers in, the row's values
         open. Made once per level and pair of factors (the low and high products), which many profiles
         share."""
-        key = (entry.applied.low, entry.applied.high, i)
+        key = (entry.applied.low, entry.applied.high, entry.applied.eb_low, entry.applied.eb_high, i)
         level = self.filled.get(key)
         if level is None:
             ranges = engine.ranges(self.levels[i], entry.applied, self.bands)

@@ -512,7 +512,7 @@ def _market_rows(offers: tuple[Any, ...], row: Callable[..., None]) -> None:
     row("Market total comp", cells(lambda m: span(m.total_comp)))
     row("Base position", cells(lambda m: rate_text(m.base_position)))
     row("Equity and bonus position", cells(lambda m: rate_text(m.equity_and_bonus_position)))
-    row("Total position", cells(lambda m: rate_text(m.position)))
+    row("Market position (total)", cells(lambda m: rate_text(m.position)))
     row("Verdict (on the total)", cells(lambda m: m.verdict), style="bold")
     row(f"Ask to reach {rate_text(target)}", cells(lambda m: "reached" if not m.ask["reasons"] else ""))
     for key, label, shares in (("base", "  base", False), ("shares", "  equity", True),
