@@ -268,7 +268,7 @@ def test_the_asked_offer_reaches_the_target(fields, horizon, target, profile):
         assert "short" in ask["reasons"] and again.ask["reasons"]
         tc = first.total_comp
         missing = tc["low"] + target * (tc["high"] - tc["low"]) - result.total / horizon
-        assert 0 < ask["short"] and abs(missing - ask["short"]) <= 1, (missing, ask)
+        assert ask["short"] > 0 and abs(missing - ask["short"]) <= 1, (missing, ask)
     else:
         assert again.position >= target - 1e-4, (first, again)
         assert again.ask["reasons"] == {}
