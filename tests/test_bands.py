@@ -23,7 +23,7 @@ def entries(data: dict):
     for group in ("levels", "cities", "tiers", "industries", "specializations", "roles", "ml_focus"):
         for key, entry in data[group].items():
             yield from tables(f"{group}.{key}", entry)
-    for name in ("experience", "typical", "lifecycle", "cap", "total_comp", "remote_first", "constraints"):
+    for name in ("experience", "typical", "lifecycle", "cap", "total_comp", "remote_first", "constraints", "ask"):
         yield from tables(name, data[name])
 
 

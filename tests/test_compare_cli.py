@@ -286,7 +286,8 @@ def test_one_offer_is_enough_with_a_profile():
     (solo,) = data["offers"]
     assert data["best"] == "Solo" and solo["break_even_growth"] is None
     ask = solo["market"]["ask"]
-    assert (ask["base"], ask["equity"], ask["shares"], ask["sign_on"]) == (272_500, 244_198, None, None)
+    # base up 15% (a counter-offer's most), the rest as the dollar grant it already has
+    assert (ask["base"], ask["equity"], ask["shares"], ask["sign_on"]) == (230_000, 431_198, None, None)
     result = run("name=Solo,base=200k,years=4")
     assert result.exit_code == 0 and "Market position" in result.stdout
     result = run("name=Solo,base=200k")
@@ -298,7 +299,7 @@ def test_target_moves_the_ask():
     half = as_json("name=Solo,base=200k,bonus=10%,equity=100k", "-y", "4", "-c", "sf")["offers"][0]["market"]
     high = as_json("name=Solo,base=200k,bonus=10%,equity=100k", "-y", "4", "-c", "sf", "--target", "75%")
     assert half["target"] == 0.5 and high["offers"][0]["market"]["target"] == 0.75
-    assert high["offers"][0]["market"]["ask"]["base"] == 305_250 > half["ask"]["base"] == 272_500
+    assert high["offers"][0]["market"]["ask"]["equity"] == 655_998 > half["ask"]["equity"] == 431_198
     result = run(ACME, "-y", "4", "--target", "2")
     assert result.exit_code == 2 and "Invalid value for '--target'" in result.stderr
 

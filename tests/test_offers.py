@@ -458,64 +458,79 @@ SF4 = {"years": 4.0, "city": "sf"}
 
 def test_one_ask_base_to_the_markets_base_at_the_target_then_the_rest_as_equity(bands):
     # base 200k + 10% bonus + 100k even = 245,000 a year; the target (the midpoint) is 360,800.
-    # The market's base at 50% is 207,000 + 0.5 x 131,000 = 272,500: at that base the offer averages
-    # 272,500 x 1.1 + 25,000 = 324,750, 36,050 a year short: 144,200 over 4 years, all of a grant vesting
-    # within them, a quarter a year, each year's rounded half up: 4 x round(g / 4) >= 1,443,200 - 1,199,000
-    # -> g / 4 >= 61,049.5: equity 244,198.
+    # The market's base at 50% is 207,000 + 0.5 x 131,000 = 272,500, but a counter-offer moves base by
+    # 15% at most: 230,000, averaging 230,000 x 1.1 = 253,000 before equity. The grant must bring
+    # 4 x 360,800 - 4 x 253,000 = 431,200 over 4 years, a quarter a year, each year's rounded half up:
+    # 4 x round(g / 4) >= 431,200 -> g / 4 >= 107,799.5: a grant of 431,198.
     fields = {"name": "A", "base": "200k", "bonus": "10%", "equity": "100k"}
     market = compare([offer(**fields)], bands=bands, defaults=SF4).offers[0].market
     assert market.position == -0.0151   # (245000 - 248400) / 224800 = -0.01512
     assert market.verdict == "below range"
     ask = market.ask
-    assert (ask["base"], ask["equity"], ask["shares"], ask["sign_on"], ask["short"]) == (272_500, 244_198, None,
+    assert (ask["base"], ask["equity"], ask["shares"], ask["sign_on"], ask["short"]) == (230_000, 431_198, None,
                                                                                          None, 0)
     assert set(ask["reasons"]) == {"base", "equity"} and "272,500" in ask["reasons"]["base"]
+    assert "15% at most" in ask["reasons"]["base"]
     again = compare([offer(**{**fields, "base": ask["base"], "equity": ask["equity"]})], bands=bands,
                     defaults=SF4).offers[0].market
     assert again.position == 0.5 and again.ask["reasons"] == {}
-    # target 0.75 (417,000 a year): base 207,000 + 0.75 x 131,000 = 305,250, averaging 360,775;
-    # equity 100,000 + about (417,000 - 360,775) x 4 = 224,900 more
+    # target 0.75 (417,000 a year): the base stops at 230,000 again; the grant brings
+    # 4 x 417,000 - 1,012,000 = 656,000: g / 4 >= 163,999.5, 655,998
     high = compare([offer(**fields)], bands=bands, defaults=SF4, target=0.75).offers[0].market
-    assert (high.ask["base"], high.ask["equity"]) == (305_250, 324_898)  # 4 x round(g / 4), as above
+    assert (high.ask["base"], high.ask["equity"]) == (230_000, 655_998)
+
+
+def test_the_base_ask_stops_at_the_markets_base_at_the_target(bands):
+    # 280k base, 10k bonus, 20k equity a year = 310,000 a year, 50,800 short; the base may rise to the
+    # market's 272,500 at most, which it already passes: all of the rest is equity, 4 x (20,000 + 50,800)
+    # = 283,200 over 4 years, a quarter a year, each year's rounded half up: a grant of 283,198
+    market = compare([offer(name="A", base="280k", bonus="10k", equity="80k")], bands=bands,
+                     defaults=SF4).offers[0].market
+    assert market.ask["base"] is None and market.ask["equity"] == 283_198
 
 
 def test_the_base_ask_stops_where_the_total_is_reached(bands):
-    # 250k base + 100k a year of equity = 350,000: 10,800 short; base 260,800 reaches it, under 272,500
+    # 250k base + 100k a year of equity = 350,000: 10,800 short; base 260,800 reaches it (under 272,500
+    # and under 250,000 x 1.15 = 287,500)
     market = compare([offer(name="A", base="250k", equity="400k")], bands=bands, defaults=SF4).offers[0].market
     assert market.ask["base"] == 260_800 and market.ask["equity"] is None and set(market.ask["reasons"]) == {"base"}
 
 
 def test_ask_counts_raises_discount_and_growth(bands):
-    # base 100k raising 10%; asked 272,500: 272,500 + 299,750 + 329,725 + 362,698 = 1,264,673 over 4 years.
+    # base 100k raising 10%, asked 115,000 (15% more): 115,000 + 126,500 + 139,150 + 153,065 = 533,715.
     # equity 100k even at 50% off: g / 8 a year; the target needs 4 x 360,800 = 1,443,200 in all:
-    # 4 x round(g / 8) >= 1,443,200 - 1,264,673 = 178,527 -> round(g / 8) >= 44,632 -> g / 8 >= 44,631.5
+    # 4 x round(g / 8) >= 1,443,200 - 533,715 = 909,485 -> round(g / 8) >= 227,372 -> g >= 1,818,972
     fields = {"name": "A", "base": "100k", "raise": "10%", "equity": "100k", "equity_discount": "50%"}
     market = compare([offer(**fields)], bands=bands, defaults=SF4).offers[0].market
-    assert (market.ask["base"], market.ask["equity"]) == (272_500, 357_052)
-    # a 100% discount: no grant counts; the rest is a year-1 sign-on of 178,527 (under one year's base)
+    assert (market.ask["base"], market.ask["equity"]) == (115_000, 1_818_972)
+    # a 100% discount: no grant counts; a sign-on of one year's base (115,000) leaves
+    # (1,443,200 - 533,715 - 115,000) / 4 = 198,621.25 a year: 198,622 short
     full = compare([offer(**{**fields, "equity_discount": 1})], bands=bands, defaults=SF4).offers[0].market
-    assert (full.ask["equity"], full.ask["sign_on"], full.ask["short"]) == (None, 178_527, 0)
+    assert (full.ask["equity"], full.ask["sign_on"], full.ask["short"]) == (None, 115_000, 198_622)
+    assert "more equity cannot close it" in full.ask["reasons"]["sign_on"]
 
 
 def test_an_all_cash_offer_is_asked_a_sign_on_never_above_a_years_base(bands):
-    # 100k base, nothing else: base 272,500 averages 272,500, 88,300 a year short: 353,200 in all, more
-    # than one year's base; the sign-on stops at 272,500 and the ask says what is still missing:
-    # (353,200 - 272,500) / 4 = 20,175 a year
+    # 100k base, nothing else: base 115,000 (15% more); the sign-on stops at one year's base, 115,000;
+    # still (1,443,200 - 4 x 115,000 - 115,000) / 4 = 217,050 a year short, and the ask says so
     market = compare([offer(name="Cash", base="100k")], bands=bands, defaults=SF4).offers[0].market
-    assert (market.ask["base"], market.ask["equity"], market.ask["sign_on"]) == (272_500, None, 272_500)
-    assert market.ask["short"] == 20_175 and "no equity" in market.ask["reasons"]["sign_on"]
-    assert "short" in market.ask["reasons"]
+    assert (market.ask["base"], market.ask["equity"], market.ask["sign_on"]) == (115_000, None, 115_000)
+    assert market.ask["short"] == 217_050 and "no equity" in market.ask["reasons"]["sign_on"]
+    assert "217,050 a year short" in market.ask["reasons"]["short"]
+    # 300k cash: base 272,500 is under 300,000 already; a sign-on of 4 x 60,800 = 243,200 (under a year's base)
+    market = compare([offer(name="Cash", base="300k")], bands=bands, defaults=SF4).offers[0].market
+    assert (market.ask["base"], market.ask["sign_on"], market.ask["short"]) == (None, 243_200, 0)
 
 
 def test_an_options_offer_is_asked_more_options(bands):
     # 100,000 options, $9.50 - $2.50 = $7.00 each, 25% a year: 175,000 a year; base 150k: 325,000 a year.
-    # base 272,500: 447,500, above 360,800: the base alone closes it at 150,000 + 35,800 = 185,800
+    # base 172,500 (15% more): 347,500, 13,300 a year short; a quarter of n more options vests each year
+    # at $7.00, rounded half up: round(1.75 n) >= 13,300 -> n >= 7,599.7: 7,600 more
     market = compare([offer(name="S", base="150k", shares=100_000, share_price=9.5, strike=2.5)], bands=bands,
                      defaults=SF4).offers[0].market
-    assert market.ask["base"] == 185_800 and market.ask["shares"] is None
+    assert (market.ask["base"], market.ask["shares"], market.ask["equity"]) == (172_500, 107_600, None)
     # at a base of 272,500 already, the rest is options: 10,000 options, 17,500 a year: 290,000; 70,800 a
-    # year short; a quarter of n more options vests each year at $7.00, rounded half up:
-    # round(1.75 n) >= 70,800 -> n >= 40,456.9: 40,457 more
+    # year short: round(1.75 n) >= 70,800 -> n >= 40,456.9: 40,457 more
     market = compare([offer(name="S", base="272.5k", shares=10_000, share_price=9.5, strike=2.5)], bands=bands,
                      defaults=SF4).offers[0].market
     assert (market.ask["base"], market.ask["shares"], market.ask["equity"]) == (None, 50_457, None)

@@ -199,6 +199,12 @@ class Constraints(Sourced):
     cities_order: list[str]
 
 
+class Ask(Sourced):
+    """How far a counter-offer moves the offered base (compare's ask)."""
+
+    base_raise_max: Share
+
+
 class Defaults(_Model):
     city: str
     industry: str
@@ -226,6 +232,7 @@ class Bands(_Model):
     cap: Cap
     total_comp: Uplift
     constraints: Constraints
+    ask: Ask
 
     @model_validator(mode="after")
     def _consistent(self) -> Bands:

@@ -497,25 +497,28 @@ def _least(make: Callable[[int], Offer], lo: int, hi: int, goal: int, horizon: i
 
 
 def ask_for(offer: Offer, market: Mapping[str, dict[str, int]], goal: int, horizon: int, growth: float,
-            target: float) -> dict[str, Any]:
+            target: float, raise_max: float = math.inf) -> dict[str, Any]:
     """One ask, as a negotiator makes it, that brings the offer's average yearly total to `goal`: the
-    base up to the market's base at the target's place (never above the market's base high, never
-    below what is offered), then the rest in the offer's own equity (more shares for a grant in
-    shares, more dollars for a dollar grant), or as a year-1 sign-on when it has no equity (at most
-    one year's base). Each part is the new amount to ask for, with a one-line reason; `short` is what
-    a year still misses when the sign-on's bound stops it."""
+    base up to the market's base at the target's place (never above the market's base high nor more
+    than `raise_max` over the offered base, never below what is offered), then the rest in the offer's
+    own equity (more shares for a grant in shares, more dollars for a dollar grant), or as a year-1
+    sign-on when it has no equity (at most one year's base). Each part is the new amount to ask for,
+    with a one-line reason; `short` is what a year still misses when the sign-on's bound stops it."""
     if _reaches(offer, goal, horizon, growth):
         return dict(NO_ASK)
     ask, reasons = dict(NO_ASK), {}
     base = market["base"]
-    base_goal = min(math.ceil(base["low"] + target * (base["high"] - base["low"])), base["high"])
+    market_goal = min(math.ceil(base["low"] + target * (base["high"] - base["low"])), base["high"])
+    most = math.floor(round(offer.base * (1 + raise_max), 6)) if raise_max < math.inf else market_goal
+    base_goal = min(market_goal, most)
     if offer.base < base_goal:
         least = _least(lambda n: offer.model_copy(update={"base": n}), offer.base, base_goal, goal, horizon,
                        growth)
         asked = base_goal if least is None else least
         ask["base"] = asked
+        bound = "" if base_goal == market_goal else f"; a counter-offer moves base by {raise_max:.0%} at most"
         reasons["base"] = (f"the base ({money.dollars(offer.base):,}) is under the market's base at "
-                           f"{target:.0%} of its range ({base_goal:,}; its high is {base['high']:,})")
+                           f"{target:.0%} of its range ({market_goal:,}; its high is {base['high']:,}){bound}")
         offer = offer.model_copy(update={"base": asked})
     if not _reaches(offer, goal, horizon, growth):
         _rest(offer, ask, reasons, goal, horizon, growth)
@@ -592,7 +595,8 @@ def market_position(base: float, average: int, profile: Profile, bands: Bands, *
     tc = ranges["total_comp"]
     location = "remote-first" if profile.remote_first else profile.city or bands.defaults.city
     goal = math.ceil(round(tc["low"] + target * (tc["high"] - tc["low"]), 6))
-    ask = dict(NO_ASK) if offer is None else ask_for(offer, ranges, goal, horizon, growth, target)
+    ask = dict(NO_ASK) if offer is None else ask_for(offer, ranges, goal, horizon, growth, target,
+                                                     bands.ask.base_raise_max)
     position = _place(average, tc, exact=True)
     return Market(
         level=est.level, location=location, profile=market_profile(profile, est.level, location, bands),

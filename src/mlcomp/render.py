@@ -451,7 +451,8 @@ def compare_table(comparison: Comparison, *, out: Console | None = None) -> None
     span = f"{comparison.horizon} year{'s' if comparison.horizon != 1 else ''}"
     several = len(comparison.offers) > 1
     table = Table(title=f"Offers over {span}" if several else f"The offer over {span}", box=box.SIMPLE_HEAD,
-                  caption="USD per year. * = best (highest total)." if several else "USD per year.",
+                  caption="USD per year." if not several else "USD per year. Close call: no best marked."
+                  if comparison.close_call else "USD per year. * = best (highest total).",
                   caption_justify="left")
     table.add_column("")
     for offer in comparison.offers:
