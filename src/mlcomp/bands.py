@@ -355,7 +355,7 @@ class Bands(_Model):
             outside = [location] if combo["ml_focus"] else [location, role]
             factor = high / low * uplift * math.prod(f for f, _ in outside)
             if factor < best[0]:
-                best = (factor, [w for w, _ in ((c[0], c) for c in combo.values() if c)]
+                best = (factor, [c[0] for c in combo.values() if c and ratio(c[1]) < 1]
                         + [w for f, w in outside if f < 1] + (["total_comp"] if uplift < 1 else []))
         return best
 
