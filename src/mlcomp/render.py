@@ -386,10 +386,16 @@ def compare_rows(comparison: Comparison, *, growth: bool = False) -> Iterable[di
     """One row per offer per year, for CSV and TSV: the year's amounts, then the offer's break-even
     growth and (when any offer has one) its market view, flattened (market_ask_base, ...).
     With `growth`, a first column says the scenario's growth rate."""
-    markets = [o.market.as_dict() for o in comparison.offers if o.market]
-    blank = {key: "" for key in flatten(markets[0], "market_")} if markets else {}
+    def market_cells(market: Any) -> dict[str, Any]:
+        """The market view flattened, the ask's reasons in one cell (their keys vary by offer)."""
+        data = market.as_dict()
+        ask = {**data["ask"], "reasons": "; ".join(f"{k}: {v}" for k, v in data["ask"]["reasons"].items())}
+        return flatten({**data, "ask": ask}, "market_")
+
+    markets = [o.market for o in comparison.offers if o.market]
+    blank = {key: "" for key in market_cells(markets[0])} if markets else {}
     for offer in comparison.offers:
-        market = flatten(offer.market.as_dict(), "market_") if offer.market else blank
+        market = market_cells(offer.market) if offer.market else blank
         extra = {"break_even_growth": "" if offer.break_even_growth is None else offer.break_even_growth,
                  **market}
         for year in offer.by_year:
