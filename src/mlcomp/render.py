@@ -158,15 +158,11 @@ def estimate_table(est: Estimate, bands: Bands, *, explain: bool = False, out: C
     out = out or console()
     level = bands.levels[est.level]
     title = f"ML engineer pay, {est.level_label} level ({years_text(level.years_from, level.years_to)})"
-    if est.years is not None:
-        title += f", {est.years:g} years"
+    title += "" if est.years is None else f", {est.years:g} years"
     table = Table(title=title, box=box.SIMPLE_HEAD, caption=f"{est.currency} per year",
                   caption_justify="left")
-    if explain:
-        table.add_column("#", justify="right", no_wrap=True)
-    table.add_column("Step")
-    for name in ("Low", "Mid", "High", "Typical"):
-        table.add_column(name, justify="right", no_wrap=True)
+    for name in ("#", "Step", "Low", "Mid", "High", "Typical")[0 if explain else 1:]:
+        table.add_column(name, justify="left" if name == "Step" else "right", no_wrap=name != "Step")
     notes: list[str] = []
 
     def row(step: str, low: str, mid: str, high: str, typical: str = "", why: str = "", style: str = "") -> None:
@@ -177,9 +173,10 @@ def estimate_table(est: Estimate, bands: Bands, *, explain: bool = False, out: C
             ref = [f"[{len(notes)}]" if why else ""]
         table.add_row(*ref, step, low, mid, high, typical, style=style)
 
-    def rule(adj: Adjustment, name: str) -> None:
-        row(f"{name}: {adj.label}", percent(adj.low), "", percent(adj.high),
-            why=provenance(adj.source, adj.assumption))
+    def rule(adj: Adjustment, name: str, rates: Any = None) -> None:
+        rates = rates or adj
+        row(f"{name}: {adj.label}", percent(rates.low), "", percent(rates.high),
+            why=provenance(rates.source, rates.assumption))
 
     def amounts(values: dict[str, int]) -> tuple[str, str, str, str]:
         return money(values["low"]), money(values["mid"]), money(values["high"]), money(values["typical"])
@@ -194,16 +191,19 @@ def estimate_table(est: Estimate, bands: Bands, *, explain: bool = False, out: C
         rule(adj, _factor_name(adj))
     row("Base salary", *amounts(est.base.dollars(p)), style="bold")
     rule(est.total_comp_rule, "Market")
-    for adj in est.adjustments:
-        eb = adj.equity_and_bonus
-        if eb is not None and (eb.low or eb.high):
-            row(f"{_factor_name(adj)}: {adj.label}", percent(eb.low), "", percent(eb.high),
-                why=provenance(eb.source, eb.assumption))
+    for adj, eb in _own_equity_and_bonus(est):
+        rule(adj, _factor_name(adj), eb)
     row("Equity and bonus", *amounts(est.equity_and_bonus.dollars(p)), style="bold")
     row("Total compensation", *amounts(est.total_comp.dollars(p)), style="bold")
     print_wide(out, table)
     for number, note in enumerate(notes, 1):
         out.print(one_line(f"[{number}] {note}"))
+
+
+def _own_equity_and_bonus(est: Estimate) -> list[tuple[Adjustment, Any]]:
+    """The rules that move equity and bonus by rates of their own (not zero), with those rates."""
+    return [(adj, adj.equity_and_bonus) for adj in est.adjustments
+            if adj.equity_and_bonus is not None and (adj.equity_and_bonus.low or adj.equity_and_bonus.high)]
 
 
 def _factor_name(adj: Adjustment) -> str:
@@ -472,16 +472,7 @@ def compare_table(comparison: Comparison, *, out: Console | None = None) -> None
         table.add_row(label, *cells, style=style, end_section=end_section)
 
     for i in range(comparison.horizon):
-        years = [offer.by_year[i] for offer in offers]
-        row(f"Year {i + 1} base", (money(y.base) for y in years))
-        row("  bonus", (money(y.bonus) for y in years))
-        row("  equity", (money(y.equity) for y in years))
-        if any(y.one_time for y in years):
-            row("  one-time", (money(y.one_time) for y in years))
-        if any(y.benefits for y in years):
-            row("  benefits", (money(y.benefits) for y in years))
-        row("  total", (money(y.total) for y in years), style="bold")
-        row("  so far", (money(y.cumulative) for y in years), end_section=True)
+        _year_rows(i, [offer.by_year[i] for offer in offers], row)
     row("First-year total", (money(o.first_year) for o in offers))
     row("Average per year", (money(o.average) for o in offers))
     row(f"Total over {span}", (money(o.total) for o in offers), style="bold", end_section=len(offers) < 2)
@@ -498,6 +489,19 @@ def compare_table(comparison: Comparison, *, out: Console | None = None) -> None
     print_wide(out, table)
     for note in compare_notes(comparison):
         out.print(one_line(note), soft_wrap=True)
+
+
+def _year_rows(i: int, years: list[Any], row: Callable[..., None]) -> None:
+    """One year of every offer: its components (one-time cash and benefits when any offer has them)."""
+    row(f"Year {i + 1} base", (money(y.base) for y in years))
+    row("  bonus", (money(y.bonus) for y in years))
+    row("  equity", (money(y.equity) for y in years))
+    if any(y.one_time for y in years):
+        row("  one-time", (money(y.one_time) for y in years))
+    if any(y.benefits for y in years):
+        row("  benefits", (money(y.benefits) for y in years))
+    row("  total", (money(y.total) for y in years), style="bold")
+    row("  so far", (money(y.cumulative) for y in years), end_section=True)
 
 
 def _market_rows(offers: tuple[Any, ...], row: Callable[..., None]) -> None:
