@@ -142,7 +142,7 @@ def test_an_overlay_that_breaks_a_constraint_is_refused_naming_it_and_a_profile(
     path.write_text('[tiers.faang]\nlabel = "F"\nlow = 0.3\nhigh = 0.3\nassumption = "All on base."\n')
     result = run("--bands", str(path), "estimate", "-y", "8", "-t", "faang")
     assert result.exit_code == 1 and result.stdout == ""
-    assert "constraint 'base share at the top tiers' is broken by `mlcomp estimate -l senior --tier faang`" in \
+    assert "constraints: 'base share at the top tiers' is broken by `mlcomp estimate -l senior --tier faang`" in \
         result.stderr
     assert "set `check = false` under [constraints]" in result.stderr
     path.write_text(path.read_text() + "\n[constraints]\ncheck = false\n")
@@ -154,7 +154,7 @@ def test_an_overlay_that_breaks_a_constraint_is_refused_naming_it_and_a_profile(
     path.write_text('[cap]\nlabel = "c"\n[cap.base]\nlow = 0.6\nhigh = 0.6\nassumption = "x"\n'
                     '[cap.equity_and_bonus]\nlow = 3.0\nhigh = 2.0\nassumption = "x"\n')
     lines = run("bands", "--check", str(path)).stdout.split("\n")
-    assert any("constraint 'base below the next level's top' is broken by `mlcomp estimate -l entry" in line
+    assert any("constraints: 'base below the next level's top' is broken by `mlcomp estimate -l entry" in line
                for line in lines)
 
 

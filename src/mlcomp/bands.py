@@ -528,7 +528,7 @@ def broken_constraints(bands: Bands) -> list[str]:
     order = [c for c in rules.cities_order if c in bands.cities]
     highs = [bands.cities[c].part("base")[1] for c in order]
     if any(a <= b for a, b in itertools.pairwise(highs)):
-        problems.append(f"constraint 'cities stay apart' is broken: the high ends of {', '.join(order)} "
+        problems.append(f"constraints: 'cities stay apart' is broken: the high ends of {', '.join(order)} "
                         f"({', '.join(f'{h:+.0%}' for h in highs)}) must fall in that order")
     return problems
 
@@ -543,7 +543,7 @@ def _ceiling_problems(bands: Bands, key: str, level: Level, top: list[dict[str, 
         for end, (amount, rate) in enumerate(((level.low, low), (level.high, high))):
             base = amount * (1 + rate) * bands.capped_product(top[end], "base")[end]
             if base > ceiling * (1 + high) + 0.5:
-                problems.append(f"constraint '{name}' is broken by `{profile_text(key, top[end], city)}`: its "
+                problems.append(f"constraints: '{name}' is broken by `{profile_text(key, top[end], city)}`: its "
                                 f"base {'high' if end else 'low'} end is ${base:,.0f}, "
                                 f"above ${ceiling * (1 + high):,.0f}")
     return problems
@@ -561,7 +561,7 @@ def _share_problems(bands: Bands, combos: list[dict[str, tuple[str, Premium] | N
         for end, uplift in enumerate((tc.low, tc.high)):
             share = base[end] / (base[end] + uplift * eb[end])
             if not rules.base_share_low <= share <= rules.base_share_high:
-                return [f"constraint 'base share at the top tiers' is broken by `{profile_text(level, combo)}`: "
+                return [f"constraints: 'base share at the top tiers' is broken by `{profile_text(level, combo)}`: "
                         f"base is {share:.1%} of total comp at the {'high' if end else 'low'} end, outside "
                         f"{rules.base_share_low:.0%} to {rules.base_share_high:.0%}"]
     return []
