@@ -158,7 +158,7 @@ def write(tmp_path: Path, name: str, text: str) -> str:
 
 
 FILE_ERRORS = [
-    ("typo.toml", 'base = "1"\nbnous = "15%"\n', "typo.toml: bnous: unknown key. Did you mean 'bonus'?"),
+    ("typo.toml", 'base = "1"\nbnous = "15%"\n', "typo.toml: bnous: unknown key (line 2). Did you mean 'bonus'?"),
     ("sched.toml", 'base = 1\nvesting = [10, 20]\n', "sched.toml: vesting: yearly percentages sum to 30"),
     ("nobase.json", '{"name": "x"}', "nobase.json: base: missing (required)"),
     ("neg.toml", 'base = "-5k"\n', "neg.toml: base: must not be negative, got '-5k'"),

@@ -366,7 +366,7 @@ def test_options_that_do_nothing_together_exit_2_naming_both(args, first, second
 def test_level_with_years_that_disagree_prints_one_note():
     result = run("estimate", "--level", "senior", "--years", "2", "--field", "level")
     assert (result.exit_code, result.stdout) == (0, "senior\n")
-    assert result.stderr == "note: --level senior is used; 2 years alone would be entry\n"
+    assert result.stderr == "note: level senior is used; 2 years alone would be entry\n"
     assert run("estimate", "--level", "senior", "--years", "7").stderr == ""
 
 

@@ -8,20 +8,23 @@ The command line calls these same functions, so `estimate(...).as_dict()` is wha
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable, Mapping
-from functools import cache
-from typing import TYPE_CHECKING, Any, TypeAlias
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import replace
+from functools import cache, partial
+from typing import TYPE_CHECKING, Any, TypeAlias, TypeVar
 
 from mlcomp.bands import Bands, load_bands
-from mlcomp.engine import Estimate, make_profile, profile_values
+from mlcomp.engine import Estimate, level_notes, make_profile, profile_values
 from mlcomp.engine import estimate as run_estimate
 from mlcomp.errors import MlcompError
+from mlcomp.fields import given
 
 if TYPE_CHECKING:  # offers (a pydantic model built at import) is loaded by compare() only: estimate starts faster
     from mlcomp.offers import Comparison, Offer
 
-__all__ = ["compare", "estimate"]
+__all__ = ["compare", "estimate", "scenarios"]
 
+T = TypeVar("T")
 OfferLike: TypeAlias = "Offer | Mapping[str, Any] | str | os.PathLike[str]"
 
 
@@ -33,65 +36,116 @@ def shipped() -> Bands:
 
 def estimate(*, years: float | str | None = None, level: str | None = None, city: str | None = None,
              tier: str | None = None, industry: str | None = None, specialization: str | None = None,
-             full_lifecycle: bool = False, remote_first: bool = False, role: str | None = None,
+             full_lifecycle: bool | str = False, remote_first: bool | str = False, role: str | None = None,
              ml_focus: str | None = None, bands: Bands | None = None) -> Estimate:
     """Base salary and total compensation for a profile, with every rule applied and its source.
 
-    The keywords are the options of `mlcomp estimate`, and take what they take: keys or their
-    aliases in any case (``city="San Francisco"``, ``tier="FAANG"``), years as a number or text.
+    The keywords are the options of `mlcomp estimate` (mlcomp.fields.FIELDS), and take what they take:
+    keys or their aliases in any case (``city="San Francisco"``, ``tier="FAANG"``), years as a number or
+    text, flags as booleans or the words a batch file takes (true/false, yes/no, 1/0).
     Give `years` or `level`. `bands` defaults to the shipped data; pass ``load_bands("mine.toml")``
     to lay your own file over it. Raises MlcompError for a bad value (its `field` names the keyword).
+    The result's `notes` say what the caller may want to know (a level that the years contradict).
     """
+    options = given(locals())
     bands = bands if bands is not None else shipped()
-    profile = make_profile(bands, years=years, level=level, city=city, tier=tier, industry=industry,
-                           specialization=specialization, full_lifecycle=full_lifecycle,
-                           remote_first=remote_first, role=role, ml_focus=ml_focus)
-    return run_estimate(profile, bands)
+    profile = make_profile(bands, **options)
+    return replace(run_estimate(profile, bands), notes=level_notes(profile.years, profile.level, bands))
 
 
-def compare(offers: Iterable[OfferLike], *, horizon: int = 4, growth: float | str | None = None,
+TOO_FEW = ("give at least two offers to compare (files, '-' for stdin, or key=value,...), "
+           "or one offer with --years or --level for its market view")
+
+
+def compare(offers: Iterable[OfferLike], *, horizon: int | str = 4, growth: float | str | None = None,
             target: float | str = 0.5,
             years: float | str | None = None, level: str | None = None, city: str | None = None,
             tier: str | None = None, industry: str | None = None, specialization: str | None = None,
-            full_lifecycle: bool = False, remote_first: bool = False, ml_focus: str | None = None,
-            bands: Bands | None = None, read_stdin: Callable[[], str] | None = None) -> Comparison:
+            full_lifecycle: bool | str = False, remote_first: bool | str = False, role: str | None = None,
+            ml_focus: str | None = None, bands: Bands | None = None,
+            read_stdin: Callable[[], str] | None = None) -> Comparison:
     """Offers side by side over `horizon` years, and against the market, as `mlcomp compare` does.
 
     An offer is a dict of the keys an offer file has (``{"name": "Acme", "base": "240k",
     "bonus": "15%"}``), an `Offer`, a path to a .toml or .json file, or an inline spec such as
     ``"name=Acme,base=240k,bonus=15%"`` ('-' reads standard input, or calls `read_stdin`).
-    `growth` (``"10%"`` or 0.1) replaces every offer's equity growth (the command's list of rates is
-    one call per rate); `target` is where in the market's total-comp range the suggested ask should
-    reach (0 the low end, 1 the high end, or ``"75%"``). The profile keywords fill in what offers leave
-    out and turn on the market view. Raises MlcompError for a bad offer or value.
+    `horizon` is 1 to 30 years (a number or text). `growth` (``"10%"`` or 0.1) replaces every offer's
+    equity growth (`scenarios` compares several rates); `target` is where in the market's total-comp
+    range the suggested ask should reach (0 the low end, 1 the high end, or ``"75%"``).
+    The profile keywords (as `estimate` takes them) fill in what offers leave out and turn on the market
+    view. Two offers at least, or one with a market view. Raises MlcompError for a bad offer or value
+    (its `field` names the keyword). The result's `notes` say what the caller may want to know.
     """
-    from mlcomp import inputs
-    from mlcomp.money import parse_rate
+    profile = given(locals())
+    return _comparisons(offers, [growth], horizon, target, profile, bands, read_stdin)[0]
+
+
+def scenarios(offers: Iterable[OfferLike], growths: Sequence[float | str | None], *, horizon: int | str = 4,
+              target: float | str = 0.5,
+              years: float | str | None = None, level: str | None = None, city: str | None = None,
+              tier: str | None = None, industry: str | None = None, specialization: str | None = None,
+              full_lifecycle: bool | str = False, remote_first: bool | str = False, role: str | None = None,
+              ml_focus: str | None = None, bands: Bands | None = None,
+              read_stdin: Callable[[], str] | None = None) -> list[Comparison]:
+    """`compare` once per equity growth rate of `growths` (None: each offer's own), the offers read
+    once; at most offers.MAX_SCENARIOS rates (MlcompError naming `growth` if more)."""
+    profile = given(locals())
+    return _comparisons(offers, growths, horizon, target, profile, bands, read_stdin)
+
+
+def _comparisons(offers: Iterable[OfferLike], growths: Sequence[float | str | None], horizon: object,
+                 target: object, profile: dict[str, Any], bands: Bands | None,
+                 read_stdin: Callable[[], str] | None) -> list[Comparison]:
     from mlcomp.offers import compare as run_compare
-    from mlcomp.offers import load_offers
 
     bands = bands if bands is not None else shipped()
-    override = None
-    if growth is not None:
-        try:
-            override = parse_rate(growth)
-        except ValueError as e:
-            raise MlcompError(str(e), usage=True, field="growth") from None
+    span, goal = _terms(horizon, target)
+    rates = _rates(growths)
+    defaults = profile_values(bands, profile)
+    loaded = _offers(list(offers), read_stdin)
+    results = [run_compare(loaded, horizon=span, growth=rate, bands=bands, defaults=defaults, target=goal)
+               for rate in rates]
+    if len(loaded) < 2 and results[0].offers[0].market is None:
+        raise MlcompError(TOO_FEW, usage=True)
+    said = level_notes(defaults.get("years"), defaults.get("level"), bands)
+    return [replace(result, notes=said) for result in results]
+
+
+def _parsed(field: str, parse: Callable[[], T]) -> T:
     try:
-        goal = parse_rate(target, low=0.0, high=1.0)
+        return parse()
     except ValueError as e:
-        raise MlcompError(str(e).replace("a rate", "a position"), usage=True, field="target") from None
-    defaults = profile_values(bands, {
-        "years": years, "level": level, "city": city, "tier": tier, "industry": industry,
-        "specialization": specialization, "full_lifecycle": full_lifecycle or None,
-        "remote_first": remote_first or None, "ml_focus": ml_focus})
-    items = list(offers)
+        raise MlcompError(str(e), usage=True, field=field) from None
+
+
+def _rates(growths: Sequence[float | str | None]) -> list[float | None]:
+    from mlcomp.money import parse_rate
+    from mlcomp.offers import MAX_SCENARIOS
+
+    if len(growths) > MAX_SCENARIOS:
+        raise MlcompError(f"at most {MAX_SCENARIOS} growth rates, got {len(growths)}", usage=True, field="growth")
+    return [None if rate is None else _parsed("growth", partial(parse_rate, rate)) for rate in growths]
+
+
+def _terms(horizon: object, target: object) -> tuple[int, float]:
+    """The comparison's horizon and target, parsed; MlcompError naming the keyword."""
+    from mlcomp.money import parse_count, parse_rate
+    from mlcomp.offers import MAX_HORIZON
+
+    return (_parsed("horizon", lambda: parse_count(horizon, 1, MAX_HORIZON, "years")),
+            _parsed("target", lambda: parse_rate(target, low=0.0, high=1.0, what="a position")))
+
+
+def _offers(items: list[OfferLike], read_stdin: Callable[[], str] | None) -> list[Offer]:
+    from mlcomp import inputs
+    from mlcomp.offers import load_offers
+
+    if not items:
+        raise MlcompError(TOO_FEW, usage=True)
     reader = read_stdin or (lambda: inputs.decode(inputs.read_bytes(inputs.STDIN), "stdin"))
     if all(isinstance(item, str | os.PathLike) for item in items):
-        loaded = load_offers([os.fspath(item) for item in items], reader)  # type: ignore[arg-type]
-    else:
-        loaded = [_offer(item, number, reader) for number, item in enumerate(items, 1)]
-    return run_compare(loaded, horizon=horizon, growth=override, bands=bands, defaults=defaults, target=goal)
+        return load_offers([os.fspath(item) for item in items], reader)  # type: ignore[arg-type]
+    return [_offer(item, number, reader) for number, item in enumerate(items, 1)]
 
 
 def _offer(item: OfferLike, number: int, reader: Callable[[], str]) -> Offer:
