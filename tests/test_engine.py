@@ -162,7 +162,7 @@ def test_cap_limits_stacked_premiums_but_not_location_and_says_so():
     kwargs = dict(level="staff", city="sf", tier="faang", industry="quant-finance", specialization="rl",
                   full_lifecycle=True)
     result = est(**kwargs)
-    # base, high end: tier, industry, specialization, lifecycle 1.0 * 1.10 * 1.10 * 1.05 = 1.2705, capped at
+    # base, high end: tier, industry, specialization, lifecycle 1.0 * 1.10 * 1.10 * 1.10 = 1.331, capped at
     # 1 + 0.15; then sf's +30%, outside the cap: 450000 * 1.15 * 1.30 = 672750
     assert result.base.high == pytest.approx(450_000 * 1.15 * 1.30)
     # equity and bonus, high end: 1.4 * 1.5 * 1.25 * 1.2 = 3.15, capped at 3: 450000 * 1.30 * 0.40 * 3
@@ -170,7 +170,7 @@ def test_cap_limits_stacked_premiums_but_not_location_and_says_so():
     # low end: 3 * 1.5 * 1.1 * 1.03 = 5.1 capped at 4: 350000 * 1.15 * 0.20 * 4
     assert result.equity_and_bonus.low == pytest.approx(350_000 * 1.15 * 0.20 * 4)
     cap = [a for a in result.adjustments if a.factor == "cap"]
-    assert len(cap) == 1 and cap[0].high == pytest.approx(1.15 / (1.10 * 1.10 * 1.05) - 1)
+    assert len(cap) == 1 and cap[0].high == pytest.approx(1.15 / (1.10 * 1.10 * 1.10) - 1)
     assert cap[0].eb_high == pytest.approx(3 / (1.4 * 1.5 * 1.25 * 1.2) - 1)
     # this staff base stays under the level's top x San Francisco x 1.15: the constraint the cap keeps
     assert result.base.high <= 450_000 * 1.30 * 1.15 + 1e-6

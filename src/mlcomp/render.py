@@ -404,7 +404,7 @@ def compare_table(comparison: Comparison, *, out: Console | None = None) -> None
                   caption="USD per year." if not several else "USD per year. Close call: no best marked."
                   if comparison.close_call else "USD per year. * = best (highest total).",
                   caption_justify="left")
-    table.add_column("")
+    table.add_column("", min_width=len("Year 10 base"))  # a year's label stays whole in a narrow terminal
     for offer in comparison.offers:
         header = Text(offer.name)
         if offer.name == comparison.best and several and not comparison.close_call:
