@@ -191,6 +191,7 @@ class Offer(BaseModel):
     years: Annotated[int | float | str | None, BeforeValidator(_years)] = None
     level: Annotated[str | None, BeforeValidator(_text)] = None
     city: Annotated[str | None, BeforeValidator(_text)] = None
+    state: Annotated[str | None, BeforeValidator(_text)] = None  # where it is taxed, with --after-tax
     tier: Annotated[str | None, BeforeValidator(_text)] = None
     industry: Annotated[str | None, BeforeValidator(_text)] = None
     specialization: Annotated[str | None, BeforeValidator(_text)] = None
@@ -622,6 +623,11 @@ class Result:
     market: Market | None
     break_even_growth: float | None = None
     equity_discount: float = 0.0
+    # Where the offer says it is paid (for --after-tax), and where it was read from (for messages).
+    city: str | None = None
+    state: str | None = None
+    origin: str = "offer"
+    inline: bool = False
 
     def as_dict(self) -> dict[str, Any]:
         return {"name": self.name, "by_year": [y.as_dict() for y in self.by_year],
@@ -674,7 +680,8 @@ def compare(offers: Iterable[Offer], *, horizon: int = 4, growth: float | None =
         Result(name=offer.name, by_year=tuple(years), first_year=years[0].total, average=average,
                total=total, delta_to_best=total - best[2], growth=rate, market=market,
                break_even_growth=None if offer is best[0] else break_even_growth(offer, horizon, best[2]),
-               equity_discount=offer.equity_discount)
+               equity_discount=offer.equity_discount, city=offer.city, state=offer.state, origin=offer.origin,
+               inline=offer.inline)
         for offer, years, total, average, market, rate in rows)
     close = [r for r in sorted(rows, key=lambda r: -r[2]) if r[2] >= best[2] * (1 - CLOSE_CALL)]
     return Comparison(horizon=horizon, best=best[0].name, offers=results, growth=growth,
