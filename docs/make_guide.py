@@ -89,6 +89,13 @@ STATEMENTS = [
               "restricted stock units and performance bonuses can bring the figure to $400,000 or higher",
               "senior at a FAANG-level firm, 8 years: typical total comp $400,000 or more",
               (field("-y 8 -t faang", "total_comp.typical"),), lambda o: o[0] >= 400_000),
+    Statement("Total compensation", "(base is 45% to 70% of total comp at the top tiers: an assumption of the "
+              "data, after publicly reported packages such as a staff package of $244K base in $466K total)",
+              "senior at a FAANG-level firm, 8 years, and staff at a well-funded AI startup, 14 years: "
+              "typical base 45% to 70% of typical total comp",
+              (field("-y 8 -t faang", "base.typical"), field("-y 8 -t faang", "total_comp.typical"),
+               field("-y 14 -t ai-startup", "base.typical"), field("-y 14 -t ai-startup", "total_comp.typical")),
+              lambda o: 0.45 <= o[0] / o[1] <= 0.70 and 0.45 <= o[2] / o[3] <= 0.70),
     Statement("Total compensation", "Staff and principal-level engineers at FAANG companies have been reported "
               "to earn total compensation above $500,000",
               "staff at a FAANG-level firm, 12 years: typical total comp above $500,000",
@@ -108,9 +115,18 @@ STATEMENTS = [
               "band", "a remote-first employer pays the national band in San Francisco too",
               (field("-l mid", "base"), field("-l mid -c sf --remote-first", "base")), lambda o: o[0] == o[1]),
     Statement("Company tier", "FAANG-level firms and well-funded AI startups consistently pay at the top of the "
-              "market", "both pay more than the market as a whole, at both ends",
-              (field("-l mid", "base"), field("-l mid -t faang", "base"), field("-l mid -t ai-startup", "base")),
-              lambda o: all(t[e] > o[0][e] for t in o[1:] for e in ("low", "high"))),
+              "market", "base at the top of the band (a higher low end, the band's own high end); total comp "
+              "above the market's at both ends, the rest being equity and bonus",
+              (field("-l mid", "base"), field("-l mid -t faang", "base"), field("-l mid -t ai-startup", "base"),
+               field("-l mid", "total_comp"), field("-l mid -t faang", "total_comp"),
+               field("-l mid -t ai-startup", "total_comp")),
+              lambda o: all(t["low"] > o[0]["low"] and t["high"] == o[0]["high"] for t in o[1:3])
+              and all(t[e] > o[3][e] for t in o[4:] for e in ("low", "high"))),
+    Statement("Company tier", "Senior ML engineers with 6 to 10 years of experience typically earn between "
+              "$260,000 and $350,000 in base salary (at the top of the market too)",
+              "senior at a FAANG-level firm, national, 6 to 9.9 years: typical base inside $260,000 to $350,000",
+              (field("-y 6 -t faang", "base.typical"), field("-y 9.9 -t faang", "base.typical")),
+              lambda o: all(260_000 <= v <= 350_000 for v in o)),
     Statement("Company tier", "mid-size enterprises and consultancies tend to offer salaries closer to the median",
               "their ranges lie inside the market's: a higher low end, a lower high end",
               (field("-l mid", "base"), field("-l mid -t mid-size", "base"), field("-l mid -t consultancy", "base")),
@@ -122,8 +138,9 @@ STATEMENTS = [
                     ("generalist", "rl", "distributed-training", "inference-optimization")),
               lambda o: all(v > o[0] for v in o[1:])),
     Statement("Industry", "roles in quantitative finance or autonomous driving carry higher compensation than "
-              "comparable positions in marketing analytics", "both midpoints are above marketing analytics'",
-              tuple(field(f"-l mid -i {i}", "base.mid") for i in
+              "comparable positions in marketing analytics", "both total-comp midpoints are above marketing "
+              "analytics'",
+              tuple(field(f"-l mid -i {i}", "total_comp.mid") for i in
                     ("marketing-analytics", "quant-finance", "autonomous-driving")),
               lambda o: o[1] > o[0] and o[2] > o[0]),
     Statement("Full ML lifecycle", "Engineers who combine strong MLOps practices with modeling expertise position "

@@ -22,11 +22,18 @@ def entries(data: dict):
     """Every table of the data that holds numbers, with its key path."""
     for group in ("levels", "cities", "tiers", "industries", "specializations", "roles", "ml_focus"):
         for key, entry in data[group].items():
-            yield f"{group}.{key}", entry
-            if "typical" in entry:
-                yield f"{group}.{key}.typical", entry["typical"]
-    for name in ("experience", "typical", "lifecycle", "cap", "total_comp", "remote_first"):
-        yield name, data[name]
+            yield from tables(f"{group}.{key}", entry)
+    for name in ("experience", "typical", "lifecycle", "cap", "total_comp", "remote_first", "constraints", "ask"):
+        yield from tables(name, data[name])
+
+
+def tables(path: str, entry: dict):
+    """The entry, unless it only holds its parts (`base`, `equity_and_bonus`, `typical`), then those."""
+    parts = {k: v for k, v in entry.items() if isinstance(v, dict)}
+    if any(isinstance(v, (int, float)) and not isinstance(v, bool) for v in entry.values()):
+        yield path, entry
+    for name, part in parts.items():
+        yield f"{path}.{name}", part
 
 
 def test_shipped_data_loads():
@@ -73,9 +80,11 @@ def test_overlay_adds_a_city_and_keeps_the_rest(tmp_path):
 
 
 def test_overlay_replaces_an_entry_whole(tmp_path):
-    path = write(tmp_path, '[tiers.faang]\nlabel = "Our FAANG"\nlow = 0.2\nhigh = 0.3\nassumption = "Ours."\n')
-    faang = load_bands(path).tiers["faang"]
-    assert (faang.low, faang.high, faang.source, faang.assumption) == (0.2, 0.3, None, "Ours.")
+    path = write(tmp_path, '[tiers.mid-size]\nlabel = "Ours"\nlow = 0.02\nhigh = 0.01\nassumption = "Ours."\n')
+    ours = load_bands(path).tiers["mid-size"]
+    assert (ours.low, ours.high, ours.source, ours.assumption) == (0.02, 0.01, None, "Ours.")
+    assert ours.base is None and ours.equity_and_bonus is None  # the shipped parts went with the entry
+    assert ours.part("base") == ours.part("equity_and_bonus") == (0.02, 0.01)  # whole pay: both parts
 
 
 def test_toml_syntax_error_names_file_and_line(tmp_path):

@@ -53,7 +53,7 @@ def test_csv_rows_become_estimates_with_carried_columns_first(tmp_path):
     assert all(r["base"]["low"] <= r["base"]["typical"] <= r["base"]["high"] for r in rows)
     # every column comes out as it went in (the profile's too), then the estimate
     assert list(rows[0]) == ["id", "name", "city", "full-lifecycle", "level", "years", "currency", "band", "base",
-                             "total_comp", "adjustments"]
+                             "equity_and_bonus", "total_comp", "adjustments"]
     assert [(r["city"], r["full-lifecycle"]) for r in rows] == [("sf", "no"), ("sf", "yes"), ("", "")]
 
 
@@ -92,8 +92,9 @@ def test_tsv_output_and_tsv_input():
 
 def test_field_prints_one_value_per_row():
     result = run("estimate", "--input", "-", "--input-format", "csv", "--field", "total_comp.high", input=PEOPLE)
-    # 338000 * 1.40 = 473200; 371800 * 1.40 = 520520; 260000 * 1.40 = 364000
-    assert result.stdout.split() == ["473200", "520520", "364000"]
+    # 338000 * 1.40 = 473200; the full lifecycle moves equity and bonus by its own +20%:
+    # 371800 + 260000 * 1.30 * 0.40 * 1.20 = 534040; 260000 * 1.40 = 364000
+    assert result.stdout.split() == ["473200", "534040", "364000"]
 
 
 def test_options_fill_empty_cells_but_not_given_ones():
@@ -533,18 +534,23 @@ def test_json_adjustments_carry_provenance_only_when_explained(explain):
     args = ["--explain"] if explain else []
     single = json.loads(run("estimate", "-y", "4", "-c", "sf", "-f", "json", *args).stdout)
     rows = run("estimate", "--input", "-", "-f", "jsonl", *args, input='{"years": 4, "city": "sf"}\n')
-    keys = ["factor", "key", "low", "high"] + (["source", "assumption"] if explain else [])
+    keys = ["factor", "key", "low", "high"] + (["source", "assumption"] if explain else []) + ["equity_and_bonus"]
     assert list(single["adjustments"][0]) == keys
+    assert list(single["adjustments"][0]["equity_and_bonus"]) == ["low", "high"] + keys[4:-1]
     assert list(json.loads(rows.stdout)["adjustments"][0]) == keys
     assert json.loads(rows.stdout) == {"city": "sf", **single}
     cell = next(csv.DictReader(io.StringIO(run("estimate", "-y", "4", "-c", "sf", "-f", "csv", *args).stdout)))
     assert ("San Francisco" in cell["adjustments"]) is explain
 
 
-def test_a_jsonl_row_without_provenance_is_under_700_bytes():
-    """0.2.1 repeated each adjustment's source and assumption on every row: 1.6 KB a row."""
+def test_a_jsonl_row_without_provenance_is_a_fraction_of_the_explained_one():
+    """0.2.1 repeated each adjustment's source and assumption on every row (1.6 KB a row then; 4.9 KB
+    now that each part has its own): without --explain a row carries none of them."""
     text = '{"id": 1, "years": 4, "city": "sf", "tier": "faang", "full_lifecycle": true, "specialization": "rl"}\n'
-    assert len(run("estimate", "--input", "-", "-f", "jsonl", input=text).stdout.encode()) < 700
+    plain = run("estimate", "--input", "-", "-f", "jsonl", input=text).stdout
+    explained = run("estimate", "--input", "-", "-f", "jsonl", "--explain", input=text).stdout
+    assert '"source"' not in plain and '"source"' in explained
+    assert len(plain.encode()) < 1_100 < len(explained.encode()) / 4
 
 
 def test_a_wide_csv_header_is_read_in_linear_time():

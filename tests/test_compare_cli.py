@@ -38,7 +38,7 @@ def test_help_shows_an_example():
 
 def test_inline_offers_json_contract():
     data = as_json(ACME, GLOBEX)
-    assert list(data) == ["horizon", "best", "offers"]
+    assert list(data) == ["horizon", "best", "close_call", "offers"]
     assert data["horizon"] == 4
     acme, globex = data["offers"]
     assert list(acme) == ["name", "by_year", "first_year", "average", "total", "delta_to_best",
@@ -66,18 +66,21 @@ def test_inline_offers_json_contract():
 def test_market_view_with_profile_options():
     data = as_json(ACME, GLOBEX, "--years", "4", "--city", "sf")
     market = data["offers"][0]["market"]
-    assert list(market) == ["profile", "base", "total_comp", "position", "verdict", "target", "ask",
-                            "base_position", "total_comp_vs_mid", "location_adjusted_average"]
+    assert list(market) == ["profile", "base", "equity_and_bonus", "total_comp", "position", "verdict", "target",
+                            "ask", "base_position", "equity_and_bonus_position", "total_comp_vs_mid"]
     assert market["profile"] == {"level": "mid", "years": 4, "location": "sf", "tier": None, "industry": "tech",
                                  "specialization": "generalist", "full_lifecycle": False, "ml_focus": None}
     assert market["base"] == {"low": 207_000, "mid": 272_500, "high": 338_000}
+    assert market["equity_and_bonus"] == {"low": 41_400, "mid": 88_300, "high": 135_200}
     assert market["total_comp"] == {"low": 248_400, "mid": 360_800, "high": 473_200}
     # mid/sf base 207,000..338,000: (240000-207000)/131000 = 0.2519; 388500/360800 - 1 = 0.0768
     assert market["base_position"] == 0.2519 and market["total_comp_vs_mid"] == 0.0768
+    # the rest, 388,500 - 240,000 = 148,500, against 41,400..135,200: (148500-41400)/93800 = 1.1418
+    assert market["equity_and_bonus_position"] == 1.1418
     # average 388,500 in 248,400..473,200: (388500-248400)/224800 = 0.6232, the middle third
     assert market["position"] == 0.6232 and market["verdict"] == "middle third"
-    assert market["target"] == 0.5 and market["ask"] == {"base": None, "equity": None, "sign_on": None}
-    assert market["location_adjusted_average"] == 317_143  # 388,500 / 1.225
+    assert market["target"] == 0.5 and market["ask"] == {"base": None, "equity": None, "shares": None,
+                                                         "sign_on": None, "short": 0, "reasons": {}}
 
 
 def test_order_does_not_matter():
@@ -282,7 +285,9 @@ def test_one_offer_is_enough_with_a_profile():
     data = as_json("name=Solo,base=200k,bonus=10%,equity=100k", "--years", "4", "--city", "sf")
     (solo,) = data["offers"]
     assert data["best"] == "Solo" and solo["break_even_growth"] is None
-    assert solo["market"]["ask"] == {"base": 305_273, "equity": 563_200, "sign_on": 463_200}
+    ask = solo["market"]["ask"]
+    # base up 15% (a counter-offer's most), the rest as the dollar grant it already has
+    assert (ask["base"], ask["equity"], ask["shares"], ask["sign_on"]) == (230_000, 431_198, None, None)
     result = run("name=Solo,base=200k,years=4")
     assert result.exit_code == 0 and "Market position" in result.stdout
     result = run("name=Solo,base=200k")
@@ -294,7 +299,7 @@ def test_target_moves_the_ask():
     half = as_json("name=Solo,base=200k,bonus=10%,equity=100k", "-y", "4", "-c", "sf")["offers"][0]["market"]
     high = as_json("name=Solo,base=200k,bonus=10%,equity=100k", "-y", "4", "-c", "sf", "--target", "75%")
     assert half["target"] == 0.5 and high["offers"][0]["market"]["target"] == 0.75
-    assert high["offers"][0]["market"]["ask"]["base"] == 356_364 > half["ask"]["base"]
+    assert high["offers"][0]["market"]["ask"]["equity"] == 655_998 > half["ask"]["equity"] == 431_198
     result = run(ACME, "-y", "4", "--target", "2")
     assert result.exit_code == 2 and "Invalid value for '--target'" in result.stderr
 
@@ -314,7 +319,7 @@ def test_growth_scenarios_json_jsonl_csv_and_table():
     assert list(data) == ["scenarios"]
     assert [s["growth"] for s in data["scenarios"]] == [-0.2, 0.0, 0.2]
     assert [s["best"] for s in data["scenarios"]] == ["Cash", "Cash", "Equity"]
-    assert list(data["scenarios"][0]) == ["growth", "horizon", "best", "offers"]
+    assert list(data["scenarios"][0]) == ["growth", "horizon", "best", "close_call", "offers"]
     assert [s["offers"][1]["total"] for s in data["scenarios"]] == [1_095_200, 1_200_000, 1_336_800]
     lines = run(*args, "-f", "jsonl").stdout.splitlines()
     assert [(json.loads(line)["growth"], json.loads(line)["name"]) for line in lines][:3] == [
@@ -328,7 +333,7 @@ def test_growth_scenarios_json_jsonl_csv_and_table():
     assert "With the others' equity growing 20% a year: Cash: no growth rate closes the gap to Equity" in out
     # one value keeps the single comparison's shape
     assert list(as_json("name=Cash,base=300k", "name=Equity,base=200k,equity=400k", "-g", "10%")) == [
-        "horizon", "best", "offers"]
+        "horizon", "best", "close_call", "offers"]
 
 
 def test_scenarios_with_a_market_view_and_a_chart():
@@ -384,7 +389,8 @@ def test_one_offer_in_a_real_process():
     assert proc.returncode == 0, proc.stderr
     market = json.loads(proc.stdout)["offers"][0]["market"]
     assert market["verdict"] in ("below range", "lower third")
-    assert set(market["ask"]) == {"base", "equity", "sign_on"}
+    assert set(market["ask"]) == {"base", "equity", "shares", "sign_on", "short", "reasons"}
+    assert market["ask"]["equity"] is None  # a grant in shares is asked in shares
 
 
 def test_one_offer_table_has_no_best_and_no_difference():

@@ -72,11 +72,27 @@ def test_remote_first_removes_the_location_premium(city):
 
 
 @pytest.mark.parametrize("level", ["entry", "mid", "senior", "staff"])
-@pytest.mark.parametrize("tier", [None, "faang", "mid-size"])
+@pytest.mark.parametrize("tier", [None, "mid-size"])
 def test_total_comp_is_20_to_40_percent_over_base(level, tier):
+    # the market's own equity and bonus; a mid-size enterprise pulls both parts toward the median alike
     result = est(level=level, tier=tier, city="sf")
     assert result.total_comp.low == pytest.approx(result.base.low * 1.20)
     assert result.total_comp.high == pytest.approx(result.base.high * 1.40)
+    assert result.equity_and_bonus.low + result.base.low == pytest.approx(result.total_comp.low)
+
+
+@pytest.mark.parametrize("level", ["entry", "mid", "senior", "staff"])
+def test_faang_moves_base_to_the_top_of_the_band_and_the_rest_to_equity_and_bonus(level):
+    band, result = BANDS.levels[level], est(level=level, tier="faang", city="sf")
+    # base: +10% on the low end, the band's own top; both times San Francisco's 1.15 / 1.30
+    assert result.base.low == pytest.approx(band.low * 1.15 * 1.10)
+    assert result.base.high == pytest.approx(band.high * 1.30)
+    # equity and bonus: the market's 20% / 40% of the location's band, times 3 and 1.4
+    assert result.equity_and_bonus.low == pytest.approx(band.low * 1.15 * 0.20 * 3.0)
+    assert result.equity_and_bonus.high == pytest.approx(band.high * 1.30 * 0.40 * 1.4)
+    tier = next(a for a in result.adjustments if a.factor == "tier")
+    assert (tier.low, tier.high, tier.eb_low, tier.eb_high) == (0.10, 0.0, 2.0, 0.4)
+    assert "restricted stock units" in (tier.equity_and_bonus.source or "")
 
 
 @pytest.mark.parametrize("years", [1, 4, 8, 15])
@@ -89,13 +105,18 @@ def test_software_engineers_earn_10_to_25_percent_less_than_ml(years):
 
 
 def test_top_of_market_tiers_pay_above_the_market_and_median_tiers():
-    market = est(years=7).base
+    market = est(years=7)
     for tier in ("faang", "ai-startup"):
-        top = est(years=7, tier=tier).base
-        assert top.low > market.low and top.high > market.high
+        top = est(years=7, tier=tier)
+        # base at the top of the band: a higher low end, the band's own high end
+        assert top.base.low > market.base.low and top.base.high == market.base.high
+        for part in ("equity_and_bonus", "total_comp"):
+            assert getattr(top, part).low > getattr(market, part).low
+            assert getattr(top, part).high > getattr(market, part).high
         for median_tier in ("mid-size", "consultancy"):
-            other = est(years=7, tier=median_tier).base
-            assert top.low > other.low and top.high > other.high and top.mid > other.mid
+            other = est(years=7, tier=median_tier)
+            assert top.base.low > other.base.low and top.base.high > other.base.high
+            assert top.total_comp.low > other.total_comp.low and top.total_comp.mid > other.total_comp.mid
 
 
 @pytest.mark.parametrize("tier", ["mid-size", "consultancy"])
@@ -141,13 +162,18 @@ def test_cap_limits_stacked_premiums_but_not_location_and_says_so():
     kwargs = dict(level="staff", city="sf", tier="faang", industry="quant-finance", specialization="rl",
                   full_lifecycle=True)
     result = est(**kwargs)
-    # high end: tier, industry, specialization, lifecycle 1.20 * 1.20 * 1.15 * 1.10 = 1.8216, capped at
-    # 1 + 0.60; then sf's +30%, outside the cap: 450000 * 1.60 * 1.30 = 936000
-    assert round(result.base.high) == round(450_000 * 1.60 * 1.30)
+    # base, high end: tier, industry, specialization, lifecycle 1.0 * 1.10 * 1.10 * 1.10 = 1.331, capped at
+    # 1 + 0.15; then sf's +30%, outside the cap: 450000 * 1.15 * 1.30 = 672750
+    assert result.base.high == pytest.approx(450_000 * 1.15 * 1.30)
+    # equity and bonus, high end: 1.4 * 1.5 * 1.25 * 1.2 = 3.15, capped at 3: 450000 * 1.30 * 0.40 * 3
+    assert result.equity_and_bonus.high == pytest.approx(450_000 * 1.30 * 0.40 * 3)
+    # low end: 3 * 1.5 * 1.1 * 1.03 = 5.1 capped at 4: 350000 * 1.15 * 0.20 * 4
+    assert result.equity_and_bonus.low == pytest.approx(350_000 * 1.15 * 0.20 * 4)
     cap = [a for a in result.adjustments if a.factor == "cap"]
-    assert len(cap) == 1 and cap[0].high == pytest.approx(1.60 / (1.20 * 1.20 * 1.15 * 1.10) - 1)
-    # low end: 1.15 * 1.10 * 1.10 * 1.05 * 1.03 = 1.50 stays under the cap
-    assert result.base.low == pytest.approx(350_000 * 1.15 * 1.10 * 1.10 * 1.05 * 1.03)
+    assert len(cap) == 1 and cap[0].high == pytest.approx(1.15 / (1.10 * 1.10 * 1.10) - 1)
+    assert cap[0].eb_high == pytest.approx(3 / (1.4 * 1.5 * 1.25 * 1.2) - 1)
+    # this staff base stays under the level's top x San Francisco x 1.15: the constraint the cap keeps
+    assert result.base.high <= 450_000 * 1.30 * 1.15 + 1e-6
     assert not any(a.factor == "cap" for a in est(years=4, city="sf", tier="faang").adjustments)
 
 
@@ -204,8 +230,8 @@ def test_the_mid_size_tier_moves_the_midpoint_as_its_assumption_says_in_every_ci
                 moves += [mid_size.base.mid / market.base.mid - 1,
                           mid_size.total_comp.mid / market.total_comp.mid - 1]
     assert f"{-max(moves):.1%} to {-min(moves):.1%}" == "0.3% to 1.6%"
-    assert "by 0.3% to 1.6% of the market's" in (BANDS.tiers["mid-size"].assumption or "")
-    assert "within 1%" not in (BANDS.tiers["mid-size"].assumption or "")
+    assert "by 0.3% to 1.6% of the market's" in (BANDS.tiers["mid-size"].provenance("base").assumption or "")
+    assert "within 1%" not in (BANDS.tiers["mid-size"].provenance("base").assumption or "")
 
 
 def test_startup_alone_is_not_the_well_funded_ai_startup():

@@ -215,7 +215,8 @@ def narrowest(bands: Bands) -> list[dict[str, Any]]:
     """Profiles that pull the ends of a band closest together, and the widest one."""
 
     def ratio(p: Any) -> float:
-        return (1 + p.high) / (1 + p.low)
+        low, high = p.part("base")
+        return (1 + high) / (1 + low)
 
     def pick(group: str, measure=ratio, best=min) -> str:
         return best(getattr(bands, group), key=lambda k: measure(getattr(bands, group)[k]))

@@ -101,3 +101,69 @@ def test_with_every_premium_stacked_the_cities_keep_their_order():
     assert highs[0] > highs[1] > highs[2] > highs[3]
     cap = json.loads(run("estimate", *stacked, "-c", "sf", "-f", "json", "--explain").stdout)["adjustments"]
     assert [a["factor"] for a in cap][-1] == "cap" and "outside the cap" in cap[-1]["assumption"]
+
+
+# ---- base and equity and bonus apart; the market view and the ask ---------------------------------
+
+def test_estimate_shows_both_parts_and_total_comp_is_their_sum():
+    data = json.loads(run("estimate", "-y", "8", "-t", "faang", "-f", "json", "--explain").stdout)
+    # senior, 8 years (p = 0.785): base 286,000..350,000 (the top of the band), typical 336,240, inside
+    # the guide's $260K-$350K; equity and bonus 260000 x 0.2 x 3 = 156,000 .. 350000 x 0.4 x 1.4 = 196,000
+    assert data["base"] == {"low": 286_000, "mid": 318_000, "high": 350_000, "typical": 336_240}
+    assert data["equity_and_bonus"] == {"low": 156_000, "mid": 176_000, "high": 196_000, "typical": 187_400}
+    assert data["total_comp"]["typical"] == 336_240 + 187_400 >= 400_000
+    (tier,) = data["adjustments"]
+    assert (tier["low"], tier["high"]) == (0.1, 0.0)
+    assert tier["equity_and_bonus"]["low"] == 2.0 and "restricted stock units" in tier["equity_and_bonus"]["source"]
+    table = run("estimate", "-y", "8", "-t", "faang").stdout
+    assert "Equity and bonus" in table and "$187,400" in table and "+200%" in table
+
+
+def test_a_close_call_is_said_in_words_and_marks_no_winner():
+    result = run("compare", "name=A,base=240k", "name=B,base=239.8k", "-n", "4")
+    assert "Close call: A and B are within 2% of each other over 4 years ($800 apart)" in result.stdout
+    assert "A *" not in result.stdout
+    clear = run("compare", "name=A,base=240k", "name=B,base=200k").stdout
+    assert "Close call" not in clear and "A *" in clear
+
+
+def test_the_market_table_shows_three_positions_and_one_ask_with_its_reasons():
+    out = run("compare", "name=Offer,base=200k,bonus=10%,equity=100k", "-y", "4", "-c", "sf").stdout
+    for label in ("Market base", "Market equity and bonus", "Market total comp", "Base position",
+                  "Equity and bonus position", "Market position (total)", "Verdict (on the total)"):
+        assert label in out, label
+    assert "Location-adjusted" not in out
+    assert "$230,000" in out and "$431,198" in out  # base up 15%, the rest as the grant
+    assert "Offer, ask: the base (200,000) is under the market's base" in out
+
+
+def test_an_overlay_that_breaks_a_constraint_is_refused_naming_it_and_a_profile(tmp_path):
+    path = tmp_path / "mine.toml"
+    path.write_text('[tiers.faang]\nlabel = "F"\nlow = 0.3\nhigh = 0.3\nassumption = "All on base."\n')
+    result = run("--bands", str(path), "estimate", "-y", "8", "-t", "faang")
+    assert result.exit_code == 1 and result.stdout == ""
+    assert "constraints: 'base share at the top tiers' is broken by `mlcomp estimate -l senior --tier faang`" in \
+        result.stderr
+    assert "set `check = false` under [constraints]" in result.stderr
+    path.write_text(path.read_text() + "\n[constraints]\ncheck = false\n")
+    assert run("--bands", str(path), "estimate", "-y", "8", "-t", "faang").exit_code == 0
+    path.write_text('[cap.base]\nlow = 0.6\nhigh = 0.6\nassumption = "x"\n[cap.equity_and_bonus]\nlow = 3.0\n'
+                    'high = 2.0\nassumption = "x"\n')
+    result = run("bands", "--check", str(path))
+    assert result.exit_code == 1 and "cap.label: missing" in result.stdout
+    path.write_text('[cap]\nlabel = "c"\n[cap.base]\nlow = 0.6\nhigh = 0.6\nassumption = "x"\n'
+                    '[cap.equity_and_bonus]\nlow = 3.0\nhigh = 2.0\nassumption = "x"\n')
+    lines = run("bands", "--check", str(path)).stdout.split("\n")
+    assert any("constraints: 'base below the next level's top' is broken by `mlcomp estimate -l entry" in line
+               for line in lines)
+
+
+def test_a_zero_band_is_refused_by_the_check_and_never_reaches_compare(tmp_path):
+    path = tmp_path / "zero.toml"
+    path.write_text('[levels.entry]\nlabel = "Entry"\nyears_from = 0\nyears_to = 3\nlow = 0\nhigh = 0\n'
+                    'assumption = "x"\n')
+    check = run("bands", "--check", str(path))
+    assert check.exit_code == 1 and "levels.entry: high must be above 0" in check.stdout
+    result = run("--bands", str(path), "compare", "name=A,base=100k", "-y", "1")
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert "levels.entry: high must be above 0" in result.stderr

@@ -236,21 +236,39 @@ def test_break_even_growth_is_where_the_total_reaches_the_best(fields, best_base
 @fewer(2)
 @given(full_offers(), st.integers(1, 8), st.integers(0, 100).map(lambda p: p / 100),
        st.sampled_from([{"years": 4.0, "city": "sf"}, {"level": "staff"}, {"years": 1.0, "remote_first": True}]))
-def test_asking_for_the_base_reaches_the_target(fields, horizon, target, profile):
+def test_the_asked_offer_reaches_the_target(fields, horizon, target, profile):
+    """The one ask, applied whole (base, then shares, equity or sign-on), reaches the target, or says by
+    how much a year it cannot; the base never goes above the market's base high nor the sign-on above a
+    year's base."""
     bands = load_bands()
     first = compare([make_offer(fields, origin="t", default_name="A")], horizon=horizon, bands=bands,
                     defaults=profile, target=target).offers[0].market
     assert first is not None
-    ask = first.ask["base"]
-    if ask is None:
+    ask = first.ask
+    if not ask["reasons"]:
         assert first.position >= target - 1e-4
-        assert first.ask == {"base": None, "equity": None, "sign_on": None}
+        assert ask == {"base": None, "equity": None, "shares": None, "sign_on": None, "short": 0, "reasons": {}}
         return
-    again = compare([make_offer({**fields, "base": ask}, origin="t", default_name="A")], horizon=horizon,
-                    bands=bands, defaults=profile, target=target).offers[0].market
-    assert again is not None and abs(again.position - target) <= 0.005, (first, again)
-    sign_on = first.ask["sign_on"]
-    again = compare([make_offer({**fields, "sign_on": [sign_on, *fields["sign_on"][1:]]}, origin="t",  # type: ignore[index]
-                                default_name="A")], horizon=horizon, bands=bands, defaults=profile,
-                    target=target).offers[0].market
-    assert again is not None and abs(again.position - target) <= 0.005
+    asked = dict(fields)
+    if ask["base"] is not None:
+        assert fields["base"] < ask["base"] <= first.base["high"]
+        asked["base"] = ask["base"]
+    for key in ("equity", "shares"):
+        if ask[key] is not None:
+            asked[key] = ask[key]
+    if ask["sign_on"] is not None:
+        assert ask["sign_on"] <= max(asked["base"], fields["sign_on"][0])  # type: ignore[index]
+        asked["sign_on"] = [ask["sign_on"], *fields["sign_on"][1:]]  # type: ignore[index]
+    assert set(ask["reasons"]) >= {k for k in ("base", "equity", "shares", "sign_on") if ask[k] is not None}
+    result = compare([make_offer(asked, origin="t", default_name="A")], horizon=horizon, bands=bands,
+                     defaults=profile, target=target).offers[0]
+    again = result.market
+    assert again is not None
+    if ask["short"]:
+        assert "short" in ask["reasons"] and again.ask["reasons"]
+        tc = first.total_comp
+        missing = tc["low"] + target * (tc["high"] - tc["low"]) - result.total / horizon
+        assert ask["short"] > 0 and abs(missing - ask["short"]) <= 1, (missing, ask)
+    else:
+        assert again.position >= target - 1e-4, (first, again)
+        assert again.ask["reasons"] == {}

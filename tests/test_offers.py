@@ -243,12 +243,15 @@ def test_market_position_within(bands):
     profile = make_profile(bands, years=4, city="sf")
     m = market_position(240_000, 300_000, profile, bands)
     assert m.base_position == pytest.approx(0.2519)        # (240000-207000)/131000
+    # the rest, 60,000, against equity and bonus 41,400..135,200: (60000-41400)/93800
+    assert m.equity_and_bonus_position == pytest.approx(0.1983)
     assert m.total_comp_vs_mid == pytest.approx(-0.1685)   # 300000/360800 - 1
     assert m.position == pytest.approx(0.2295)             # (300000-248400)/224800
     assert m.verdict == "lower third"          # 0 <= 0.2295 < 1/3
-    assert m.location_adjusted_average == 244_898          # 300000 / 1.225 = 244,897.96
     assert m.base == {"low": 207_000, "mid": 272_500, "high": 338_000}
+    assert m.equity_and_bonus == {"low": 41_400, "mid": 88_300, "high": 135_200}  # 20% and 40% of base
     assert m.total_comp == {"low": 248_400, "mid": 360_800, "high": 473_200}
+    assert "location_adjusted_average" not in m.as_dict()
     assert m.profile == {"level": "mid", "years": 4, "location": "sf", "tier": None, "industry": "tech",
                          "specialization": "generalist", "full_lifecycle": False, "ml_focus": None}
 
@@ -282,8 +285,8 @@ def test_offer_fields_override_defaults_and_bad_values_name_the_offer(bands):
     sf = offer(name="S")
     result = compare([remote, sf], bands=bands, defaults={"years": 4.0, "city": "sf"})
     markets = {o.name: o.market for o in result.offers}
-    assert markets["R"].location == "remote-first" and markets["R"].base_mid == 220_000
-    assert markets["S"].location == "sf" and markets["S"].base_mid == 272_500
+    assert markets["R"].location == "remote-first" and markets["R"].base["mid"] == 220_000
+    assert markets["S"].location == "sf" and markets["S"].base["mid"] == 272_500
     # no years or level anywhere: no market view
     assert all(o.market is None for o in compare([remote, sf], bands=bands).offers)
     bad = make_offer({"base": 1, "city": "sfo2"}, origin="bad.toml", default_name="bad")
@@ -450,44 +453,105 @@ def test_growth_scenarios_change_the_best():
 
 # ---- what to ask for (shipped data: mid, sf: total comp 248,400..473,200, midpoint 360,800) ------
 
-def test_ask_for_each_component(bands):
-    # base 200k + 10% bonus + 100k even = 245,000 a year; the midpoint is 115,800 a year away,
-    # 463,200 over 4 years. base: 200,000 + 463,200 / (1.1 * 4) = 305,272.7 -> 305,273;
-    # equity: 100,000 + 463,200 = 563,200; sign-on: 463,200 in year 1.
+SF4 = {"years": 4.0, "city": "sf"}
+
+
+def test_one_ask_base_to_the_markets_base_at_the_target_then_the_rest_as_equity(bands):
+    # base 200k + 10% bonus + 100k even = 245,000 a year; the target (the midpoint) is 360,800.
+    # The market's base at 50% is 207,000 + 0.5 x 131,000 = 272,500, but a counter-offer moves base by
+    # 15% at most: 230,000, averaging 230,000 x 1.1 = 253,000 before equity. The grant must bring
+    # 4 x 360,800 - 4 x 253,000 = 431,200 over 4 years, a quarter a year, each year's rounded half up:
+    # 4 x round(g / 4) >= 431,200 -> g / 4 >= 107,799.5: a grant of 431,198.
     fields = {"name": "A", "base": "200k", "bonus": "10%", "equity": "100k"}
-    result = compare([offer(**fields)], bands=bands, defaults={"years": 4.0, "city": "sf"})
-    market = result.offers[0].market
+    market = compare([offer(**fields)], bands=bands, defaults=SF4).offers[0].market
     assert market.position == -0.0151   # (245000 - 248400) / 224800 = -0.01512
     assert market.verdict == "below range"
-    assert market.ask == {"base": 305_273, "equity": 563_200, "sign_on": 463_200}
-    for key, value in market.ask.items():
-        again = compare([offer(**{**fields, key: value})], bands=bands, defaults={"years": 4.0, "city": "sf"})
-        assert again.offers[0].market.position == pytest.approx(0.5, abs=0.005), key
-    # target 0.75 (248,400 + 168,600 = 417,000 a year): 172,000 a year away, 688,000 over 4 years:
-    # base 200,000 + 688,000 / 4.4 = 356,363.6
-    high = compare([offer(**fields)], bands=bands, defaults={"years": 4.0, "city": "sf"}, target=0.75)
-    assert high.offers[0].market.ask["base"] == 356_364  # rounded up
+    ask = market.ask
+    assert (ask["base"], ask["equity"], ask["shares"], ask["sign_on"], ask["short"]) == (230_000, 431_198, None,
+                                                                                         None, 0)
+    assert set(ask["reasons"]) == {"base", "equity"} and "272,500" in ask["reasons"]["base"]
+    assert "15% at most" in ask["reasons"]["base"]
+    again = compare([offer(**{**fields, "base": ask["base"], "equity": ask["equity"]})], bands=bands,
+                    defaults=SF4).offers[0].market
+    assert again.position == 0.5 and again.ask["reasons"] == {}
+    # target 0.75 (417,000 a year): the base stops at 230,000 again; the grant brings
+    # 4 x 417,000 - 1,012,000 = 656,000: g / 4 >= 163,999.5, 655,998
+    high = compare([offer(**fields)], bands=bands, defaults=SF4, target=0.75).offers[0].market
+    assert (high.ask["base"], high.ask["equity"]) == (230_000, 655_998)
+
+
+def test_the_base_ask_stops_at_the_markets_base_at_the_target(bands):
+    # 280k base, 10k bonus, 20k equity a year = 310,000 a year, 50,800 short; the base may rise to the
+    # market's 272,500 at most, which it already passes: all of the rest is equity, 4 x (20,000 + 50,800)
+    # = 283,200 over 4 years, a quarter a year, each year's rounded half up: a grant of 283,198
+    market = compare([offer(name="A", base="280k", bonus="10k", equity="80k")], bands=bands,
+                     defaults=SF4).offers[0].market
+    assert market.ask["base"] is None and market.ask["equity"] == 283_198
+
+
+def test_the_base_ask_stops_where_the_total_is_reached(bands):
+    # 250k base + 100k a year of equity = 350,000: 10,800 short; base 260,800 reaches it (under 272,500
+    # and under 250,000 x 1.15 = 287,500)
+    market = compare([offer(name="A", base="250k", equity="400k")], bands=bands, defaults=SF4).offers[0].market
+    assert market.ask["base"] == 260_800 and market.ask["equity"] is None and set(market.ask["reasons"]) == {"base"}
 
 
 def test_ask_counts_raises_discount_and_growth(bands):
-    # base 100k raising 10%: 100, 110, 121, 133.1 = 4.641 times the base over 4 years
-    # equity 100k even at 50% off and +0% growth: 12,500 a year
-    # average: (464,100 + 50,000) / 4 = 128,525; midpoint 360,800 is 232,275 a year away, 929,100 in all
-    # base: 100,000 + 929,100 / 4.641 = 300,194.0 -> 300,194 (300,193.97); equity: 100,000 + 929,100 / 0.5
+    # base 100k raising 10%, asked 115,000 (15% more): 115,000 + 126,500 + 139,150 + 153,065 = 533,715.
+    # equity 100k even at 50% off: g / 8 a year; the target needs 4 x 360,800 = 1,443,200 in all:
+    # 4 x round(g / 8) >= 1,443,200 - 533,715 = 909,485 -> round(g / 8) >= 227,372 -> g >= 1,818,972
     fields = {"name": "A", "base": "100k", "raise": "10%", "equity": "100k", "equity_discount": "50%"}
-    market = compare([offer(**fields)], bands=bands, defaults={"years": 4.0, "city": "sf"}).offers[0].market
-    assert market.ask == {"base": 300_194, "equity": 1_958_200, "sign_on": 929_100}
-    # a 100% discount: no equity grant can close the gap
-    full = compare([offer(**{**fields, "equity_discount": 1})], bands=bands, defaults={"years": 4.0})
-    assert full.offers[0].market.ask["equity"] is None
+    market = compare([offer(**fields)], bands=bands, defaults=SF4).offers[0].market
+    assert (market.ask["base"], market.ask["equity"]) == (115_000, 1_818_972)
+    # a 100% discount: no grant counts; a sign-on of one year's base (115,000) leaves
+    # (1,443,200 - 533,715 - 115,000) / 4 = 198,621.25 a year: 198,622 short
+    full = compare([offer(**{**fields, "equity_discount": 1})], bands=bands, defaults=SF4).offers[0].market
+    assert (full.ask["equity"], full.ask["sign_on"], full.ask["short"]) == (None, 115_000, 198_622)
+    assert "more equity cannot close it" in full.ask["reasons"]["sign_on"]
+
+
+def test_an_all_cash_offer_is_asked_a_sign_on_never_above_a_years_base(bands):
+    # 100k base, nothing else: base 115,000 (15% more); the sign-on stops at one year's base, 115,000;
+    # still (1,443,200 - 4 x 115,000 - 115,000) / 4 = 217,050 a year short, and the ask says so
+    market = compare([offer(name="Cash", base="100k")], bands=bands, defaults=SF4).offers[0].market
+    assert (market.ask["base"], market.ask["equity"], market.ask["sign_on"]) == (115_000, None, 115_000)
+    assert market.ask["short"] == 217_050 and "no equity" in market.ask["reasons"]["sign_on"]
+    assert "217,050 a year short" in market.ask["reasons"]["short"]
+    # 300k cash: base 272,500 is under 300,000 already; a sign-on of 4 x 60,800 = 243,200 (under a year's base)
+    market = compare([offer(name="Cash", base="300k")], bands=bands, defaults=SF4).offers[0].market
+    assert (market.ask["base"], market.ask["sign_on"], market.ask["short"]) == (None, 243_200, 0)
+
+
+def test_an_options_offer_is_asked_more_options(bands):
+    # 100,000 options, $9.50 - $2.50 = $7.00 each, 25% a year: 175,000 a year; base 150k: 325,000 a year.
+    # base 172,500 (15% more): 347,500, 13,300 a year short; a quarter of n more options vests each year
+    # at $7.00, rounded half up: round(1.75 n) >= 13,300 -> n >= 7,599.7: 7,600 more
+    market = compare([offer(name="S", base="150k", shares=100_000, share_price=9.5, strike=2.5)], bands=bands,
+                     defaults=SF4).offers[0].market
+    assert (market.ask["base"], market.ask["shares"], market.ask["equity"]) == (172_500, 107_600, None)
+    # at a base of 272,500 already, the rest is options: 10,000 options, 17,500 a year: 290,000; 70,800 a
+    # year short: round(1.75 n) >= 70,800 -> n >= 40,456.9: 40,457 more
+    market = compare([offer(name="S", base="272.5k", shares=10_000, share_price=9.5, strike=2.5)], bands=bands,
+                     defaults=SF4).offers[0].market
+    assert (market.ask["base"], market.ask["shares"], market.ask["equity"]) == (None, 50_457, None)
+    assert "40,457 more shares" in market.ask["reasons"]["shares"]
 
 
 def test_ask_is_null_when_the_target_is_reached(bands):
-    market = compare([offer(name="A", base="400k")], bands=bands, defaults={"years": 4.0, "city": "sf"}) \
-        .offers[0].market
+    market = compare([offer(name="A", base="400k")], bands=bands, defaults=SF4).offers[0].market
     assert market.position == 0.6744  # (400000 - 248400) / 224800 = 0.67438, above 2/3
     assert market.verdict == "upper third"
-    assert market.ask == {"base": None, "equity": None, "sign_on": None}
+    assert market.ask == {"base": None, "equity": None, "shares": None, "sign_on": None, "short": 0, "reasons": {}}
+
+
+def test_two_offers_within_2_percent_are_a_close_call(bands):
+    a, b = offer(name="A", base="240k"), offer(name="B", base="239.8k")
+    result = compare([a, b], horizon=4)
+    assert result.best == "A" and result.close_call == ("A", "B")   # $800 apart over 4 years
+    assert result.as_dict()["close_call"] == ["A", "B"]
+    # 2% of A's 960,000 is 19,200: 940,800 is in, 940,796 is out
+    assert compare([a, offer(name="C", base="235.2k")]).close_call == ("A", "C")
+    assert compare([a, offer(name="C", base="235199")]).close_call == ()
 
 
 def test_an_offers_own_years_or_level_are_not_overridden(bands):

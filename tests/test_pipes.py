@@ -134,8 +134,10 @@ def test_no_control_codes_into_a_pipe(args):
 
 def test_estimate_numbers_are_whole_at_40_columns():
     out = run("estimate", "--years", "4", "--city", "sf", "--tier", "faang", "--explain", COLUMNS="40").stdout.decode()
-    # 180000*1.15*1.10 = 227700 .. 260000*1.30*1.20 = 405600; total x1.2..x1.4 = 273240 .. 567840
-    for number in ("$180,000", "$260,000", "$227,700", "$405,600", "$273,240", "$567,840", "+15%", "+30%"):
+    # base 180000*1.15*1.10 = 227700 .. 260000*1.30 = 338000 (the top of the band); equity and bonus
+    # 180000*1.15*0.2*3 = 124200 .. 260000*1.30*0.4*1.4 = 189280; total 351900 .. 527280
+    for number in ("$180,000", "$260,000", "$227,700", "$338,000", "$124,200", "$189,280", "$351,900", "$527,280",
+                   "+15%", "+30%", "+200%"):
         assert number in out, number
     assert "\u2026" not in out
 
@@ -145,7 +147,7 @@ def test_estimate_numbers_are_whole_at_40_columns():
     (["curve", "--to", "2", "--chart"], ["$130,000", "$180,000", "$156,000", "$252,000", "entry", "Base low"]),
     # Acme year 1: 240000 + 15% bonus 36000 + equity 20000 + sign-on 50000 = 346000
     (["compare", "examples/acme.toml", "examples/globex.json", "-y", "4", "-n", "1"],
-     ["Year 1 base", "$240,000", "$36,000", "$346,000", "$350,000", "-$4,000", "Location-adjusted",
+     ["Year 1 base", "$240,000", "$36,000", "$346,000", "$350,000", "-$4,000", "Market",
       "middle third"]),
     (["bands"], ["$130,000", "$155,000", "$450,000", "staff"]),
     (["factors"], ["+15%", "+30%", "-9.1%", "-20%", "quant-finance"]),

@@ -8,8 +8,11 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import json
+from dataclasses import replace
 
+import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
@@ -17,7 +20,7 @@ from typer.testing import CliRunner
 from mlcomp import engine, formats
 from mlcomp.bands import Bands, read_toml, shipped_path
 from mlcomp.cli import app
-from mlcomp.engine import Estimate, estimate, make_profile
+from mlcomp.engine import Estimate, Profile, estimate, make_profile
 from mlcomp.money import dollars
 
 BANDS = Bands.model_validate(read_toml(shipped_path()))
@@ -46,8 +49,14 @@ def keys_where(group: str, test) -> list[str]:
     return [key for key, entry in getattr(BANDS, group).items() if test(entry)]
 
 
-TOP_TIERS = keys_where("tiers", lambda p: p.low >= 0 and p.high >= 0 and (p.low or p.high))
-ABOVE_NEUTRAL = keys_where("industries", lambda p: p.low >= 0 and p.high >= 0 and (p.low or p.high))
+def raises(p) -> bool:
+    """A premium that raises some end of some part and lowers none."""
+    rates = (*p.part("base"), *p.part("equity_and_bonus"))
+    return all(r >= 0 for r in rates) and any(rates)
+
+
+TOP_TIERS = keys_where("tiers", raises)
+ABOVE_NEUTRAL = keys_where("industries", raises)
 YEARS = st.floats(BANDS.experience.min_years, BANDS.experience.max_years, allow_nan=False)
 
 
@@ -73,7 +82,8 @@ def run(values: dict[str, object]) -> Estimate:
 
 
 def ends(est: Estimate) -> dict[str, tuple[float, float]]:
-    return {"base": (est.base.low, est.base.high), "total_comp": (est.total_comp.low, est.total_comp.high)}
+    return {"base": (est.base.low, est.base.high), "total_comp": (est.total_comp.low, est.total_comp.high),
+            "equity_and_bonus": (est.equity_and_bonus.low, est.equity_and_bonus.high)}
 
 
 @given(profiles())
@@ -103,7 +113,7 @@ PREMIUMS = st.one_of(
     st.tuples(st.just("specialization"), typed("specializations")),
     st.tuples(st.just("industry"), typed("industries", ABOVE_NEUTRAL)),
     st.tuples(st.just("full_lifecycle"), st.just(True)),
-    st.tuples(st.just("ml_focus"), typed("ml_focus", keys_where("ml_focus", lambda p: p.low >= 0 and p.high >= 0))),
+    st.tuples(st.just("ml_focus"), typed("ml_focus", keys_where("ml_focus", raises))),
 )
 
 
@@ -201,7 +211,9 @@ def test_the_parts_a_batch_reuses_give_the_engine_s_own_numbers(values, scale, p
     est = run(values)
     applied = engine.factors(make_profile(BANDS, **values), BANDS)
     level = BANDS.levels[est.level]
-    assert engine.ranges(level, applied, BANDS) == {"band": est.band, "base": est.base, "total_comp": est.total_comp}
+    assert engine.ranges(level, applied, BANDS) == {"band": est.band, "base": est.base,
+                                                    "equity_and_bonus": est.equity_and_bonus,
+                                                    "total_comp": est.total_comp}
     if est.years is not None:
         assert engine.placer(level, BANDS)(est.years) == est.position
     stretched = engine.Range(est.base.low * scale, est.base.high * (scale + 1))
@@ -254,3 +266,75 @@ def test_with_every_premium_stacked_the_high_end_orders_the_cities(values):
     values = {**values, "remote_first": False}
     highs = [run({**values, "city": city}).total_comp.high for city in ("sf", "nyc", "seattle", "national")]
     assert highs[0] > highs[1] > highs[2] > highs[3], highs
+
+
+# --- the constraints the shipped data meets, over every combination of factors ---------------------
+
+def every_profile() -> list[Profile]:
+    """Every combination of location, tier, industry, specialization, lifecycle, ML focus and role."""
+    locations = [(c, False) for c in BANDS.cities] + [("sf", True)]
+    return [Profile(city=city, remote_first=remote, tier=tier, industry=industry, specialization=spec,
+                    full_lifecycle=lifecycle, ml_focus=focus, role=role)
+            for (city, remote), tier, industry, spec, lifecycle, focus, role in itertools.product(
+                locations, [None, *BANDS.tiers], BANDS.industries, BANDS.specializations, (False, True),
+                [None, *BANDS.ml_focus], BANDS.roles)]
+
+
+EVERY = every_profile()
+LEVELS = sorted(BANDS.levels.items(), key=lambda kv: kv[1].years_from)
+
+
+def location_high(profile: Profile) -> float:
+    return 1.0 if profile.remote_first else 1 + BANDS.cities[profile.city or "national"].part("base")[1]
+
+
+def test_no_base_reaches_past_the_next_levels_top_nor_the_top_level_past_its_own_plus_15_percent():
+    # for every combination of factors: a level's base (either end) is never above the next level's base
+    # high at the same location; the top level's never above its band high x the location x 1.15
+    assert len(EVERY) > 3000
+    headroom = BANDS.constraints.top_level_headroom
+    assert headroom == 0.15
+    for profile in EVERY:
+        applied = engine.factors(profile, BANDS)
+        for i, (_, level) in enumerate(LEVELS):
+            base = engine.ranges(level, applied, BANDS)["base"]
+            ceiling = (LEVELS[i + 1][1].high if i + 1 < len(LEVELS) else level.high * (1 + headroom))
+            assert max(base.low, base.high) <= ceiling * location_high(profile) + 1e-6, (profile, level.label)
+
+
+def test_at_the_top_tiers_base_is_45_to_70_percent_of_typical_total_comp_at_senior_and_staff():
+    # a reported staff package: $244K base in $466K total (52%): base is about half to two thirds
+    low, high = BANDS.constraints.base_share_low, BANDS.constraints.base_share_high
+    assert (low, high) == (0.45, 0.70)
+    shares = []
+    for profile in EVERY:
+        if profile.tier not in ("faang", "ai-startup"):
+            continue
+        for years in (6, 7.5, 9.99, 10, 14, 20, 30):
+            est = estimate(replace(profile, years=years), BANDS)
+            share = est.base.at(est.position) / est.total_comp.at(est.position)
+            shares.append(share)
+            assert low <= share <= high, (profile, years, share)
+    assert min(shares) < 0.55 and max(shares) > 0.6  # the bounds are not met by one constant ratio
+
+
+def test_national_senior_at_faang_is_inside_the_guides_senior_base_and_reaches_400k_staff_passes_500k():
+    for years in (6, 7, 8, 9, 9.99):
+        est = estimate(make_profile(BANDS, years=years, tier="faang"), BANDS).as_dict()
+        assert 260_000 <= est["base"]["typical"] <= 350_000, years
+        assert est["total_comp"]["typical"] >= 400_000, years
+    for years in (10, 12, 20, 40):
+        assert estimate(make_profile(BANDS, years=years, tier="faang"), BANDS).as_dict()[
+            "total_comp"]["typical"] > 500_000, years
+
+
+def test_equity_and_bonus_is_the_guides_20_to_40_percent_plus_what_the_factors_add():
+    # not one constant: the uplift over base differs between profiles, and is 20%..40% with no factor
+    uplifts = set()
+    for profile in EVERY[::7]:
+        est = estimate(replace(profile, level="mid"), BANDS)
+        uplifts.add(round(est.equity_and_bonus.high / est.base.high, 3))
+    plain = estimate(make_profile(BANDS, level="mid"), BANDS)
+    assert plain.equity_and_bonus.low == pytest.approx(plain.base.low * 0.20)
+    assert plain.equity_and_bonus.high == pytest.approx(plain.base.high * 0.40)
+    assert len(uplifts) > 20 and min(uplifts) < 0.4 < max(uplifts)

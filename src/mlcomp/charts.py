@@ -267,8 +267,8 @@ def compare_chart(comparison: Comparison, out: Console | None = None, *, title: 
     out.print()
     out.print(Text(f"{title}: total per year" if title else "Total per year"))
     print_chart(bars, out, zero=True, names=names, note="USD per year")
-    market_bars = [ranged(f"{offer.name} ({m.level}, {m.location})", m.total_comp_low, m.total_comp_high,
-                          kind=1, mark=m.total_comp_mid, points=[offer.average])
+    market_bars = [ranged(f"{offer.name} ({m.level}, {m.location})", m.total_comp["low"], m.total_comp["high"],
+                          kind=1, mark=m.total_comp["mid"], points=[offer.average])
                    for offer in offers if (m := offer.market)]
     if not market_bars:
         return

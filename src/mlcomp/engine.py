@@ -1,10 +1,13 @@
 """The rules engine: pure functions from a profile and the bands to an estimate.
 
-Nothing here prints, reads files or exits. Rules run in the order of RULES: the premiums (each
-multiplies the low and the high end of the national band by its own rate), the cap on the product
-of those in CAPPED (location stays outside it), then the role. Every rule that changes the numbers
-is recorded with its source. Each range also has a typical value, `low + (high - low) * p`, with p
-the years' place inside the level (see `position`). Dollars are rounded once, at the end.
+Nothing here prints, reads files or exits. Pay has two parts, base and equity and bonus. The
+market's reference is the national band times the location and the role; its base is the reference,
+its equity and bonus the reference times the guide's 20% (low end) to 40% (high end). Rules run in
+the order of RULES: the premiums (each multiplies each end of each part by its own rate; location
+moves both parts alike), the cap on the product of those in CAPPED (one per part; location stays
+outside it), then the role. Total comp is base plus equity and bonus. Every rule that changes the
+numbers is recorded with its source. Each range also has a typical value, `low + (high - low) * p`,
+with p the years' place inside the level (see `position`). Dollars are rounded once, at the end.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from mlcomp.bands import Bands, Level, Premium, Typical
+from mlcomp.bands import Bands, CapPart, Level, Premium, Typical
 from mlcomp.errors import MlcompError, shown
 from mlcomp.fields import BY_NAME, given, parse_flag
 from mlcomp.money import dollars
@@ -33,6 +36,9 @@ class Range:
 
     def scale(self, low: float, high: float) -> Range:
         return Range(self.low * low, self.high * high)
+
+    def __add__(self, other: Range) -> Range:
+        return Range(self.low + other.low, self.high + other.high)
 
     def at(self, p: float) -> float:
         """The value a share p of the way from low to high (p = 0.5 is the midpoint)."""
@@ -65,7 +71,21 @@ class Profile:
 
 
 @dataclass(frozen=True, slots=True)
+class PartRates:
+    """What a rule does to the equity-and-bonus part of pay, where it differs from the base's."""
+
+    low: float
+    high: float
+    source: str | None
+    assumption: str | None
+
+
+@dataclass(frozen=True, slots=True)
 class Adjustment:
+    """A rule that changed the numbers: `low` and `high` multiply the base's ends (less 1);
+    `equity_and_bonus` the equity-and-bonus part's, when the rule moves it by its own rates (else
+    by the same)."""
+
     factor: str
     key: str
     low: float
@@ -73,13 +93,27 @@ class Adjustment:
     label: str
     source: str | None
     assumption: str | None
+    equity_and_bonus: PartRates | None = None
+
+    @property
+    def eb_low(self) -> float:
+        return self.low if self.equity_and_bonus is None else self.equity_and_bonus.low
+
+    @property
+    def eb_high(self) -> float:
+        return self.high if self.equity_and_bonus is None else self.equity_and_bonus.high
 
     def as_dict(self, explain: bool = False) -> dict[str, Any]:
-        """factor, key, low, high; with `explain`, the source and assumption too."""
+        """factor, key, low, high and the equity-and-bonus part's low and high; with `explain`, the
+        source and assumption of each too."""
+        eb = self.equity_and_bonus
+        part: dict[str, Any] = {"low": round(self.eb_low, 4), "high": round(self.eb_high, 4)}
         data: dict[str, Any] = {"factor": self.factor, "key": self.key, "low": round(self.low, 4),
                                 "high": round(self.high, 4)}
         if explain:
             data.update(source=self.source, assumption=self.assumption)
+            part.update(source=eb.source if eb else self.source, assumption=eb.assumption if eb else self.assumption)
+        data["equity_and_bonus"] = part
         return data
 
 
@@ -93,6 +127,7 @@ class Estimate:
     band_source: str | None
     adjustments: tuple[Adjustment, ...]
     base: Range
+    equity_and_bonus: Range
     total_comp: Range
     total_comp_rule: Adjustment
     position: float = 0.5
@@ -109,6 +144,7 @@ class Estimate:
             "currency": self.currency,
             "band": self.band.dollars(p),
             "base": self.base.dollars(p),
+            "equity_and_bonus": self.equity_and_bonus.dollars(p),
             "total_comp": self.total_comp.dollars(p),
             "adjustments": [a.as_dict(explain) for a in self.adjustments],
         }
@@ -169,8 +205,13 @@ def profile_values(bands: Bands, raw: Mapping[str, Any]) -> dict[str, Any]:
     return values
 
 
-def _adjustment(factor: str, key: str, entry: Premium, low: float, high: float) -> Adjustment:
-    return Adjustment(factor, key, low, high, entry.label, entry.source, entry.assumption)
+def _adjustment(factor: str, key: str, entry: Premium) -> Adjustment:
+    """The rule's rates on each part of pay, each with its provenance."""
+    low, high = entry.part("base")
+    base, eb = entry.provenance("base"), entry.provenance("equity_and_bonus")
+    eb_low, eb_high = entry.part("equity_and_bonus")
+    own = None if entry.low is not None else PartRates(eb_low, eb_high, eb.source, eb.assumption)
+    return Adjustment(factor, key, low, high, entry.label, base.source, base.assumption, own)
 
 
 def _location(profile: Profile, bands: Bands) -> tuple[str, Premium]:
@@ -224,8 +265,8 @@ def _premiums(profile: Profile, bands: Bands) -> list[Adjustment]:
         picked = pick(profile, bands)
         if picked is not None:
             key, entry = picked
-            if entry.low or entry.high or key == "remote-first":
-                adjustments.append(_adjustment(factor, key, entry, entry.low, entry.high))
+            if any(entry.part("base") + entry.part("equity_and_bonus")) or key == "remote-first":
+                adjustments.append(_adjustment(factor, key, entry))
     return adjustments
 
 
@@ -281,42 +322,56 @@ def position(profile: Profile, level_key: str, bands: Bands) -> tuple[float, str
 @dataclass(frozen=True, slots=True)
 class Factors:
     """What multiplies a level's band for a profile, whatever the level: every rule that applied, and
-    the product of them all at the low and at the high end."""
+    the product of them all at the low and at the high end, for the base (`low`, `high`) and for the
+    equity and bonus (`eb_low`, `eb_high`: times the band, the guide's uplift included)."""
 
     adjustments: tuple[Adjustment, ...]
     low: float
     high: float
+    eb_low: float
+    eb_high: float
+
+
+def _capped(adjustments: list[Adjustment], cap: CapPart, ends: Callable[[Adjustment], tuple[float, float]],
+            ) -> tuple[float, float, float, float]:
+    """The product of the capped rules' factors at each end, and the cap's cut (1 + change) at each."""
+    capped = [ends(a) for a in adjustments if a.factor in CAPPED]
+    low, high = math.prod(1 + lo for lo, _ in capped), math.prod(1 + hi for _, hi in capped)
+    return low, high, min(low, 1 + cap.low) / low, min(high, 1 + cap.high) / high
 
 
 def factors(profile: Profile, bands: Bands) -> Factors:
-    """The premiums, the cap and the role for a validated profile (its level and years play no part)."""
+    """The premiums, the caps and the role for a validated profile (its level and years play no part)."""
     adjustments = _premiums(profile, bands)
-    low = math.prod(1 + a.low for a in adjustments)
-    high = math.prod(1 + a.high for a in adjustments)
-
     cap = bands.cap
-    capped = [a for a in adjustments if a.factor in CAPPED]
-    part_low, part_high = math.prod(1 + a.low for a in capped), math.prod(1 + a.high for a in capped)
-    capped_low, capped_high = min(part_low, 1 + cap.low), min(part_high, 1 + cap.high)
-    if (capped_low, capped_high) != (part_low, part_high):
-        adjustments.append(Adjustment("cap", "combined", capped_low / part_low - 1, capped_high / part_high - 1,
-                                      cap.label, cap.source, cap.assumption))
-        outside = [a for a in adjustments if a.factor not in (*CAPPED, "cap")]
-        low = math.prod(1 + a.low for a in outside) * capped_low
-        high = math.prod(1 + a.high for a in outside) * capped_high
-
+    low, high, cut_low, cut_high = _capped(adjustments, cap.base, lambda a: (a.low, a.high))
+    eb_low, eb_high, eb_cut_low, eb_cut_high = _capped(adjustments, cap.equity_and_bonus,
+                                                       lambda a: (a.eb_low, a.eb_high))
+    if (cut_low, cut_high, eb_cut_low, eb_cut_high) != (1, 1, 1, 1):
+        adjustments.append(Adjustment("cap", "combined", cut_low - 1, cut_high - 1, cap.label, cap.base.source,
+                                      cap.base.assumption, PartRates(eb_cut_low - 1, eb_cut_high - 1,
+                                                                     cap.equity_and_bonus.source,
+                                                                     cap.equity_and_bonus.assumption)))
     role = bands.roles[profile.role or bands.defaults.role]
     if role.ml_premium_low or role.ml_premium_high:
         role_low, role_high = 1 / (1 + role.ml_premium_low), 1 / (1 + role.ml_premium_high)
         adjustments.append(Adjustment("role", profile.role or "", role_low - 1, role_high - 1,
                                       role.label, role.source, role.assumption))
-        low, high = low * role_low, high * role_high
-    return Factors(tuple(adjustments), low, high)
+    outside = [a for a in adjustments if a.factor not in (*CAPPED, "cap")]  # location and role
+
+    def product(rate: Callable[[Adjustment], float]) -> float:
+        return math.prod(1 + rate(a) for a in outside)
+
+    tc = bands.total_comp
+    return Factors(tuple(adjustments), product(lambda a: a.low) * low * cut_low,
+                   product(lambda a: a.high) * high * cut_high,
+                   product(lambda a: a.eb_low) * tc.low * eb_low * eb_cut_low,
+                   product(lambda a: a.eb_high) * tc.high * eb_high * eb_cut_high)
 
 
 def estimate(profile: Profile, bands: Bands, applied: Factors | None = None) -> Estimate:
-    """Base and total-comp ranges for a validated profile, with every rule that applied. `applied` is
-    factors(profile, bands), if already known (a batch reuses it across levels)."""
+    """Base, equity-and-bonus and total-comp ranges for a validated profile, with every rule that
+    applied. `applied` is factors(profile, bands), if already known (a batch reuses it across levels)."""
     level_key = profile.level or bands.level_for(profile.years or 0.0)
     level = bands.levels[level_key]
     applied = applied or factors(profile, bands)
@@ -325,14 +380,14 @@ def estimate(profile: Profile, bands: Bands, applied: Factors | None = None) -> 
     return Estimate(
         level=level_key, level_label=level.label, years=profile.years, currency=bands.currency,
         band_source=level.source, adjustments=applied.adjustments, **ranges(level, applied, bands),
-        total_comp_rule=_adjustment("total_comp", "equity-and-bonus", tc, tc.low, tc.high),
+        total_comp_rule=Adjustment("total_comp", "equity-and-bonus", tc.low, tc.high, tc.label, tc.source,
+                                   tc.assumption),
         position=p, position_note=note, notes=())
 
 
 def ranges(level: Level, applied: Factors, bands: Bands) -> dict[str, Range]:
-    """The level's band, and the base and total-comp ranges the factors make of it (named as in an
-    Estimate and its contract)."""
+    """The level's band, and the base, equity-and-bonus and total-comp ranges the factors make of it
+    (named as in an Estimate and its contract)."""
     band = Range(level.low, level.high)
-    base = band.scale(applied.low, applied.high)
-    tc = bands.total_comp
-    return {"band": band, "base": base, "total_comp": base.scale(1 + tc.low, 1 + tc.high)}
+    base, eb = band.scale(applied.low, applied.high), band.scale(applied.eb_low, applied.eb_high)
+    return {"band": band, "base": base, "equity_and_bonus": eb, "total_comp": base + eb}

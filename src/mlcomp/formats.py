@@ -148,14 +148,22 @@ def compare_rows(comparison: Any, *, growth: bool = False) -> Iterator[dict[str,
     """One flat row per offer per year of a Comparison, for CSV and TSV: the year's amounts, then the
     offer's break-even growth and (when any offer has one) its market view, flattened (market_ask_base,
     ...). With `growth`, a first column says the scenario's growth rate."""
-    markets = [o.market.as_dict() for o in comparison.offers if o.market]
-    blank = dict.fromkeys(flatten(markets[0], "market_"), "") if markets else {}
+    markets = [market_cells(o.market) for o in comparison.offers if o.market]
+    blank = dict.fromkeys(markets[0], "") if markets else {}
     for offer in comparison.offers:
-        market = flatten(offer.market.as_dict(), "market_") if offer.market else blank
+        market = market_cells(offer.market) if offer.market else blank
         extra = {"break_even_growth": offer.break_even_growth, **market}
         for year in offer.by_year:
             lead = {"growth": comparison.growth} if growth else {}
             yield {**lead, "name": offer.name, **year.as_dict(), **extra}
+
+
+def market_cells(market: Any) -> dict[str, Any]:
+    """An offer's market view flattened (market_ask_base, ...), the ask's reasons in one cell (their
+    keys vary by offer)."""
+    data = market.as_dict()
+    reasons = "; ".join(f"{key}: {why}" for key, why in data["ask"]["reasons"].items())
+    return flatten({**data, "ask": {**data["ask"], "reasons": reasons}}, "market_")
 
 
 def listing_row(row: Mapping[str, Any]) -> dict[str, Any]:

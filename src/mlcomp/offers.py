@@ -41,6 +41,7 @@ MAX_SHARES = 1_000_000_000     # shares in one grant
 MAX_SHARE_PRICE = 1_000_000    # dollars per share (also the strike)
 GROWTH_SEARCH = (-1.0, 10.0)   # break-even growth is looked for from -100% to +1000% a year
 MAX_SCENARIOS = 20             # growth rates in one comparison
+CLOSE_CALL = 0.02              # offers whose horizon totals are within 2% of the best's: no winner
 
 
 @dataclass(frozen=True, slots=True)
@@ -447,56 +448,121 @@ def verdict(position: float) -> str:
     return VERDICTS[1] if position < 1 / 3 else VERDICTS[3] if position > 2 / 3 else VERDICTS[2]
 
 
+PART_NAMES = {"base": "base", "equity_and_bonus": "equity and bonus", "total_comp": "total comp"}
+
+
 @dataclass(frozen=True, slots=True)
 class Market:
-    """Where an offer sits against the estimate for its profile."""
+    """Where an offer sits against the estimate for its profile, part by part: its average yearly
+    base against the market's base, the rest of its pay (bonus, equity, one-time cash, benefits)
+    against the market's equity and bonus, and its average yearly total against total comp."""
 
-    base_position: float
-    total_comp_vs_mid: float
-    verdict: str
-    location_adjusted_average: int
     level: str
     location: str
-    base_mid: int
-    total_comp_low: int
-    total_comp_mid: int
-    total_comp_high: int
     profile: dict[str, Any]
     base: dict[str, int]
+    equity_and_bonus: dict[str, int]
+    total_comp: dict[str, int]
+    base_position: float
+    equity_and_bonus_position: float
     position: float
+    verdict: str
+    total_comp_vs_mid: float
     target: float
-    ask: dict[str, int | None]
-
-    @property
-    def total_comp(self) -> dict[str, int]:
-        return {"low": self.total_comp_low, "mid": self.total_comp_mid, "high": self.total_comp_high}
+    ask: dict[str, Any]
 
     def as_dict(self) -> dict[str, Any]:
-        return {"profile": self.profile, "base": self.base, "total_comp": self.total_comp,
-                "position": self.position, "verdict": self.verdict, "target": self.target, "ask": self.ask,
-                "base_position": self.base_position, "total_comp_vs_mid": self.total_comp_vs_mid,
-                "location_adjusted_average": self.location_adjusted_average}
+        return {"profile": self.profile, "base": self.base, "equity_and_bonus": self.equity_and_bonus,
+                "total_comp": self.total_comp, "position": self.position, "verdict": self.verdict,
+                "target": self.target, "ask": self.ask, "base_position": self.base_position,
+                "equity_and_bonus_position": self.equity_and_bonus_position,
+                "total_comp_vs_mid": self.total_comp_vs_mid}
 
 
-def ask_for(offer: Offer, gap: float, horizon: int, growth: float) -> dict[str, int | None]:
-    """What closes `gap` (dollars a year on average over the horizon), each component alone: the base
-    (its percentage bonus and raises follow it), the `equity` grant in dollars (the offer's own dollar
-    grant plus what is missing, vesting on its schedule and growth, after its discount; an offer given
-    in shares keeps them and gets this on top) and the year-1 sign-on. All None when there is no gap;
-    one None when that component cannot close it. Rounded up to whole dollars."""
-    if gap <= 0:
-        return {"base": None, "equity": None, "sign_on": None}
-    missing = gap * horizon
-    per_base = (1 + offer.bonus.rate) * sum((1 + offer.raise_) ** (k - 1) for k in range(1, horizon + 1))
-    per_grant = (1 - offer.equity_discount) * sum(
-        share / 100 * (1 + growth) ** i for i, share in enumerate(offer.vesting[:horizon]))
+NO_ASK: dict[str, Any] = {"base": None, "equity": None, "shares": None, "sign_on": None, "short": 0, "reasons": {}}
 
-    def up(value: float) -> int:
-        return math.ceil(round(value, 6))
 
-    return {"base": up(offer.base + missing / per_base),
-            "equity": up(offer.equity + missing / per_grant) if per_grant > 0 else None,
-            "sign_on": up(offer.sign_on[0] + missing)}
+def _reaches(offer: Offer, goal: int, horizon: int, growth: float) -> bool:
+    """Whether the offer pays `goal` a year on average over the horizon (its total, goal x horizon)."""
+    return horizon_total(offer, horizon, growth) >= goal * horizon
+
+
+def _least(make: Callable[[int], Offer], lo: int, hi: int, goal: int, horizon: int, growth: float) -> int | None:
+    """The least n from lo to hi whose offer make(n) reaches `goal` (the total never falls as n grows);
+    None when even hi does not."""
+    if hi < lo or not _reaches(make(hi), goal, horizon, growth):
+        return None
+    while lo < hi:
+        mid = (lo + hi) // 2
+        lo, hi = (lo, mid) if _reaches(make(mid), goal, horizon, growth) else (mid + 1, hi)
+    return lo
+
+
+def ask_for(offer: Offer, market: Mapping[str, dict[str, int]], goal: int, horizon: int, growth: float,
+            target: float, raise_max: float = math.inf) -> dict[str, Any]:
+    """One ask, as a negotiator makes it, that brings the offer's average yearly total to `goal`: the
+    base up to the market's base at the target's place (never above the market's base high nor more
+    than `raise_max` over the offered base, never below what is offered), then the rest in the offer's
+    own equity (more shares for a grant in shares, more dollars for a dollar grant), or as a year-1
+    sign-on when it has no equity (at most one year's base). Each part is the new amount to ask for,
+    with a one-line reason; `short` is what a year still misses when the sign-on's bound stops it."""
+    if _reaches(offer, goal, horizon, growth):
+        return dict(NO_ASK)
+    ask, reasons = dict(NO_ASK), {}
+    base = market["base"]
+    market_goal = min(math.ceil(base["low"] + target * (base["high"] - base["low"])), base["high"])
+    most = math.floor(round(offer.base * (1 + raise_max), 6)) if raise_max < math.inf else market_goal
+    base_goal = min(market_goal, most)
+    if offer.base < base_goal:
+        least = _least(lambda n: offer.model_copy(update={"base": n}), offer.base, base_goal, goal, horizon,
+                       growth)
+        asked = base_goal if least is None else least
+        ask["base"] = asked
+        bound = "" if base_goal == market_goal else f"; a counter-offer moves base by {raise_max:.0%} at most"
+        reasons["base"] = (f"the base ({money.dollars(offer.base):,}) is under the market's base at "
+                           f"{target:.0%} of its range ({market_goal:,}; its high is {base['high']:,}){bound}")
+        offer = offer.model_copy(update={"base": asked})
+    if not _reaches(offer, goal, horizon, growth):
+        _rest(offer, ask, reasons, goal, horizon, growth)
+    ask["reasons"] = reasons
+    return ask
+
+
+def _rest(offer: Offer, ask: dict[str, Any], reasons: dict[str, str], goal: int, horizon: int,
+          growth: float) -> None:
+    """What the base leaves to close: more of the offer's own equity, else a sign-on."""
+    if offer.shares:
+        have = math.ceil(offer.shares)
+        shares = _least(lambda n: offer.model_copy(update={"shares": float(n)}), have, MAX_SHARES, goal,
+                        horizon, growth)
+        if shares is not None:
+            ask["shares"] = shares
+            reasons["shares"] = (f"the rest in the grant's own units: {shares - have:,} more shares "
+                                 f"({have:,} to {shares:,}), vesting on its schedule")
+            return
+    elif offer.equity and offer.equity_discount < 1:
+        equity = _least(lambda n: offer.model_copy(update={"equity": n}), offer.equity, money.MAX_MONEY, goal,
+                        horizon, growth)
+        if equity is not None:
+            ask["equity"] = equity
+            reasons["equity"] = (f"the rest in the grant: {equity - offer.equity:,} more ({offer.equity:,} to "
+                                 f"{equity:,}), vesting on its schedule")
+            return
+    first, later = offer.sign_on[0], offer.sign_on[1:]
+    ceiling = max(money.dollars(offer.base), first)
+
+    def signed(n: int) -> Offer:
+        return offer.model_copy(update={"sign_on": (n, *later)})
+
+    sign_on = _least(signed, first, ceiling, goal, horizon, growth)
+    why = "the offer has no equity to add to" if not (offer.shares or offer.equity) else \
+        "more equity cannot close it"
+    ask["sign_on"] = sign_on if sign_on is not None else ceiling
+    reasons["sign_on"] = f"the rest as a year-1 sign-on: {why}; a sign-on is at most one year's base"
+    if sign_on is None:
+        ask["short"] = math.ceil(goal - horizon_total(signed(ceiling), horizon, growth) / horizon)
+        reasons["short"] = (f"still {ask['short']:,} a year short of the target: the rest is more than a "
+                            "sign-on of one year's base can close")
 
 
 def market_profile(profile: Profile, est_level: str, location: str, bands: Bands) -> dict[str, Any]:
@@ -508,34 +574,39 @@ def market_profile(profile: Profile, est_level: str, location: str, bands: Bands
             "full_lifecycle": profile.full_lifecycle, "ml_focus": profile.ml_focus}
 
 
-def market_position(base: int, average: int, profile: Profile, bands: Bands, *, offer: Offer | None = None,
+def _place(value: float, ends: Mapping[str, int], exact: bool = False) -> float:
+    """Where `value` sits in a range: 0 at its low end, 1 at its high end (a range of one point: 0 at
+    it, below 0 under it, above 1 over it); rounded to 4 places unless `exact`."""
+    width = ends["high"] - ends["low"]
+    if width <= 0:
+        return 0.0 if value == ends["low"] else -1.0 if value < ends["low"] else 2.0
+    place = (value - ends["low"]) / width
+    return place if exact else round(place, 4)
+
+
+def market_position(base: float, average: int, profile: Profile, bands: Bands, *, offer: Offer | None = None,
                     horizon: int = 4, growth: float = 0.0, target: float = 0.5) -> Market:
-    """position: where the average yearly total sits in the total-comp range (0 low end, 1 high end),
-    graded by `verdict`. base_position: the same for the base in the base range. total_comp_vs_mid:
-    average / total-comp midpoint - 1. ask: what reaches `target` (see ask_for; needs `offer`).
-    location_adjusted_average: the average divided by (1 + the midpoint of the location premium)."""
+    """base: the offer's average yearly base; average: its average yearly total (the rest of it is
+    judged against the market's equity and bonus). position: where the average sits in the total-comp
+    range (0 low end, 1 high end), graded by `verdict`; base_position and equity_and_bonus_position
+    the same for the two parts. total_comp_vs_mid: average / total-comp midpoint - 1. ask: what
+    reaches `target` (see ask_for; needs `offer`)."""
     est = estimate(profile, bands)
-    base_range, tc = est.base.dollars(), est.total_comp.dollars()
-    width = base_range["high"] - base_range["low"]
-    tc_width = max(tc["high"] - tc["low"], 1)
-    position = (average - tc["low"]) / tc_width
-    if profile.remote_first:
-        location, premium = "remote-first", bands.remote_first
-    else:
-        location = profile.city or bands.defaults.city
-        premium = bands.cities[location]
-    gap = tc["low"] + target * tc_width - average
-    ask: dict[str, int | None] = {"base": None, "equity": None, "sign_on": None}
-    if offer is not None:
-        ask = ask_for(offer, gap, horizon, growth)
+    ranges = {"base": est.base.dollars(), "equity_and_bonus": est.equity_and_bonus.dollars(),
+              "total_comp": est.total_comp.dollars()}
+    tc = ranges["total_comp"]
+    location = "remote-first" if profile.remote_first else profile.city or bands.defaults.city
+    goal = math.ceil(round(tc["low"] + target * (tc["high"] - tc["low"]), 6))
+    ask = dict(NO_ASK) if offer is None else ask_for(offer, ranges, goal, horizon, growth, target,
+                                                     bands.ask.base_raise_max)
+    position = _place(average, tc, exact=True)
     return Market(
-        base_position=round((base - base_range["low"]) / max(width, 1), 4),
-        total_comp_vs_mid=round(average / tc["mid"] - 1, 4), verdict=verdict(position),
-        location_adjusted_average=money.dollars(average / (1 + (premium.low + premium.high) / 2)),
-        level=est.level, location=location, base_mid=base_range["mid"], total_comp_low=tc["low"],
-        total_comp_mid=tc["mid"], total_comp_high=tc["high"],
-        profile=market_profile(profile, est.level, location, bands), base=base_range,
-        position=round(position, 4), target=target, ask=ask)
+        level=est.level, location=location, profile=market_profile(profile, est.level, location, bands),
+        base=ranges["base"], equity_and_bonus=ranges["equity_and_bonus"], total_comp=tc,
+        base_position=_place(base, ranges["base"]),
+        equity_and_bonus_position=_place(average - base, ranges["equity_and_bonus"]),
+        position=round(position, 4), verdict=verdict(position),
+        total_comp_vs_mid=round(average / max(tc["mid"], 1) - 1, 4), target=target, ask=ask)
 
 
 # ---- the comparison -------------------------------------------------------------------------------
@@ -571,11 +642,13 @@ class Comparison:
     best: str
     offers: tuple[Result, ...]
     growth: float | None = None
+    close_call: tuple[str, ...] = ()  # the offers within CLOSE_CALL of the best's total, best first
     notes: tuple[str, ...] = ()  # what the caller may want to say (engine.level_notes); not in the contract
 
     def as_dict(self) -> dict[str, Any]:
         """The JSON contract (see docs)."""
-        return {"horizon": self.horizon, "best": self.best, "offers": [o.as_dict() for o in self.offers]}
+        return {"horizon": self.horizon, "best": self.best, "close_call": list(self.close_call),
+                "offers": [o.as_dict() for o in self.offers]}
 
 
 def compare(offers: Iterable[Offer], *, horizon: int = 4, growth: float | None = None,
@@ -596,7 +669,8 @@ def compare(offers: Iterable[Offer], *, horizon: int = 4, growth: float | None =
         total = sum(y.total for y in years)
         average = money.dollars(total / horizon)
         profile = offer_profile(offer, bands, defaults or {}) if bands is not None else None
-        market = (market_position(offer.base, average, profile, bands, offer=offer, horizon=horizon,
+        base = sum(y.base for y in years) / horizon
+        market = (market_position(base, average, profile, bands, offer=offer, horizon=horizon,
                                   growth=rate, target=target) if profile and bands else None)
         rows.append((offer, years, total, average, market, rate))
     if not rows:
@@ -609,7 +683,9 @@ def compare(offers: Iterable[Offer], *, horizon: int = 4, growth: float | None =
                equity_discount=offer.equity_discount, city=offer.city, state=offer.state, origin=offer.origin,
                inline=offer.inline)
         for offer, years, total, average, market, rate in rows)
-    return Comparison(horizon=horizon, best=best[0].name, offers=results, growth=growth)
+    close = [r for r in sorted(rows, key=lambda r: -r[2]) if r[2] >= best[2] * (1 - CLOSE_CALL)]
+    return Comparison(horizon=horizon, best=best[0].name, offers=results, growth=growth,
+                      close_call=tuple(r[0].name for r in close) if len(close) > 1 else ())
 
 
 def scenarios(offers: Iterable[Offer], growths: Iterable[float | None], **options: Any) -> list[Comparison]:

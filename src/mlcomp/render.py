@@ -96,15 +96,11 @@ def estimate_table(est: Estimate, bands: Bands, *, explain: bool = False, out: C
     out = out or console()
     level = bands.levels[est.level]
     title = f"ML engineer pay, {est.level_label} level ({years_text(level.years_from, level.years_to)})"
-    if est.years is not None:
-        title += f", {est.years:g} years"
+    title += "" if est.years is None else f", {est.years:g} years"
     table = Table(title=title, box=box.SIMPLE_HEAD, caption=f"{est.currency} per year",
                   caption_justify="left")
-    if explain:
-        table.add_column("#", justify="right", no_wrap=True)
-    table.add_column("Step")
-    for name in ("Low", "Mid", "High", "Typical"):
-        table.add_column(name, justify="right", no_wrap=True)
+    for name in ("#", "Step", "Low", "Mid", "High", "Typical")[0 if explain else 1:]:
+        table.add_column(name, justify="left" if name == "Step" else "right", no_wrap=name != "Step")
     notes: list[str] = []
 
     def row(step: str, low: str, mid: str, high: str, typical: str = "", why: str = "", style: str = "") -> None:
@@ -115,9 +111,10 @@ def estimate_table(est: Estimate, bands: Bands, *, explain: bool = False, out: C
             ref = [f"[{len(notes)}]" if why else ""]
         table.add_row(*ref, step, low, mid, high, typical, style=style)
 
-    def rule(adj: Adjustment, name: str) -> None:
-        row(f"{name}: {adj.label}", percent(adj.low), "", percent(adj.high),
-            why=provenance(adj.source, adj.assumption))
+    def rule(adj: Adjustment, name: str, rates: Any = None) -> None:
+        rates = rates or adj
+        row(f"{name}: {adj.label}", percent(rates.low), "", percent(rates.high),
+            why=provenance(rates.source, rates.assumption))
 
     def amounts(values: dict[str, int]) -> tuple[str, str, str, str]:
         return money(values["low"]), money(values["mid"]), money(values["high"]), money(values["typical"])
@@ -129,13 +126,26 @@ def estimate_table(est: Estimate, bands: Bands, *, explain: bool = False, out: C
     row("Typical position", "", "", "", f"p = {p:.3g}",
         why=f"{est.position_note[:1].upper()}{est.position_note[1:]}. {provenance(typical.source, typical.assumption)}")
     for adj in est.adjustments:
-        rule(adj, "ML focus" if adj.factor == "ml_focus" else adj.factor.capitalize())
+        rule(adj, _factor_name(adj))
     row("Base salary", *amounts(est.base.dollars(p)), style="bold")
-    rule(est.total_comp_rule, "Total comp")
+    rule(est.total_comp_rule, "Market")
+    for adj, eb in _own_equity_and_bonus(est):
+        rule(adj, _factor_name(adj), eb)
+    row("Equity and bonus", *amounts(est.equity_and_bonus.dollars(p)), style="bold")
     row("Total compensation", *amounts(est.total_comp.dollars(p)), style="bold")
     print_wide(out, table)
     for number, note in enumerate(notes, 1):
         out.print(one_line(f"[{number}] {note}"))
+
+
+def _own_equity_and_bonus(est: Estimate) -> list[tuple[Adjustment, Any]]:
+    """The rules that move equity and bonus by rates of their own (not zero), with those rates."""
+    return [(adj, adj.equity_and_bonus) for adj in est.adjustments
+            if adj.equity_and_bonus is not None and (adj.equity_and_bonus.low or adj.equity_and_bonus.high)]
+
+
+def _factor_name(adj: Adjustment) -> str:
+    return "ML focus" if adj.factor == "ml_focus" else adj.factor.capitalize()
 
 
 BATCH_COLUMNS = (("Level", "level"), ("Base low", "base.low"), ("Base mid", "base.mid"),
@@ -226,10 +236,24 @@ def rate_text(rate: float) -> str:
 
 
 def compare_notes(comparison: Comparison, *, discounts: bool = True) -> list[str]:
-    """The sentences under a comparison: each discount, and when each other offer would catch up."""
+    """The sentences under a comparison: each discount, a close call, the reasons for each ask, and
+    when each other offer would catch up."""
     notes = [f"{o.name}: equity counted at {rate_text(1 - o.equity_discount)} of its value "
              f"({rate_text(o.equity_discount)} private-equity discount)."
              for o in comparison.offers if o.equity_discount and discounts]
+    if comparison.close_call:
+        from mlcomp.offers import CLOSE_CALL
+
+        totals = {o.name: o.total for o in comparison.offers}
+        names = comparison.close_call
+        gap = totals[names[0]] - totals[names[-1]]
+        notes.append(f"Close call: {_listed(names)} are within {rate_text(CLOSE_CALL)} of each other over "
+                     f"{comparison.horizon} year{'s' if comparison.horizon != 1 else ''} ({money(gap)} apart): "
+                     "no winner on the numbers; decide on what they leave out.")
+    if discounts:
+        for o in comparison.offers:
+            if o.market and o.market.ask["reasons"]:
+                notes.append(f"{o.name}, ask: " + "; ".join(o.market.ask["reasons"].values()) + ".")
     if len(comparison.offers) > 1:
         for o in comparison.offers:
             if o.name == comparison.best:
@@ -243,6 +267,11 @@ def compare_notes(comparison: Comparison, *, discounts: bool = True) -> list[str
                 notes.append(f"{o.name} beats {comparison.best} only if its equity grows more than "
                              f"{rate_text(o.break_even_growth)} a year.")
     return notes
+
+
+def _listed(names: Iterable[str]) -> str:
+    names = list(names)
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
 
 
 def _break_even(comparison: Comparison) -> list[str]:
@@ -260,12 +289,13 @@ def compare_table(comparison: Comparison, *, out: Console | None = None) -> None
     span = f"{comparison.horizon} year{'s' if comparison.horizon != 1 else ''}"
     several = len(comparison.offers) > 1
     table = Table(title=f"Offers over {span}" if several else f"The offer over {span}", box=box.SIMPLE_HEAD,
-                  caption="USD per year. * = best (highest total)." if several else "USD per year.",
+                  caption="USD per year." if not several else "USD per year. Close call: no best marked."
+                  if comparison.close_call else "USD per year. * = best (highest total).",
                   caption_justify="left")
-    table.add_column("")
+    table.add_column("", min_width=len("Year 10 base"))  # a year's label stays whole in a narrow terminal
     for offer in comparison.offers:
         header = Text(offer.name)
-        if offer.name == comparison.best and several:
+        if offer.name == comparison.best and several and not comparison.close_call:
             header.append(" *", style="bold")
         table.add_column(header, justify="right", no_wrap=True)
     offers = comparison.offers
@@ -274,16 +304,7 @@ def compare_table(comparison: Comparison, *, out: Console | None = None) -> None
         table.add_row(label, *cells, style=style, end_section=end_section)
 
     for i in range(comparison.horizon):
-        years = [offer.by_year[i] for offer in offers]
-        row(f"Year {i + 1} base", (money(y.base) for y in years))
-        row("  bonus", (money(y.bonus) for y in years))
-        row("  equity", (money(y.equity) for y in years))
-        if any(y.one_time for y in years):
-            row("  one-time", (money(y.one_time) for y in years))
-        if any(y.benefits for y in years):
-            row("  benefits", (money(y.benefits) for y in years))
-        row("  total", (money(y.total) for y in years), style="bold")
-        row("  so far", (money(y.cumulative) for y in years), end_section=True)
+        _year_rows(i, [offer.by_year[i] for offer in offers], row)
     row("First-year total", (money(o.first_year) for o in offers))
     row("Average per year", (money(o.average) for o in offers))
     row(f"Total over {span}", (money(o.total) for o in offers), style="bold", end_section=len(offers) < 2)
@@ -296,30 +317,54 @@ def compare_table(comparison: Comparison, *, out: Console | None = None) -> None
             row("Private-equity discount", (rate_text(o.equity_discount) for o in offers))
         table.rows[-1].end_section = True
     if any(o.market for o in offers):
-        def cells(get: Any) -> list[str]:
-            return [get(o.market) if o.market else "n/a" for o in offers]
-
-        def ask(key: str) -> list[str]:
-            return cells(lambda m: "reached" if m.ask[key] is None and m.ask["base"] is None
-                         else "n/a" if m.ask[key] is None else money(m.ask[key]))
-
-        target = next(o.market.target for o in offers if o.market)
-        row("Market profile", cells(lambda m: f"{m.level}, {m.location}"))
-        row("Market base", cells(lambda m: f"{money(m.base['low'])}-{money(m.base['high'])}"))
-        row("Market base mid", cells(lambda m: money(m.base_mid)))
-        row("Market total comp", cells(lambda m: f"{money(m.total_comp_low)}-{money(m.total_comp_high)}"))
-        row("Market total comp mid", cells(lambda m: money(m.total_comp_mid)))
-        row("Market position", cells(lambda m: rate_text(m.position)))
-        row("Verdict", cells(lambda m: m.verdict), style="bold")
-        row(f"Ask to reach {rate_text(target)}: base", ask("base"))
-        row("  or equity grant", ask("equity"))
-        row("  or sign-on", ask("sign_on"))
-        row("Base position (0=low, 1=high)", cells(lambda m: f"{m.base_position:.2f}"))
-        row("Average vs total comp mid", cells(lambda m: percent(m.total_comp_vs_mid)))
-        row("Location-adjusted average", cells(lambda m: money(m.location_adjusted_average)))
+        _market_rows(offers, row)
     print_wide(out, table)
     for note in compare_notes(comparison):
         out.print(one_line(note), soft_wrap=True)
+
+
+def _year_rows(i: int, years: list[Any], row: Callable[..., None]) -> None:
+    """One year of every offer: its components (one-time cash and benefits when any offer has them)."""
+    row(f"Year {i + 1} base", (money(y.base) for y in years))
+    row("  bonus", (money(y.bonus) for y in years))
+    row("  equity", (money(y.equity) for y in years))
+    if any(y.one_time for y in years):
+        row("  one-time", (money(y.one_time) for y in years))
+    if any(y.benefits for y in years):
+        row("  benefits", (money(y.benefits) for y in years))
+    row("  total", (money(y.total) for y in years), style="bold")
+    row("  so far", (money(y.cumulative) for y in years), end_section=True)
+
+
+def _market_rows(offers: tuple[Any, ...], row: Callable[..., None]) -> None:
+    """The market view: the market's three ranges, where the offer sits in each, the verdict on the
+    total, and the one ask."""
+    def cells(get: Any) -> list[str]:
+        return [get(o.market) if o.market else "n/a" for o in offers]
+
+    def span(ends: Mapping[str, int]) -> str:
+        return f"{money(ends['low'])}-{money(ends['high'])}"
+
+    def asked(key: str, shares: bool = False) -> Callable[[Any], str]:
+        return lambda m: "" if m.ask[key] is None else f"{m.ask[key]:,} shares" if shares else money(m.ask[key])
+
+    target = next(o.market.target for o in offers if o.market)
+    row("Market profile", cells(lambda m: f"{m.level}, {m.location}"))
+    row("Market base", cells(lambda m: span(m.base)))
+    row("Market equity and bonus", cells(lambda m: span(m.equity_and_bonus)))
+    row("Market total comp", cells(lambda m: span(m.total_comp)))
+    row("Base position", cells(lambda m: rate_text(m.base_position)))
+    row("Equity and bonus position", cells(lambda m: rate_text(m.equity_and_bonus_position)))
+    row("Market position (total)", cells(lambda m: rate_text(m.position)))
+    row("Verdict (on the total)", cells(lambda m: m.verdict), style="bold")
+    row(f"Ask to reach {rate_text(target)}", cells(lambda m: "reached" if not m.ask["reasons"] else ""))
+    for key, label, shares in (("base", "  base", False), ("shares", "  equity", True),
+                               ("equity", "  equity", False), ("sign_on", "  sign-on", False)):
+        if any(o.market and o.market.ask[key] is not None for o in offers):
+            row(label, cells(asked(key, shares)))
+    if any(o.market and o.market.ask["short"] for o in offers):
+        row("  still short a year", cells(lambda m: money(m.ask["short"]) if m.ask["short"] else ""))
+    row("Average vs total comp mid", cells(lambda m: percent(m.total_comp_vs_mid)))
 
 
 def scenarios_table(comparisons: list[Comparison], *, out: Console | None = None) -> None:

@@ -1,14 +1,16 @@
 """Record `Estimate.as_dict(explain=True)` over a grid of profiles into tests/data/recorded_estimates.json.
 
-Run once, before a change to the model, to keep what the engine printed then:
+Run it when the model changes by design (and say what changed in docs/changes.md), to keep what
+the engine prints:
 
     python tests/data/record_values.py
 
 tests/test_recorded.py compares today's engine against the file: every key recorded keeps its
-value, except for the profiles the file marks as bound by the old combined-premium cap.
-To keep the file small, a record is a list: the profile's options, then the JSON's keys in
-`keys` order, ranges as [low, mid, high] and each adjustment as [factor, key, low, high, source,
-assumption], with sources and assumptions stored once, in `texts`, and referred to by number.
+value. To keep the file small, a record is a list: the profile's options, then the JSON's keys in
+`keys` order, ranges as [low, mid, high, typical] and each adjustment as [factor, key, low, high,
+source, assumption, equity_and_bonus as [low, high, source, assumption]], with sources and
+assumptions stored once, in `texts`, and referred to by number. Written for 0.3.0, when base and
+equity and bonus came apart.
 """
 
 from __future__ import annotations
@@ -30,7 +32,9 @@ TIERS = (None, "faang", "ai-startup", "mid-size", "consultancy")
 INDUSTRIES = (None, "quant-finance", "autonomous-driving", "marketing-analytics")
 SPECIALIZATIONS = (None, "rl")
 ROLES = (None, "swe")
-KEYS = ["level", "years", "currency", "band", "base", "total_comp", "adjustments"]
+KEYS = ["level", "years", "currency", "band", "base", "equity_and_bonus", "total_comp", "adjustments"]
+RANGES = ("band", "base", "equity_and_bonus", "total_comp")
+ENDS = ("low", "mid", "high", "typical")
 
 
 def grid() -> list[dict[str, Any]]:
@@ -55,8 +59,9 @@ def main() -> None:
         data = estimate(make_profile(bands, **options), bands).as_dict(explain=True)
         assert list(data) == KEYS, list(data)
         row: list[Any] = [options, data["level"], data["years"], data["currency"]]
-        row += [[data[k][end] for end in ("low", "mid", "high")] for k in ("band", "base", "total_comp")]
-        row.append([[a["factor"], a["key"], a["low"], a["high"], ref(a["source"]), ref(a["assumption"])]
+        row += [[data[k][end] for end in ENDS] for k in RANGES]
+        row.append([[a["factor"], a["key"], a["low"], a["high"], ref(a["source"]), ref(a["assumption"]),
+                     [(eb := a["equity_and_bonus"])["low"], eb["high"], ref(eb["source"]), ref(eb["assumption"])]]
                     for a in data["adjustments"]])
         records.append(row)
     OUT.write_text(json.dumps({"keys": KEYS, "texts": list(texts), "records": records},
