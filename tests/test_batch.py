@@ -536,7 +536,7 @@ def test_json_adjustments_carry_provenance_only_when_explained(explain):
     rows = run("estimate", "--input", "-", "-f", "jsonl", *args, input='{"years": 4, "city": "sf"}\n')
     keys = ["factor", "key", "low", "high"] + (["source", "assumption"] if explain else []) + ["equity_and_bonus"]
     assert list(single["adjustments"][0]) == keys
-    assert list(single["adjustments"][0]["equity_and_bonus"]) == ["low", "high"] + keys[4:-1]
+    assert list(single["adjustments"][0]["equity_and_bonus"]) == ["low", "high", *keys[4:-1]]
     assert list(json.loads(rows.stdout)["adjustments"][0]) == keys
     assert json.loads(rows.stdout) == {"city": "sf", **single}
     cell = next(csv.DictReader(io.StringIO(run("estimate", "-y", "4", "-c", "sf", "-f", "csv", *args).stdout)))
