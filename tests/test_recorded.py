@@ -88,3 +88,19 @@ def test_the_typical_value_is_new_and_lies_inside_each_range(compared):
     for _, _, new in compared:
         for key in ("band", "base", "total_comp"):
             assert new[key]["low"] <= new[key]["typical"] <= new[key]["high"]
+
+
+# ---- offers: what `compare` printed before its components were declared once ----------------------
+
+RECORDED_OFFERS = Path(__file__).parent / "data" / "recorded_offers.json"
+
+
+def test_every_recorded_comparison_prints_the_same_json_csv_and_table():
+    from record_offers import outputs
+
+    records = json.loads(RECORDED_OFFERS.read_text(encoding="utf-8"))
+    assert len(records) >= 150
+    for record in records:
+        now = outputs(record["offers"], record["horizon"], record["growth"])
+        for key in ("json", "csv", "table"):
+            assert now[key] == record[key], (key, record["offers"], record["horizon"], record["growth"])
