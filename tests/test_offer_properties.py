@@ -84,9 +84,9 @@ def test_zero_growth_equity_over_the_vesting_years_is_the_grant(grant, schedule,
                        origin="t", default_name="t")
     horizon = len(schedule) + extra_years
     years = cash_flows(offer, horizon)
-    vested = sum(y.equity for y in years)
+    vested = sum(y["equity"] for y in years)
     assert abs(vested - grant) <= len(schedule), (grant, schedule, vested)
-    assert all(y.equity == 0 for y in years[len(schedule):])
+    assert all(y["equity"] == 0 for y in years[len(schedule):])
 
 
 @given(offers("A"), st.integers(1, 30), st.sampled_from([None, 0.0, 0.1, -0.5]))

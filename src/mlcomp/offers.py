@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Annotated, Any
@@ -26,6 +26,7 @@ from mlcomp import inputs, money
 from mlcomp.bands import Bands
 from mlcomp.engine import Profile, estimate, make_profile, profile_values
 from mlcomp.errors import MlcompError, did_you_mean, one_line, plain, shown
+from mlcomp.money import parse_months
 
 PRESETS: dict[str, tuple[float, ...]] = {
     "even": (25, 25, 25, 25),
@@ -63,23 +64,61 @@ def parse_bonus(value: object) -> Bonus:
     return Bonus(rate=number) if number < 1 else Bonus(amount=money.dollars(number))
 
 
-def parse_schedule(value: object) -> tuple[float, ...]:
-    """Yearly vesting percentages summing to 100: a list, "5/15/40/40", or a preset name."""
-    presets = ", ".join(PRESETS)
-    if isinstance(value, str):
-        text = value.strip().lower().replace("_", "-").replace(" ", "-")
-        if text in PRESETS:
-            return PRESETS[text]
-        if not re.fullmatch(r"[\d./%-]+", text):
-            raise ValueError(f"unknown schedule {shown(value)}.{did_you_mean(text, PRESETS)} "
-                             f"Give yearly percentages such as 5/15/40/40, or one of: {presets}")
-        parts: list[object] = list(text.split("/"))
-    elif isinstance(value, list | tuple):
-        parts = list(value)
-    else:
-        raise ValueError(f"expected yearly percentages such as [25, 25, 25, 25] or one of: {presets}")
+PERIODS = {"month": 1, "monthly": 1, "quarter": 3, "quarterly": 3, "half": 6, "half-year": 6, "semiannual": 6,
+           "half-yearly": 6, "semi-annual": 6, "year": 12, "yearly": 12, "annual": 12, "annually": 12}
+MAX_VESTING_MONTHS = MAX_HORIZON * 12  # the longest schedule: the longest horizon
+MAX_LIST_WITHOUT_PERIOD = 6            # a longer list is more likely quarters than years: ask
+ADJECTIVES = {"month": "monthly", "quarter": "quarterly", "half": "half-yearly", "year": "yearly"}
+
+
+@dataclass(frozen=True, slots=True)
+class Schedule:
+    """When a grant vests: `events` are (months after the grant, percent of it), months ascending.
+    It reads as its yearly percentages (len, index, slices, iteration), what a yearly table shows."""
+
+    events: tuple[tuple[int, float], ...]
+
+    @property
+    def yearly(self) -> tuple[float, ...]:
+        years = [0.0] * -(-self.events[-1][0] // 12)
+        for month, share in self.events:
+            years[(month - 1) // 12] += share
+        return tuple(round(share, 9) for share in years)
+
+    def __len__(self) -> int:
+        return len(self.yearly)
+
+    def __iter__(self) -> Iterator[float]:
+        return iter(self.yearly)
+
+    def __getitem__(self, index: Any) -> Any:
+        return self.yearly[index]
+
+    def percent(self, after: int, upto: int) -> float:
+        """The percentage that vests after month `after` up to and including month `upto`."""
+        return round(sum(share for month, share in self.events if after < month <= upto), 9)
+
+
+@dataclass(frozen=True, slots=True)
+class Periodic:
+    """A vesting list and the period each entry is (`vesting_period`), for parse_schedule."""
+
+    shares: object
+    period: object
+
+
+def _period(value: object) -> int:
+    text = value.strip().lower().replace("_", "-").replace(" ", "-") if isinstance(value, str) else ""
+    if text not in PERIODS:
+        raise ValueError(f"vesting_period {shown(value)}: expected month, quarter, half or year")
+    return PERIODS[text]
+
+
+def _shares(parts: list[object], what: str) -> list[float]:
     if not parts:
         raise ValueError("needs at least one year")
+    if len(parts) > MAX_VESTING_MONTHS:
+        raise ValueError(f"at most {MAX_VESTING_MONTHS} entries, got {len(parts):,}")
     shares = []
     for part in parts:
         share = math.nan
@@ -91,13 +130,121 @@ def parse_schedule(value: object) -> tuple[float, ...]:
             except ValueError:
                 share = math.nan
         if not math.isfinite(share) or share < 0:
-            raise ValueError(f"each year's share must be a percentage from 0 to 100, got {shown(part)}")
+            raise ValueError(f"each {what}'s share must be a percentage from 0 to 100, got {shown(part)}")
         shares.append(share)
     total = sum(shares)
     if abs(total - 100) > 1e-6:
         hint = " (percentages, not fractions: 25, not 0.25)" if abs(total - 1) < 1e-6 else ""
-        raise ValueError(f"yearly percentages sum to {total:g}, must sum to 100{hint}")
-    return tuple(shares)
+        off = f"{abs(100 - total):.6g} {'short of' if total < 100 else 'over'} 100"
+        raise ValueError(f"{ADJECTIVES[what]} percentages sum to {total:.6g}, {off}: they must sum to 100{hint}")
+    return shares
+
+
+def _events(yearly: list[float], period: int, from_year: int, cliff: int) -> Schedule:
+    """Yearly shares, each year's split evenly over its periods from `from_year` on (before it, paid
+    at the year's end); what vests before the `cliff` month vests at the cliff."""
+    events: list[tuple[int, float]] = []
+    for year, share in enumerate(yearly, 1):
+        step = period if year >= from_year else 12
+        events += [(12 * (year - 1) + step * j, share * step / 12) for j in range(1, 12 // step + 1)]
+    return _cliff(events, cliff)
+
+
+def _cliff(events: list[tuple[int, float]], cliff: int) -> Schedule:
+    if cliff > events[-1][0]:
+        raise ValueError(f"a cliff of {cliff} months is longer than the schedule ({events[-1][0]} months)")
+    before = sum(share for month, share in events if month < cliff)
+    kept = [(month, share) for month, share in events if month > cliff]
+    at = before + sum(share for month, share in events if month == cliff)
+    return Schedule(tuple(([(cliff, at)] if cliff else []) + kept))
+
+
+def _text_schedule(value: str) -> Schedule:
+    """ "5/15/40/40", a preset, "4y monthly, 1y cliff", "4y quarterly", "5/15/40/40 semiannual from year 3"."""
+    main, *rest = value.strip().lower().replace("_", "-").split(",")
+    words = main.split()
+    start = 1
+    if len(words) >= 3 and words[-3:-1] == ["from", "year"] and words[-1].isdigit() and len(words[-1]) < 4:
+        start, words = int(words[-1]), words[:-3]
+    period = PERIODS[words.pop()] if len(words) > 1 and words[-1] in PERIODS else 12
+    shares = "-".join(words)
+    presets = ", ".join(PRESETS)
+    if shares in PRESETS:
+        yearly = list(PRESETS[shares])
+    elif re.fullmatch(r"\d{1,3}y", shares) and 1 <= int(shares[:-1]) <= MAX_HORIZON:
+        yearly = [100 / int(shares[:-1])] * int(shares[:-1])
+    elif re.fullmatch(r"[\d./%]+", shares):
+        yearly = _shares(list(shares.split("/")), "year")
+    else:
+        raise ValueError(f"unknown schedule {shown(value)}.{did_you_mean(shares, PRESETS)} Give yearly "
+                         f"percentages such as 5/15/40/40, one of: {presets}, or a calendar such as "
+                         "'4y monthly, 1y cliff', '4y quarterly', '5/15/40/40 semiannual from year 3'")
+    if len(yearly) > MAX_HORIZON:
+        raise ValueError(f"at most {MAX_HORIZON} years, got {len(yearly)}")
+    if not 1 <= start <= len(yearly):
+        raise ValueError(f"'from year {start}': the schedule has {len(yearly)} years")
+    cliff = 0
+    for part in rest:
+        spec = part.split()
+        if "cliff" not in spec or len(spec) != 2:
+            raise ValueError(f"{shown(part.strip())}: expected a cliff such as '1y cliff' or '6m cliff'")
+        spec.remove("cliff")
+        cliff = parse_months(spec[0], high=MAX_VESTING_MONTHS, unit="m")
+    return _events(yearly, period, start, cliff)
+
+
+def parse_schedule(value: object) -> Schedule:
+    """When a grant vests: yearly percentages summing to 100 (a list, "5/15/40/40", a preset name), a
+    calendar ("4y monthly, 1y cliff", "4y quarterly", "5/15/40/40 semiannual from year 3"), or a list
+    of percentages per `vesting_period` (Periodic). A list of more than six entries without a period
+    is refused: a quarterly list read as years would be a 16-year schedule."""
+    if isinstance(value, Schedule):
+        return value
+    period = 12
+    if isinstance(value, Periodic):
+        period, value = _period(value.period), value.shares
+        if isinstance(value, str) and re.fullmatch(r"[\d./%\s]+", value):
+            value = value.split("/")
+    if isinstance(value, str):
+        if period != 12:
+            raise ValueError("vesting_period goes with a list of percentages, one per period; a text such "
+                             "as \"4y quarterly\" says its period itself")
+        return _text_schedule(value)
+    if not isinstance(value, list | tuple):
+        raise ValueError(f"expected yearly percentages such as [25, 25, 25, 25] or one of: {', '.join(PRESETS)}")
+    what = {1: "month", 3: "quarter", 6: "half", 12: "year"}.get(period, "year")
+    if period == 12 and len(value) > MAX_LIST_WITHOUT_PERIOD:
+        raise ValueError(f"{len(value)} entries and no vesting_period: yearly or quarterly? Give "
+                         "vesting_period = \"quarter\" (or month, half, year), or a text such as \"4y quarterly\"")
+    shares = _shares(list(value), what)
+    if period * len(shares) > MAX_VESTING_MONTHS:
+        raise ValueError(f"at most {MAX_HORIZON} years of vesting, got {period * len(shares)} months")
+    return Schedule(tuple((period * j, share) for j, share in enumerate(shares, 1)))
+
+
+EVEN = parse_schedule("even")
+
+
+@dataclass(frozen=True, slots=True)
+class Clawback:
+    """What of a sign-on payment is repaid on leaving within `months` of it: all of it, or (prorated)
+    the share of those months not served. No months: nothing is repaid."""
+
+    months: int = 0
+    prorated: bool = True
+
+
+def parse_clawback(value: object) -> Clawback:
+    """ "12m prorated", "1y full" or "none"."""
+    if isinstance(value, Clawback):
+        return value
+    words = value.strip().lower().split() if isinstance(value, str) else []
+    if words == ["none"]:
+        return Clawback()
+    if len(words) != 2 or words[1] not in ("prorated", "full"):
+        raise ValueError(f"expected a period and how it is repaid, such as '12m prorated' or '1y full', "
+                         f"got {shown(value)}")
+    return Clawback(parse_months(words[0], high=MAX_HORIZON * 12, unit="m"), words[1] == "prorated")
 
 
 MAX_TEXT = 200  # characters of a name or a key such as a city: a table column, not a document
@@ -182,7 +329,9 @@ class Offer(BaseModel):
     share_price: Annotated[float, BeforeValidator(parse_share_price)] = 0.0
     strike: Annotated[float, BeforeValidator(parse_share_price)] = 0.0
     equity_discount: Rate01 = 0.0
-    vesting: Annotated[tuple[float, ...], BeforeValidator(parse_schedule)] = PRESETS["even"]
+    vesting: Annotated[Schedule, BeforeValidator(parse_schedule)] = EVEN
+    vesting_period: str | None = None
+    sign_on_clawback: Annotated[Clawback, BeforeValidator(parse_clawback)] = Clawback()
     refresh: Money = 0
     growth: Annotated[float | None, BeforeValidator(lambda v: money.parse_rate(v))] = None
     raise_: Annotated[float, BeforeValidator(lambda v: money.parse_rate(v, low=0.0, high=1.0)),
@@ -199,6 +348,16 @@ class Offer(BaseModel):
     ml_focus: Annotated[str | None, BeforeValidator(_text)] = None
     origin: str = "offer"
     inline: bool = False
+
+    @model_validator(mode="before")
+    @classmethod
+    def _period(cls, data: Any) -> Any:
+        """`vesting_period` says what each entry of the `vesting` list is: read them together."""
+        if isinstance(data, dict) and data.get("vesting_period") is not None:
+            if "vesting" not in data:
+                raise ValueError("vesting_period: give vesting too, a list of percentages, one per period")
+            data = {**data, "vesting": Periodic(data["vesting"], data["vesting_period"])}
+        return data
 
     @model_validator(mode="after")
     def _grant(self) -> Offer:
@@ -344,35 +503,114 @@ def distinct(offers: Iterable[Offer]) -> list[Offer]:
 
 # ---- cash flows -----------------------------------------------------------------------------------
 
+KINDS = ("recurring cash", "one-time cash", "equity", "benefits")
+
+
+@dataclass(frozen=True, slots=True)
+class Stretch:
+    """The months of one year of an offer that a comparison counts: year `year` (1 = the first twelve
+    months from the start), its first `months` months, equity growing `growth` a year. `leave` is the
+    month after the start when the holder leaves (sign-on is repaid then), or None."""
+
+    year: int
+    months: int
+    growth: float
+    leave: int | None = None
+
+    @property
+    def end(self) -> int:
+        """The last month counted, in months from the start."""
+        return 12 * (self.year - 1) + self.months
+
+
+@dataclass(frozen=True, slots=True)
+class Component:
+    """One part of a year's pay. `key` names it in the year, the JSON and the CSV; `label` is its table
+    row, `chart` the part of the bar it is drawn in (several components may share one); `always` keeps
+    its row when every offer's amount is 0; `leaving` components exist only when leaving early."""
+
+    key: str
+    label: str
+    kind: str
+    chart: str
+    amount: Callable[[Offer, Stretch], float]
+    always: bool = False
+    leaving: bool = False
+
+
+def base_in(offer: Offer, year: int) -> float:
+    """The yearly base in `year`, after the raises."""
+    return offer.base * (1 + offer.raise_) ** (year - 1)
+
+
+def _months_of(amount: float, stretch: Stretch) -> float:
+    """A yearly amount paid by the month, for the months counted."""
+    return amount if stretch.months == 12 else amount * stretch.months / 12
+
+
+def _bonus(offer: Offer, stretch: Stretch) -> float:
+    """Paid at the year's end: nothing for a year left before its end."""
+    return offer.bonus.of(base_in(offer, stretch.year)) if stretch.months == 12 else 0.0
+
+
+def _one_time(offer: Offer, stretch: Stretch) -> float:
+    """The sign-on payment of the year (paid at its start) and, in year 1, the relocation."""
+    sign_on = offer.sign_on[stretch.year - 1] if stretch.year <= len(offer.sign_on) else 0
+    return sign_on + (offer.relocation if stretch.year == 1 else 0)
+
+
+def _repaid(offer: Offer, stretch: Stretch) -> float:
+    """The sign-on repaid on leaving, in the year of leaving (a negative amount)."""
+    return -sign_on_repaid(offer, stretch.leave) if stretch.leave == stretch.end else 0.0
+
+
+COMPONENTS = (
+    Component("base", "base", "recurring cash", "base", lambda o, s: _months_of(base_in(o, s.year), s), always=True),
+    Component("bonus", "bonus", "recurring cash", "bonus", _bonus, always=True),
+    Component("equity", "equity", "equity", "equity", lambda o, s: equity_in_year(o, s.year, s.growth, s.months),
+              always=True),
+    Component("one_time", "one-time", "one-time cash", "one-time", _one_time),
+    Component("benefits", "benefits", "benefits", "benefits", lambda o, s: _months_of(o.benefits, s)),
+    Component("repaid", "sign-on repaid", "one-time cash", "one-time", _repaid, leaving=True),
+)
+
+
+def components(leave: bool = False) -> tuple[Component, ...]:
+    """The components a comparison has: all but the leaving ones, unless it leaves early."""
+    return tuple(c for c in COMPONENTS if leave or not c.leaving)
+
+
 @dataclass(frozen=True, slots=True)
 class Year:
+    """One year of an offer: each component's whole dollars (`amounts`, keyed as COMPONENTS), the total
+    so far (`cumulative`) and how many of its months are counted."""
+
     year: int
-    base: int
-    bonus: int
-    equity: int
-    one_time: int
-    benefits: int = 0
+    amounts: dict[str, int]
     cumulative: int = 0
+    months: int = 12
+
+    def __getitem__(self, key: str) -> int:
+        return self.amounts[key]
 
     @property
     def total(self) -> int:
-        return self.base + self.bonus + self.equity + self.one_time + self.benefits
+        return sum(self.amounts.values())
 
     def as_dict(self) -> dict[str, int]:
-        return {"year": self.year, "base": self.base, "bonus": self.bonus, "equity": self.equity,
-                "one_time": self.one_time, "benefits": self.benefits, "total": self.total,
-                "cumulative": self.cumulative}
+        return {"year": self.year, **self.amounts, "total": self.total, "cumulative": self.cumulative}
 
 
-def equity_in_year(offer: Offer, year: int, growth: float) -> float:
-    """Equity vesting in `year` from the initial grant (year 1: `equity` dollars or `shares`) and
-    refreshers (years 2..year), after the offer's discount."""
+def equity_in_year(offer: Offer, year: int, growth: float, months: int = 12) -> float:
+    """Equity vesting in the first `months` months of `year` from the initial grant (year 1: `equity`
+    dollars or `shares`) and refreshers (years 2..year), after the offer's discount. What vests in
+    year i of its grant is valued at (1 + growth)^(i - 1)."""
     value = 0.0
     for granted in range(1, year + 1):
         index = year - granted
-        if not 0 <= index < len(offer.vesting):
+        part = offer.vesting.percent(12 * index, 12 * index + months) / 100
+        if not part:
             continue
-        part = offer.vesting[index] / 100
         grown = (1 + growth) ** index
         if granted == 1 and offer.shares:
             value += offer.shares * part * max(offer.share_price * grown - offer.strike, 0.0)
@@ -381,36 +619,94 @@ def equity_in_year(offer: Offer, year: int, growth: float) -> float:
     return value * (1 - offer.equity_discount)
 
 
-def cash_flows(offer: Offer, horizon: int, growth: float | None = None) -> list[Year]:
-    """Year by year, 1..horizon. `growth` (when given) overrides the offer's own."""
+def sign_on_repaid(offer: Offer, leave: int | None) -> float:
+    """What of the sign-on is repaid on leaving `leave` months after the start: each payment (made at
+    the start of its year) left within the clawback's months of it, in full or for the months not served."""
+    claw = offer.sign_on_clawback
+    owed = 0.0
+    for k, paid in enumerate(offer.sign_on):
+        made = 12 * k
+        if leave is not None and made < leave < made + claw.months:
+            owed += paid * (made + claw.months - leave) / claw.months if claw.prorated else paid
+    return owed
+
+
+@dataclass(frozen=True, slots=True)
+class Leaving:
+    """Leaving `months` after the start: the equity granted by then, what of it is vested and what is
+    forfeited (at its value at grant, and at the growth rate when it would have vested), after the
+    discount; and the sign-on repaid."""
+
+    months: int
+    granted: int
+    vested: int
+    forfeited: int
+    forfeited_at_growth: int
+    sign_on_repaid: int
+
+    def as_dict(self) -> dict[str, int]:
+        return {"months": self.months, "granted": self.granted, "vested": self.vested,
+                "forfeited": self.forfeited, "forfeited_at_growth": self.forfeited_at_growth,
+                "sign_on_repaid": self.sign_on_repaid}
+
+
+def grants(offer: Offer, months: int) -> list[tuple[int, float, bool]]:
+    """The grants made within `months` of the start: (month made, dollars or shares, in shares)."""
+    made = [(0, offer.shares or float(offer.equity), bool(offer.shares))]
+    if offer.refresh:
+        made += [(12 * g, float(offer.refresh), False) for g in range(1, MAX_HORIZON) if 12 * g < months]
+    return made
+
+
+def leaving(offer: Offer, months: int, growth: float) -> Leaving:
+    granted = vested = lost = 0.0
+    for made, size, in_shares in grants(offer, months):
+        def worth(grown: float, size: float = size, in_shares: bool = in_shares) -> float:
+            return size * max(offer.share_price * grown - offer.strike, 0.0) if in_shares else size * grown
+
+        granted += worth(1.0)
+        vested += worth(1.0) * offer.vesting.percent(0, months - made) / 100
+        lost += sum(worth((1 + growth) ** ((month - 1) // 12)) * share / 100
+                    for month, share in offer.vesting.events if month > months - made)
+    keep = 1 - offer.equity_discount
+    whole, done = money.dollars(granted * keep), money.dollars(vested * keep)
+    return Leaving(months=months, granted=whole, vested=done, forfeited=whole - done,
+                   forfeited_at_growth=money.dollars(lost * keep),
+                   sign_on_repaid=money.dollars(sign_on_repaid(offer, months)))
+
+
+def cash_flows(offer: Offer, horizon: float, growth: float | None = None, *, leave: bool = False) -> list[Year]:
+    """Year by year over `horizon` years (a last year may be part of one: 1.5 is 18 months). `growth`
+    (when given) overrides the offer's own. With `leave`, the holder leaves at the horizon: sign-on
+    is repaid under its clawback (the `repaid` component)."""
     rate = growth if growth is not None else (offer.growth or 0.0)
+    months = round(horizon * 12)
+    parts = components(leave)
     years: list[Year] = []
     cumulative = 0
-    for k in range(1, horizon + 1):
-        base = offer.base * (1 + offer.raise_) ** (k - 1)
-        sign_on = offer.sign_on[k - 1] if k <= len(offer.sign_on) else 0
-        year = Year(year=k, base=money.dollars(base), bonus=money.dollars(offer.bonus.of(base)),
-                    equity=money.dollars(equity_in_year(offer, k, rate)),
-                    one_time=sign_on + (offer.relocation if k == 1 else 0), benefits=offer.benefits)
+    for k in range(1, -(-months // 12) + 1):
+        stretch = Stretch(k, min(12, months - 12 * (k - 1)), rate, months if leave else None)
+        year = Year(year=k, amounts={c.key: money.dollars(c.amount(offer, stretch)) for c in parts},
+                    months=stretch.months)
         cumulative += year.total
         years.append(replace(year, cumulative=cumulative))
     return years
 
 
-def horizon_total(offer: Offer, horizon: int, growth: float | None = None) -> int:
-    return sum(y.total for y in cash_flows(offer, horizon, growth))
+def horizon_total(offer: Offer, horizon: float, growth: float | None = None, *, leave: bool = False) -> int:
+    return sum(y.total for y in cash_flows(offer, horizon, growth, leave=leave))
 
 
-def break_even_growth(offer: Offer, horizon: int, target: int) -> float | None:
+def break_even_growth(offer: Offer, horizon: float, target: int, *, leave: bool = False) -> float | None:
     """The lowest yearly equity growth, in whole basis points from -100% to +1000%, at which this
     offer's horizon total (its equity alone growing) reaches `target`; None when even +1000% does
     not. The total never decreases as growth rises, so a binary search over the basis points finds it."""
     lo, hi = (round(rate * 10_000) for rate in GROWTH_SEARCH)
-    if horizon_total(offer, horizon, hi / 10_000) < target:
+    if horizon_total(offer, horizon, hi / 10_000, leave=leave) < target:
         return None
     while lo < hi:  # the answer is in lo..hi
         mid = (lo + hi) // 2
-        lo, hi = (lo, mid) if horizon_total(offer, horizon, mid / 10_000) >= target else (mid + 1, hi)
+        lo, hi = (lo, mid) if horizon_total(offer, horizon, mid / 10_000, leave=leave) >= target else (mid + 1, hi)
     return lo / 10_000
 
 
@@ -550,45 +846,60 @@ class Result:
     market: Market | None
     break_even_growth: float | None = None
     equity_discount: float = 0.0
+    leaving: Leaving | None = None
 
     def as_dict(self) -> dict[str, Any]:
+        leave = {"leave": self.leaving.as_dict()} if self.leaving else {}
         return {"name": self.name, "by_year": [y.as_dict() for y in self.by_year],
                 "first_year": self.first_year, "average": self.average, "total": self.total,
-                "delta_to_best": self.delta_to_best, "break_even_growth": self.break_even_growth,
+                "delta_to_best": self.delta_to_best, "break_even_growth": self.break_even_growth, **leave,
                 "market": self.market.as_dict() if self.market else None}
 
 
 @dataclass(frozen=True, slots=True)
 class Comparison:
-    horizon: int
+    horizon: float
     best: str
     offers: tuple[Result, ...]
     growth: float | None = None
+    leave: bool = False
+
+    @property
+    def months(self) -> int:
+        return round(self.horizon * 12)
 
     def as_dict(self) -> dict[str, Any]:
         """The JSON contract (see docs)."""
         return {"horizon": self.horizon, "best": self.best, "offers": [o.as_dict() for o in self.offers]}
 
 
-def compare(offers: Iterable[Offer], *, horizon: int = 4, growth: float | None = None,
+def span_years(months: int) -> float:
+    """Months as years: a whole number when they are whole years (18 -> 1.5, 48 -> 4)."""
+    return months // 12 if months % 12 == 0 else months / 12
+
+
+def compare(offers: Iterable[Offer], *, horizon: float = 4, growth: float | None = None,
             bands: Bands | None = None, defaults: Mapping[str, Any] | None = None,
-            target: float = 0.5) -> Comparison:
-    """Offers side by side over `horizon` years, in the order given. The best has the highest
-    horizon total (ties: higher first year, then name), so the order never changes the answer.
-    Every other offer gets its break-even equity growth. With `bands`, each offer whose profile
-    (its own fields over `defaults`) has years or a level gets a market position, with what to ask
-    for to reach `target` (0 = the total-comp low end, 1 = its high end)."""
-    if not 1 <= horizon <= MAX_HORIZON:
-        raise MlcompError(f"the horizon must be from 1 to {MAX_HORIZON} years, got {horizon}", usage=True,
-                          field="horizon")
+            target: float = 0.5, leave: bool = False) -> Comparison:
+    """Offers side by side over `horizon` years (a fraction counts its months: 1.5 is 18), in the order
+    given. With `leave`, the holder leaves at the horizon: what is vested and forfeited, and the
+    sign-on repaid. The best has the highest horizon total (ties: higher first year, then name), so
+    the order never changes the answer. Every other offer gets its break-even equity growth. With
+    `bands`, each offer whose profile (its own fields over `defaults`) has years or a level gets a
+    market position, with what to ask for to reach `target` (0 = the total-comp low end, 1 = its high end)."""
+    months = horizon * 12
+    if not (1 <= months <= MAX_HORIZON * 12 and abs(months - round(months)) < 1e-9):
+        raise MlcompError(f"the horizon must be from 1 to {MAX_HORIZON} years (or whole months from 1 to "
+                          f"{MAX_HORIZON * 12}), got {horizon:g}", usage=True, field="horizon")
+    horizon = span_years(round(months))
     rows = []
     for offer in distinct(offers):
         rate = growth if growth is not None else (offer.growth or 0.0)
-        years = cash_flows(offer, horizon, growth)
+        years = cash_flows(offer, horizon, growth, leave=leave)
         total = sum(y.total for y in years)
         average = money.dollars(total / horizon)
         profile = offer_profile(offer, bands, defaults or {}) if bands is not None else None
-        market = (market_position(offer.base, average, profile, bands, offer=offer, horizon=horizon,
+        market = (market_position(offer.base, average, profile, bands, offer=offer, horizon=math.ceil(horizon),
                                   growth=rate, target=target) if profile and bands else None)
         rows.append((offer, years, total, average, market, rate))
     if not rows:
@@ -597,10 +908,12 @@ def compare(offers: Iterable[Offer], *, horizon: int = 4, growth: float | None =
     results = tuple(
         Result(name=offer.name, by_year=tuple(years), first_year=years[0].total, average=average,
                total=total, delta_to_best=total - best[2], growth=rate, market=market,
-               break_even_growth=None if offer is best[0] else break_even_growth(offer, horizon, best[2]),
-               equity_discount=offer.equity_discount)
+               break_even_growth=None if offer is best[0] else break_even_growth(offer, horizon, best[2],
+                                                                                 leave=leave),
+               equity_discount=offer.equity_discount,
+               leaving=leaving(offer, round(months), rate) if leave else None)
         for offer, years, total, average, market, rate in rows)
-    return Comparison(horizon=horizon, best=best[0].name, offers=results, growth=growth)
+    return Comparison(horizon=horizon, best=best[0].name, offers=results, growth=growth, leave=leave)
 
 
 def scenarios(offers: Iterable[Offer], growths: Iterable[float | None], **options: Any) -> list[Comparison]:

@@ -11,7 +11,7 @@ import itertools
 import json
 import os
 import sys
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, cast
 
@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 
     from mlcomp.bands import Bands
     from mlcomp.engine import Adjustment, Estimate
-    from mlcomp.offers import Comparison
+    from mlcomp.offers import Comparison, Result
 
 # The encoding of the terminal, when it is not UTF-8: set by the CLI, which writes data formats in UTF-8
 # whatever the locale; tables and charts (for people) are written in this encoding instead, with '?'
@@ -380,8 +380,9 @@ def compare_rows(comparison: Comparison, *, growth: bool = False) -> Iterable[di
     blank = {key: "" for key in flatten(markets[0], "market_")} if markets else {}
     for offer in comparison.offers:
         market = flatten(offer.market.as_dict(), "market_") if offer.market else blank
+        leave = flatten(offer.leaving.as_dict(), "leave_") if offer.leaving else {}
         extra = {"break_even_growth": "" if offer.break_even_growth is None else offer.break_even_growth,
-                 **market}
+                 **leave, **market}
         for year in offer.by_year:
             lead = {"growth": comparison.growth} if growth else {}
             yield {**lead, "name": offer.name, **year.as_dict(), **extra}
@@ -412,51 +413,93 @@ def _break_even(comparison: Comparison) -> list[str]:
             else "any" if o.break_even_growth <= -1 else rate_text(o.break_even_growth) for o in comparison.offers]
 
 
-def compare_table(comparison: Comparison, *, out: Console | None = None) -> None:
-    """Offers side by side: one column per offer, the best one marked."""
+def span_text(months: int) -> str:
+    """'4 years', '1 year', '18 months'."""
+    if months % 12:
+        return f"{months} month{'s' if months != 1 else ''}"
+    return f"{months // 12} year{'s' if months != 12 else ''}"
+
+
+def amount(dollars: int) -> str:
+    """'$240,000'; a sum paid back: '-$32,500'."""
+    return money(dollars) if dollars >= 0 else signed_money(dollars)
+
+
+def _year_rows(row: Callable[..., None], comparison: Comparison) -> None:
+    """A block per year: each component's row (a row that is 0 in every offer is left out, unless the
+    component is always shown), the year's total and the total so far."""
+    from mlcomp.offers import components
+
+    offers = comparison.offers
+    for i in range(len(offers[0].by_year)):
+        years = [offer.by_year[i] for offer in offers]
+        head = f"Year {i + 1}" + (f" ({years[0].months} months)" if years[0].months < 12 else "")
+        for n, part in enumerate(components(comparison.leave)):
+            if n == 0 or part.always or any(y[part.key] for y in years):
+                row(f"{head} {part.label}" if n == 0 else f"  {part.label}", (amount(y[part.key]) for y in years))
+        row("  total", (money(y.total) for y in years), style="bold")
+        row("  so far", (money(y.cumulative) for y in years), end_section=True)
+
+
+def _leave_rows(row: Callable[..., None], comparison: Comparison, span: str) -> None:
+    """What leaving at the end of the span keeps and loses."""
+    leaving = [o.leaving for o in comparison.offers if o.leaving]
+    row(f"Leaving after {span}: equity granted", (money(x.granted) for x in leaving))
+    row("  vested", (money(x.vested) for x in leaving))
+    row("  forfeited (at grant value)", (money(x.forfeited) for x in leaving))
+    row("  forfeited (at its growth)", (money(x.forfeited_at_growth) for x in leaving))
+    row("  sign-on repaid", (money(x.sign_on_repaid) for x in leaving), end_section=True)
+
+
+def _offers_table(comparison: Comparison, span: str) -> Any:
+    """The comparison's table, with a column per offer, the best one marked."""
     from rich import box
     from rich.table import Table
     from rich.text import Text
 
-    out = out or console()
-    span = f"{comparison.horizon} year{'s' if comparison.horizon != 1 else ''}"
     several = len(comparison.offers) > 1
-    table = Table(title=f"Offers over {span}" if several else f"The offer over {span}", box=box.SIMPLE_HEAD,
-                  caption="USD per year. * = best (highest total)." if several else "USD per year.",
-                  caption_justify="left")
+    over = f", leaving after {span}" if comparison.leave else f" over {span}"
+    table = Table(title=f"Offers{over}" if several else f"The offer{over}",
+                  box=box.SIMPLE_HEAD, caption="USD per year. * = best (highest total)." if several
+                  else "USD per year.", caption_justify="left")
     table.add_column("")
     for offer in comparison.offers:
         header = Text(offer.name)
         if offer.name == comparison.best and several:
             header.append(" *", style="bold")
         table.add_column(header, justify="right", no_wrap=True)
+    return table
+
+
+def _growth_rows(row: Callable[..., None], table: Any, offers: Sequence[Result]) -> None:
+    """The growth and discount the equity was counted at, when any is not 0."""
+    if any(o.growth for o in offers) or any(o.equity_discount for o in offers):
+        row("Equity growth per year", (percent(o.growth) for o in offers))
+        if any(o.equity_discount for o in offers):
+            row("Private-equity discount", (rate_text(o.equity_discount) for o in offers))
+        table.rows[-1].end_section = True
+
+
+def compare_table(comparison: Comparison, *, out: Console | None = None) -> None:
+    """Offers side by side: one column per offer, the best one marked."""
+    out = out or console()
+    span = span_text(comparison.months)
+    table = _offers_table(comparison, span)
     offers = comparison.offers
 
     def row(label: str, cells: Iterable[str], style: str = "", end_section: bool = False) -> None:
         table.add_row(label, *cells, style=style, end_section=end_section)
 
-    for i in range(comparison.horizon):
-        years = [offer.by_year[i] for offer in offers]
-        row(f"Year {i + 1} base", (money(y.base) for y in years))
-        row("  bonus", (money(y.bonus) for y in years))
-        row("  equity", (money(y.equity) for y in years))
-        if any(y.one_time for y in years):
-            row("  one-time", (money(y.one_time) for y in years))
-        if any(y.benefits for y in years):
-            row("  benefits", (money(y.benefits) for y in years))
-        row("  total", (money(y.total) for y in years), style="bold")
-        row("  so far", (money(y.cumulative) for y in years), end_section=True)
+    _year_rows(row, comparison)
     row("First-year total", (money(o.first_year) for o in offers))
     row("Average per year", (money(o.average) for o in offers))
     row(f"Total over {span}", (money(o.total) for o in offers), style="bold", end_section=len(offers) < 2)
     if len(offers) > 1:
         row("Difference to best", (signed_money(o.delta_to_best) for o in offers))
         row("Break-even equity growth", _break_even(comparison), end_section=True)
-    if any(o.growth for o in offers) or any(o.equity_discount for o in offers):
-        row("Equity growth per year", (percent(o.growth) for o in offers))
-        if any(o.equity_discount for o in offers):
-            row("Private-equity discount", (rate_text(o.equity_discount) for o in offers))
-        table.rows[-1].end_section = True
+    if comparison.leave:
+        _leave_rows(row, comparison, span)
+    _growth_rows(row, table, offers)
     if any(o.market for o in offers):
         def cells(get: Any) -> list[str]:
             return [get(o.market) if o.market else "n/a" for o in offers]
@@ -491,7 +534,7 @@ def scenarios_table(comparisons: list[Comparison], *, out: Console | None = None
 
     out = out or console()
     first = comparisons[0]
-    span = f"{first.horizon} year{'s' if first.horizon != 1 else ''}"
+    span = span_text(first.months)
     table = Table(title=f"Offers over {span}, by yearly equity growth", box=box.SIMPLE_HEAD,
                   caption="USD. * = best (highest total) in its scenario." if len(first.offers) > 1 else "USD.",
                   caption_justify="left")
