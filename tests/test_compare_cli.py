@@ -434,3 +434,71 @@ def test_an_offer_that_ties_the_best_whatever_its_equity_reads_any_not_minus_100
     row = next(line for line in result.stdout.splitlines() if "Break-even equity growth" in line)
     assert row.split()[-2:] == ["best", "any"]
     assert "B matches A whatever its equity does." in result.stdout
+
+
+# ---- leaving early and vesting by the month ---------------------------------------------------------
+
+BIG_TECH = "name=BigTech,base=205k,equity=420k,vesting=5/15/40/40,sign_on=100k/65k,sign_on_clawback=12m prorated"
+STEADY = "name=Steady,base=240k,bonus=10%,equity=200k,vesting=4y monthly, 1y cliff"
+
+
+def test_leaving_after_18_months_in_json_csv_and_table():
+    # BigTech by hand (test_offers.py): 461,000 received, 399,000 forfeited, 32,500 of sign-on repaid.
+    # Steady: 240,000 + 24,000 bonus (year 1 only: the year-2 bonus is paid at its end) + 120,000;
+    # equity 50,000 at the cliff + 6 months of 200,000 / 48: 25,000 -> 459,000.
+    data = as_json(BIG_TECH, STEADY, "--leave-after", "18m")
+    assert data["horizon"] == 1.5 and data["best"] == "BigTech"
+    big, steady = data["offers"]
+    assert list(big)[6:8] == ["break_even_growth", "leave"]
+    assert big["leave"] == {"months": 18, "granted": 420_000, "vested": 21_000, "forfeited": 399_000,
+                            "forfeited_at_growth": 399_000, "sign_on_repaid": 32_500}
+    assert big["total"] == 461_000 and steady["total"] == 459_000
+    assert list(big["by_year"][1]) == ["year", "base", "bonus", "equity", "one_time", "benefits", "repaid", "total",
+                                       "cumulative"]
+    assert big["by_year"][1]["repaid"] == -32_500
+    assert steady["leave"]["vested"] == 75_000 and steady["leave"]["forfeited"] == 125_000
+    assert as_json(BIG_TECH, STEADY, "--leave-after", "1.5y") == data
+    rows = list(csv.DictReader(io.StringIO(run(BIG_TECH, STEADY, "--leave-after", "18m", "-f", "csv").stdout)))
+    assert list(rows[0])[-7:] == ["break_even_growth", "leave_months", "leave_granted", "leave_vested",
+                                  "leave_forfeited", "leave_forfeited_at_growth", "leave_sign_on_repaid"]
+    assert rows[1]["repaid"] == "-32500" and rows[1]["leave_forfeited"] == "399000"
+    out = run(BIG_TECH, STEADY, "--leave-after", "18m").stdout
+    assert "Offers, leaving after 18 months" in out and "Year 2 (6 months) base" in out
+    lines = out.split("\n")
+    assert next(line for line in lines if "sign-on repaid" in line and "-$" in line).split()[-2:] == ["-$32,500", "$0"]
+    assert next(line for line in lines if "forfeited (at grant value)" in line).split()[-2:] == ["$399,000",
+                                                                                                 "$125,000"]
+    assert next(line for line in lines if "Total over 18 months" in line).split()[-2:] == ["$461,000", "$459,000"]
+
+
+def test_a_horizon_in_months_and_without_leaving():
+    # over 18 months without leaving: nothing repaid, no leave block, and no `repaid` key
+    data = as_json(BIG_TECH, STEADY, "--horizon", "18m")
+    assert data["horizon"] == 1.5 and "leave" not in data["offers"][0]
+    assert data["offers"][0]["total"] == 493_500 and "repaid" not in data["offers"][0]["by_year"][0]
+
+
+def test_a_quarterly_schedule_in_a_file(tmp_path):
+    # 16 quarters of 6.25% of 400k (25,000 a quarter): 100,000 a year; without the period it is refused
+    good = write(tmp_path, "q.toml", 'name = "Q"\nbase = 1\nequity = "400k"\nvesting = ' + str([6.25] * 16)
+                 + '\nvesting_period = "quarter"\n')
+    assert [y["equity"] for y in as_json(good, GLOBEX)["offers"][0]["by_year"]] == [100_000] * 4
+    bad = write(tmp_path, "bad.toml", 'name = "Q"\nbase = 1\nequity = "400k"\nvesting = ' + str([6.25] * 16) + "\n")
+    result = run(bad, GLOBEX)
+    assert result.exit_code == 1 and result.stdout == ""
+    assert "bad.toml: vesting: 16 entries and no vesting_period: yearly or quarterly?" in result.stderr
+    stdin = as_json("-", GLOBEX, input='{"name": "Q", "base": 1, "equity": "400k", "vesting": "4y quarterly"}')
+    assert stdin["offers"][0]["by_year"] == as_json(good, GLOBEX)["offers"][0]["by_year"]
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    ([BIG_TECH, STEADY, "--leave-after", "1.4y"], "Invalid value for '--leave-after': must come to whole months"),
+    ([BIG_TECH, STEADY, "--leave-after", "18m", "-n", "2"], "give the horizon or when you leave, not both"),
+    ([BIG_TECH, STEADY, "--leave-after", "0m"], "from 1 month to 30 years"),
+    ([BIG_TECH, STEADY, "--horizon", "361m"], "Invalid value for '--horizon'"),
+    (["name=A,base=1,sign_on=1k,sign_on_clawback=12m", GLOBEX], "sign_on_clawback: expected a period and how"),
+])
+def test_bad_spans_and_clawbacks_are_one_line(args, message):
+    result = run(*args)
+    assert result.exit_code == 2, result.output
+    assert message in result.stderr and result.stderr.count("\n") == 1 and result.stdout == ""

@@ -22,7 +22,7 @@ from typer.testing import CliRunner
 from mlcomp.bands import load_bands
 from mlcomp.cli import app
 from mlcomp.money import parse_money
-from mlcomp.offers import cash_flows, compare, horizon_total, load_offers, make_offer
+from mlcomp.offers import cash_flows, compare, grants, horizon_total, leaving, load_offers, make_offer
 
 YEAR_KEYS = ("base", "bonus", "equity", "one_time", "benefits")
 
@@ -254,3 +254,53 @@ def test_asking_for_the_base_reaches_the_target(fields, horizon, target, profile
                                 default_name="A")], horizon=horizon, bands=bands, defaults=profile,
                     target=target).offers[0].market
     assert again is not None and abs(again.position - target) <= 0.005
+
+
+# ---- vesting by the month and leaving early -------------------------------------------------------
+
+@st.composite
+def leaving_offers(draw: st.DrawFn) -> dict[str, object]:
+    """An offer with a grant, refreshers, a sign-on over years and a clawback, vesting by any calendar."""
+    fields = draw(full_offers())
+    shares = "/".join(map(str, draw(schedules())))
+    fields["vesting"] = draw(st.sampled_from([fields["vesting"], "4y monthly, 1y cliff", "4y quarterly",
+                                              "5/15/40/40 semiannual from year 3", f"{shares} monthly"]))
+    fields["sign_on_clawback"] = draw(st.sampled_from(["12m prorated", "12m full", "18m prorated", "none"]))
+    return fields
+
+
+@fewer(2)
+@given(leaving_offers(), st.sampled_from([0.0, 0.25, -0.5]))
+def test_vested_and_forfeited_make_the_grant_at_every_month(fields, growth):
+    # at every month: vested + forfeited = granted; vested never falls; at zero growth what vested is
+    # what the years paid as equity (each year rounded once)
+    offer = make_offer(fields, origin="t", default_name="A")
+    before = None
+    for month in range(1, 61):
+        left = leaving(offer, month, growth)
+        assert left.vested + left.forfeited == left.granted, (month, left)
+        assert 0 <= left.vested and 0 <= left.forfeited
+        if before is not None and before.granted == left.granted:
+            assert left.vested >= before.vested, (month, before, left)
+        before = left
+        if month % 12 == 0 and growth == 0:
+            paid = sum(y["equity"] for y in cash_flows(offer, month / 12, 0.0))
+            assert abs(paid - left.vested) <= month // 12 + len(grants(offer, month)), (month, paid, left)
+
+
+@fewer(2)
+@given(leaving_offers(), st.sampled_from([0.0, 0.3]))
+def test_what_is_received_never_falls_as_leaving_comes_later(fields, growth):
+    offer = make_offer(fields, origin="t", default_name="A")
+    received = [horizon_total(offer, month / 12, growth, leave=True) for month in range(1, 61)]
+    assert all(a <= b for a, b in itertools.pairwise(received)), received
+
+
+@given(schedules(), st.integers(0, 4_000_000), st.sampled_from([0.0, 0.1, -0.3]), st.integers(1, 8))
+def test_a_yearly_schedule_written_monthly_pays_the_same_years(schedule, grant, growth, horizon):
+    text = "/".join(map(str, schedule))
+    by_year = make_offer({"base": 1, "equity": grant, "vesting": text}, origin="t", default_name="A")
+    by_month = make_offer({"base": 1, "equity": grant, "vesting": f"{text} monthly"}, origin="t", default_name="A")
+    by_quarter = make_offer({"base": 1, "equity": grant, "vesting": f"{text} quarterly"}, origin="t", default_name="A")
+    assert cash_flows(by_year, horizon, growth) == cash_flows(by_month, horizon, growth) \
+        == cash_flows(by_quarter, horizon, growth)

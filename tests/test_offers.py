@@ -5,6 +5,8 @@ Every expected number is worked out by hand in the test name or a comment.
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -501,3 +503,147 @@ def test_an_offers_own_years_or_level_are_not_overridden(bands):
     assert compare([with_level], bands=bands, defaults={"years": 1.0}).offers[0].market.level == "senior"
     # an offer with neither takes both
     assert compare([offer(name="C")], bands=bands, defaults={"level": "staff"}).offers[0].market.level == "staff"
+
+
+# ---- vesting as a calendar ------------------------------------------------------------------------
+
+def test_calendar_schedules_read_as_their_events_and_their_years():
+    # "4y quarterly": 16 quarters of 6.25%, at months 3, 6, ..., 48
+    quarterly = parse_schedule("4y quarterly")
+    assert quarterly.events == tuple((3 * j, 6.25) for j in range(1, 17))
+    assert quarterly.yearly == (25, 25, 25, 25)
+    # years 1 and 2 at their ends (5%, 15%), then each year's 40% in two halves of 20%
+    assert parse_schedule("5/15/40/40 semiannual from year 3").events == (
+        (12, 5), (24, 15), (30, 20), (36, 20), (42, 20), (48, 20))
+    # monthly over 4 years (100/48 = 2.083% a month) with a one-year cliff: 12 months' worth (25%) at
+    # month 12, then 2.083% in each of months 13..48
+    cliff = parse_schedule("4y monthly, 1y cliff")
+    assert cliff.events[0] == (12, pytest.approx(25)) and len(cliff.events) == 37
+    assert cliff.events[1] == (13, pytest.approx(100 / 48)) and cliff.events[-1][0] == 48
+    assert cliff.yearly == (25, 25, 25, 25)
+    # a list with its period is the same calendar as the text
+    listed = offer(vesting=[6.25] * 16, vesting_period="quarter").vesting
+    assert listed.events == quarterly.events
+    assert load_offers(["name=A,base=1,vesting=4y monthly, 1y cliff"], lambda: "")[0].vesting == cliff
+
+
+@pytest.mark.parametrize(("fields", "message"), [
+    ({"vesting": [6.25] * 16}, "16 entries and no vesting_period: yearly or quarterly?"),
+    ({"vesting": [50, 60]}, "yearly percentages sum to 110, 10 over 100: they must sum to 100"),
+    ({"vesting": [6.25] * 15, "vesting_period": "quarter"}, "quarterly percentages sum to 93.75, 6.25 short of 100"),
+    ({"vesting": "1y monthly, 2y cliff"}, "a cliff of 24 months is longer than the schedule (12 months)"),
+    ({"vesting": "4y fortnightly"}, "unknown schedule '4y fortnightly'"),
+    ({"vesting": "4y monthly, soon"}, "expected a cliff such as '1y cliff'"),
+    ({"vesting": [25] * 4, "vesting_period": "week"}, "vesting_period 'week': expected month, quarter, half or year"),
+    ({"vesting_period": "quarter"}, "vesting_period: give vesting too"),
+    ({"vesting": "4y quarterly", "vesting_period": "month"}, "a text such as \"4y quarterly\" says its period"),
+    ({"vesting": "5/15/40/40 quarterly from year 5"}, "'from year 5': the schedule has 4 years"),
+])
+def test_bad_calendars_say_what_is_wrong(fields, message):
+    with pytest.raises(MlcompError, match=re.escape(message)):
+        offer(**fields)
+
+
+def test_a_monthly_schedule_pays_each_year_what_the_yearly_one_does():
+    # 400k, 10/20/30/40 by the year or by the month: 40k, 80k, 120k, 160k either way, at +10% growth
+    # counted per year of the grant: 40k, 88k, 145.2k, 212.96k
+    yearly = cash_flows(offer(equity="400k", vesting="10/20/30/40", growth="10%"), 4)
+    monthly = cash_flows(offer(equity="400k", vesting="10/20/30/40 monthly", growth="10%"), 4)
+    assert column(yearly, "equity") == column(monthly, "equity") == [40_000, 88_000, 145_200, 212_960]
+
+
+# ---- leaving early --------------------------------------------------------------------------------
+
+BIG_TECH = {"name": "BigTech", "base": "205k", "equity": "420k", "vesting": "5/15/40/40", "sign_on": ["100k", "65k"],
+            "sign_on_clawback": "12m prorated"}
+
+
+def test_the_back_loaded_big_tech_offer_left_at_18_months():
+    # base: 205,000 for year 1 and 6/12 of it for months 13..18: 102,500, 307,500 in all.
+    # RSUs: 5% of 420,000 (21,000) vest at month 12; year 2's 15% would vest at month 24: forfeited
+    # 420,000 - 21,000 = 399,000. Sign-on: 100,000 at the start, 65,000 at month 13; the second is
+    # left 6 months into its 12-month clawback, so 6/12 of it is repaid: 32,500.
+    # Received: 307,500 + 21,000 + 165,000 - 32,500 = 461,000.
+    result = compare([offer(**BIG_TECH)], horizon=1.5, leave=True).offers[0]
+    assert result.total == 461_000
+    assert [y.as_dict() for y in result.by_year] == [
+        {"year": 1, "base": 205_000, "bonus": 0, "equity": 21_000, "one_time": 100_000, "benefits": 0, "repaid": 0,
+         "total": 326_000, "cumulative": 326_000},
+        {"year": 2, "base": 102_500, "bonus": 0, "equity": 0, "one_time": 65_000, "benefits": 0, "repaid": -32_500,
+         "total": 135_000, "cumulative": 461_000}]
+    assert result.leaving.as_dict() == {"months": 18, "granted": 420_000, "vested": 21_000, "forfeited": 399_000,
+                                        "forfeited_at_growth": 399_000, "sign_on_repaid": 32_500}
+    assert result.average == 307_333  # 461,000 / 1.5
+
+
+def test_the_back_loaded_offer_left_at_13_months():
+    # base: 205,000 + 205,000 / 12 = 17,083.33 -> 17,083 for month 13; RSUs 21,000 at month 12.
+    # The 65,000 paid at month 13 is left after 1 of its 12 months: 11/12 repaid = 59,583.33 -> 59,583.
+    # Received: 205,000 + 21,000 + 100,000 + 17,083 + 65,000 - 59,583 = 348,500.
+    result = compare([offer(**BIG_TECH)], horizon=13 / 12, leave=True).offers[0]
+    assert result.total == 348_500
+    assert result.leaving.sign_on_repaid == 59_583 and result.leaving.forfeited == 399_000
+    # in full: the whole 65,000 is repaid: 348,500 - 5,417 = 343,083
+    full = compare([offer(**{**BIG_TECH, "sign_on_clawback": "1y full"})], horizon=13 / 12, leave=True).offers[0]
+    assert full.total == 343_083 and full.leaving.sign_on_repaid == 65_000
+
+
+def test_a_monthly_grant_after_a_cliff_left_at_18_months():
+    # 240,000 over "4y monthly, 1y cliff": 5,000 a month; 60,000 at the cliff (month 12), then 5,000 in
+    # each of months 13..18: 90,000 vested, 150,000 forfeited.
+    # At +10% a year, year 2's months are worth 5,500: equity 60,000 + 6 * 5,500 = 93,000; what is
+    # forfeited would have been worth 6 * 5,500 + 12 * 5,000 * 1.21 + 12 * 5,000 * 1.331
+    # = 33,000 + 72,600 + 79,860 = 185,460.
+    grant = offer(name="G", base="0", equity="240k", vesting="4y monthly, 1y cliff", growth="10%")
+    result = compare([grant], horizon=1.5, leave=True).offers[0]
+    assert column(result.by_year, "equity") == [60_000, 33_000]
+    assert result.leaving.as_dict() == {"months": 18, "granted": 240_000, "vested": 90_000, "forfeited": 150_000,
+                                        "forfeited_at_growth": 185_460, "sign_on_repaid": 0}
+    # leaving at 11 months, before the cliff: nothing vested
+    assert compare([grant], horizon=11 / 12, leave=True).offers[0].leaving.vested == 0
+
+
+def test_leaving_early_decides_the_best_and_the_break_even():
+    # Over 4 years the back-loaded offer (BigTech) is far ahead of a plain 280k base (1,120,000):
+    # 820,000 + 420,000 + 165,000 = 1,405,000. Left at 18 months it is 461,000 against 420,000.
+    plain = offer(name="Cash", base="280k")
+    assert compare([offer(**BIG_TECH), plain]).best == "BigTech"
+    left = compare([offer(**BIG_TECH), plain], horizon=1.5, leave=True)
+    assert left.best == "BigTech" and left.offers[1].delta_to_best == -41_000
+    # left at 13 months: 348,500 against 280,000 + 23,333 = 303,333; with the full clawback
+    # still BigTech; left at 12 months: 326,000 against 280,000
+    assert compare([offer(**BIG_TECH), plain], horizon=1, leave=True).offers[1].total == 280_000
+    # a refresher granted at the start of year 2 is granted, and forfeited, when leaving at 18 months
+    refreshed = compare([offer(equity="400k", refresh="40k")], horizon=1.5, leave=True).offers[0].leaving
+    assert refreshed.granted == 440_000 and refreshed.vested == 100_000 and refreshed.forfeited == 340_000
+
+
+@pytest.mark.parametrize(("value", "message"), [
+    ("12m", "expected a period and how it is repaid, such as '12m prorated'"),
+    ("sometimes prorated", "expected a span such as 18m"),
+    ("361m full", "to 30 years"),
+])
+def test_bad_clawbacks(value, message):
+    with pytest.raises(MlcompError, match=re.escape(message)):
+        offer(sign_on="10k", sign_on_clawback=value)
+
+
+@pytest.mark.parametrize(("text", "months"), [
+    ("18m", 18), ("1.5y", 18), ("1.5", 18), (4, 48), ("2 years", 24), ("30y", 360), (" 13 months ", 13),
+])
+def test_spans(text, months):
+    from mlcomp.money import parse_months
+
+    assert parse_months(text) == months
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("1.4y", "must come to whole months, got '1.4y' (16.8 months)"), ("0", "from 1 month to 30 years"),
+    ("31y", "from 1 month to 30 years"), ("soon", "expected a span such as 18m"), (True, "expected a span"),
+    ("1e9y", "expected a span"), (10**400, "expected a span"),
+])
+def test_bad_spans(text, message):
+    from mlcomp.money import parse_months
+
+    with pytest.raises(ValueError, match=re.escape(message)):
+        parse_months(text)

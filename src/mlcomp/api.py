@@ -49,8 +49,8 @@ def estimate(*, years: float | str | None = None, level: str | None = None, city
     return run_estimate(profile, bands)
 
 
-def compare(offers: Iterable[OfferLike], *, horizon: int = 4, growth: float | str | None = None,
-            target: float | str = 0.5,
+def compare(offers: Iterable[OfferLike], *, horizon: float | str | None = None,
+            growth: float | str | None = None, target: float | str = 0.5, leave_after: float | str | None = None,
             years: float | str | None = None, level: str | None = None, city: str | None = None,
             tier: str | None = None, industry: str | None = None, specialization: str | None = None,
             full_lifecycle: bool = False, remote_first: bool = False, ml_focus: str | None = None,
@@ -60,10 +60,13 @@ def compare(offers: Iterable[OfferLike], *, horizon: int = 4, growth: float | st
     An offer is a dict of the keys an offer file has (``{"name": "Acme", "base": "240k",
     "bonus": "15%"}``), an `Offer`, a path to a .toml or .json file, or an inline spec such as
     ``"name=Acme,base=240k,bonus=15%"`` ('-' reads standard input, or calls `read_stdin`).
-    `growth` (``"10%"`` or 0.1) replaces every offer's equity growth (the command's list of rates is
-    one call per rate); `target` is where in the market's total-comp range the suggested ask should
-    reach (0 the low end, 1 the high end, or ``"75%"``). The profile keywords fill in what offers leave
-    out and turn on the market view. Raises MlcompError for a bad offer or value.
+    `horizon` is in years (default 4) or months (``"18m"``); `leave_after` (years or ``"18m"``, in
+    place of `horizon`) compares what each offer pays by then, when the holder leaves: what is vested
+    and forfeited, and the sign-on repaid. `growth` (``"10%"`` or 0.1) replaces every offer's equity
+    growth (the command's list of rates is one call per rate); `target` is where in the market's
+    total-comp range the suggested ask should reach (0 the low end, 1 the high end, or ``"75%"``).
+    The profile keywords fill in what offers leave out and turn on the market view. Raises
+    MlcompError for a bad offer or value.
     """
     from mlcomp import inputs
     from mlcomp.money import parse_rate
@@ -71,6 +74,7 @@ def compare(offers: Iterable[OfferLike], *, horizon: int = 4, growth: float | st
     from mlcomp.offers import load_offers
 
     bands = bands if bands is not None else shipped()
+    span, leave = span_of(horizon, leave_after)
     override = None
     if growth is not None:
         try:
@@ -91,7 +95,27 @@ def compare(offers: Iterable[OfferLike], *, horizon: int = 4, growth: float | st
         loaded = load_offers([os.fspath(item) for item in items], reader)  # type: ignore[arg-type]
     else:
         loaded = [_offer(item, number, reader) for number, item in enumerate(items, 1)]
-    return run_compare(loaded, horizon=horizon, growth=override, bands=bands, defaults=defaults, target=goal)
+    return run_compare(loaded, horizon=span, growth=override, bands=bands, defaults=defaults, target=goal,
+                       leave=leave)
+
+
+def span_of(horizon: float | str | None, leave_after: float | str | None) -> tuple[float, bool]:
+    """The years a comparison spans, and whether the holder leaves at their end: `horizon` (years, or
+    months as "18m"; default 4) or `leave_after`, not both."""
+    from mlcomp.money import parse_months
+    from mlcomp.offers import MAX_HORIZON, span_years
+
+    if horizon is not None and leave_after is not None:
+        raise MlcompError("give the horizon or when you leave, not both: leaving after 18 months compares "
+                          "those 18 months", usage=True, field="leave_after")
+    field, value = ("horizon", 4 if horizon is None else horizon)
+    if leave_after is not None:
+        field, value = "leave_after", leave_after
+    try:
+        months = parse_months(value, high=MAX_HORIZON * 12)
+    except ValueError as e:
+        raise MlcompError(str(e), usage=True, field=field) from None
+    return span_years(months), leave_after is not None
 
 
 def _offer(item: OfferLike, number: int, reader: Callable[[], str]) -> Offer:

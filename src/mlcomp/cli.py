@@ -579,8 +579,13 @@ def compare(
         help="Offers: a .toml or .json file, '-' for stdin (once), or key=value,... such as "
              "name=Acme,base=240k,bonus=15%,equity=400k. Two or more; one is enough with a profile "
              "(--years or --level, or years/level in the offer).")] = None,
-    horizon: Annotated[str, typer.Option(
-        "--horizon", "-n", metavar="N", help="Years to compare, 1 to 30.")] = "4",
+    horizon: Annotated[str | None, typer.Option(
+        "--horizon", "-n", metavar="N", show_default=False,
+        help="Years to compare, 1 to 30 (default 4), or months such as 18m.")] = None,
+    leave_after: Annotated[str | None, typer.Option(
+        "--leave-after", metavar="SPAN",
+        help="Compare what each offer pays if you leave after 18m or 1.5y (instead of --horizon): equity "
+             "vested and forfeited, sign-on repaid.")] = None,
     growth: Annotated[str | None, typer.Option(
         "--growth", "-g", metavar="RATE[,RATE...]",
         help="Yearly change of equity value for every offer, e.g. 10% or -0.2 (overrides the offers'); "
@@ -633,8 +638,8 @@ def compare(
     """
     from mlcomp import api, inputs
     from mlcomp.engine import profile_values
-    from mlcomp.money import parse_count, parse_rate
-    from mlcomp.offers import MAX_HORIZON, load_offers
+    from mlcomp.money import parse_rate
+    from mlcomp.offers import load_offers
 
     too_few = ("give at least two offers to compare (files, '-' for stdin, or key=value,...), "
                "or one offer with --years or --level for its market view")
@@ -646,9 +651,9 @@ def compare(
     except ValueError as e:
         raise typer.BadParameter(str(e).replace("a rate", "a position"), param_hint="'--target'") from None
     try:
-        span = parse_count(horizon, 1, MAX_HORIZON, "years")
-    except ValueError as e:
-        raise typer.BadParameter(str(e), param_hint="'--horizon'") from None
+        api.span_of(horizon, leave_after)  # a bad span is a usage error before any offer is read
+    except MlcompError as e:
+        raise as_usage(e) from None
     stdin_once(ctx, *offers)
     saving = exporting(export, fmt is Format.table)
     bands = load(ctx)
@@ -661,9 +666,10 @@ def compare(
         raise as_usage(e) from None
     level_note(bands, defaults)
     loaded = load_offers(offers, lambda: inputs.decode(inputs.read_bytes(inputs.STDIN), "stdin"))
-    results = [api.compare(loaded, horizon=span, growth=rate, target=goal, years=years, level=level, city=city,
-                           tier=tier, industry=industry, specialization=specialization,
-                           full_lifecycle=full_lifecycle, remote_first=remote_first, ml_focus=ml_focus, bands=bands)
+    results = [api.compare(loaded, horizon=horizon, leave_after=leave_after, growth=rate, target=goal,
+                           years=years, level=level, city=city, tier=tier, industry=industry,
+                           specialization=specialization, full_lifecycle=full_lifecycle,
+                           remote_first=remote_first, ml_focus=ml_focus, bands=bands)
                for rate in growths]  # one comparison per growth rate given (None: each offer's own)
     if len(loaded) < 2 and results[0].offers[0].market is None:
         raise MlcompError(too_few, usage=True)

@@ -112,7 +112,9 @@ def parse_months(value: object, *, low: int = 1, high: int = 360, unit: str = "y
     """A span of time in whole months: "18m", "1.5y", "2 years"; a bare number is in `unit` ("y" or "m").
     Fractions are allowed when they come to whole months (1.5y, not 1.4y); from `low` to `high` months."""
     shown = quote(value)
-    allowed = f"a span such as 18m, 1.5y or 4 (years), from {low} to {high:,} months"
+    top = f"{high // 12} years" if high % 12 == 0 else f"{high} months"
+    allowed = f"a span such as 18m, 1.5y or {'4 (years)' if unit == 'y' else '12 (months)'}, from {low} " \
+              f"month{'s' if low != 1 else ''} to {top}"
     number = math.nan
     suffix = unit
     if isinstance(value, int | float) and not isinstance(value, bool):
