@@ -279,7 +279,7 @@ def test_vested_and_forfeited_make_the_grant_at_every_month(fields, growth):
     for month in range(1, 61):
         left = leaving(offer, month, growth)
         assert left.vested + left.forfeited == left.granted, (month, left)
-        assert 0 <= left.vested and 0 <= left.forfeited
+        assert left.vested >= 0 and left.forfeited >= 0
         if before is not None and before.granted == left.granted:
             assert left.vested >= before.vested, (month, before, left)
         before = left
