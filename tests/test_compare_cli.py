@@ -466,7 +466,7 @@ def test_leaving_after_18_months_in_json_csv_and_table():
     assert "Offers, leaving after 18 months" in out and "Year 2 (6 months) base" in out
     lines = out.split("\n")
     assert next(line for line in lines if "sign-on repaid" in line and "-$" in line).split()[-2:] == ["-$32,500", "$0"]
-    assert next(line for line in lines if "forfeited (at grant value)" in line).split()[-2:] == ["$399,000",
+    assert next(line for line in lines if "forfeited at grant value" in line).split()[-2:] == ["$399,000",
                                                                                                  "$125,000"]
     assert next(line for line in lines if "Total over 18 months" in line).split()[-2:] == ["$461,000", "$459,000"]
 

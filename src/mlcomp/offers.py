@@ -1,14 +1,19 @@
-"""Job offers: the schema, vesting schedules, year-by-year cash, the comparison and market position.
+"""Job offers: the schema, vesting calendars, year-by-year cash, leaving early, the comparison and
+market position.
 
 Pure apart from reading offer files: nothing here prints, exits or imports rich or typer.
 
-Year k total = base + bonus + equity vesting in year k + one-time cash paid in year k + benefits.
-Base in year k is `base * (1 + raise) ** (k - 1)`; a bonus given as a percentage follows it. A grant
-made in year g (the offer's `equity` in year 1, a `refresh` in every year from 2 on) vests
-`schedule[k - g]` percent of its value in year k, worth `slice * (1 + growth) ** (k - g)`. A grant
-given in `shares` is worth `vested_shares * max(share_price * (1 + growth) ** (k - g) - strike, 0)`
-(options under water are worth nothing). All equity counts at `(1 - equity_discount)` of its value.
-Dollars are rounded once per component and year; totals add the rounded components up.
+An offer is a calendar counted in months from its start. Its parts are COMPONENTS, declared once:
+base and benefits are paid by the month, the bonus at each year's end, each sign-on payment at the
+start of its year (relocation at the start), and equity at its vesting events (`Schedule`). Year k
+total = the sum of the components paid in year k. Base in year k is `base * (1 + raise) ** (k - 1)`;
+a bonus given as a percentage follows it. A grant made in year g (the offer's `equity` in year 1, a
+`refresh` in every year from 2 on) vests `schedule[k - g]` percent of its value in year k, worth
+`slice * (1 + growth) ** (k - g)`. A grant given in `shares` is worth
+`vested_shares * max(share_price * (1 + growth) ** (k - g) - strike, 0)` (options under water are
+worth nothing). All equity counts at `(1 - equity_discount)` of its value. Dollars are rounded once
+per component and year; totals add the rounded components up. Leaving early stops the calendar at
+a month: what has vested is kept, the rest is forfeited, and sign-on is repaid under its clawback.
 """
 
 from __future__ import annotations
@@ -114,9 +119,15 @@ def _period(value: object) -> int:
     return PERIODS[text]
 
 
-def _shares(parts: list[object], what: str) -> list[float]:
+def _shares(parts: list[object], what: str, *, period_given: bool = False) -> list[float]:
+    """Percentages, one per `what` (a year, a quarter, ...), summing to 100. Yearly ones are at most
+    MAX_LIST_WITHOUT_PERIOD unless the period was said: a quarterly list read as years would be a
+    16-year schedule."""
     if not parts:
         raise ValueError("needs at least one year")
+    if len(parts) > MAX_LIST_WITHOUT_PERIOD and not period_given:
+        raise ValueError(f"{len(parts)} entries and no vesting_period: yearly or quarterly? Give "
+                         "vesting_period = \"quarter\" (or month, half, year), or a text such as \"4y quarterly\"")
     if len(parts) > MAX_VESTING_MONTHS:
         raise ValueError(f"at most {MAX_VESTING_MONTHS} entries, got {len(parts):,}")
     shares = []
@@ -200,7 +211,7 @@ def parse_schedule(value: object) -> Schedule:
     is refused: a quarterly list read as years would be a 16-year schedule."""
     if isinstance(value, Schedule):
         return value
-    period = 12
+    period, given = 12, isinstance(value, Periodic)
     if isinstance(value, Periodic):
         period, value = _period(value.period), value.shares
         if isinstance(value, str) and re.fullmatch(r"[\d./%\s]+", value):
@@ -213,10 +224,7 @@ def parse_schedule(value: object) -> Schedule:
     if not isinstance(value, list | tuple):
         raise ValueError(f"expected yearly percentages such as [25, 25, 25, 25] or one of: {', '.join(PRESETS)}")
     what = {1: "month", 3: "quarter", 6: "half", 12: "year"}.get(period, "year")
-    if period == 12 and len(value) > MAX_LIST_WITHOUT_PERIOD:
-        raise ValueError(f"{len(value)} entries and no vesting_period: yearly or quarterly? Give "
-                         "vesting_period = \"quarter\" (or month, half, year), or a text such as \"4y quarterly\"")
-    shares = _shares(list(value), what)
+    shares = _shares(list(value), what, period_given=given)
     if period * len(shares) > MAX_VESTING_MONTHS:
         raise ValueError(f"at most {MAX_HORIZON} years of vesting, got {period * len(shares)} months")
     return Schedule(tuple((period * j, share) for j, share in enumerate(shares, 1)))
@@ -323,6 +331,7 @@ class Offer(BaseModel):
     base: Money
     bonus: Annotated[Bonus, BeforeValidator(parse_bonus)] = Bonus()
     sign_on: Annotated[tuple[int, ...], BeforeValidator(parse_payments)] = (0,)
+    sign_on_clawback: Annotated[Clawback, BeforeValidator(parse_clawback)] = Clawback()
     relocation: Money = 0
     equity: Money = 0
     shares: Annotated[float, BeforeValidator(parse_shares)] = 0.0
@@ -331,7 +340,6 @@ class Offer(BaseModel):
     equity_discount: Rate01 = 0.0
     vesting: Annotated[Schedule, BeforeValidator(parse_schedule)] = EVEN
     vesting_period: str | None = None
-    sign_on_clawback: Annotated[Clawback, BeforeValidator(parse_clawback)] = Clawback()
     refresh: Money = 0
     growth: Annotated[float | None, BeforeValidator(lambda v: money.parse_rate(v))] = None
     raise_: Annotated[float, BeforeValidator(lambda v: money.parse_rate(v, low=0.0, high=1.0)),

@@ -441,13 +441,13 @@ def _year_rows(row: Callable[..., None], comparison: Comparison) -> None:
         row("  so far", (money(y.cumulative) for y in years), end_section=True)
 
 
-def _leave_rows(row: Callable[..., None], comparison: Comparison, span: str) -> None:
+def _leave_rows(row: Callable[..., None], comparison: Comparison) -> None:
     """What leaving at the end of the span keeps and loses."""
     leaving = [o.leaving for o in comparison.offers if o.leaving]
-    row(f"Leaving after {span}: equity granted", (money(x.granted) for x in leaving))
+    row("On leaving: equity granted", (money(x.granted) for x in leaving))
     row("  vested", (money(x.vested) for x in leaving))
-    row("  forfeited (at grant value)", (money(x.forfeited) for x in leaving))
-    row("  forfeited (at its growth)", (money(x.forfeited_at_growth) for x in leaving))
+    row("  forfeited at grant value", (money(x.forfeited) for x in leaving))
+    row("  forfeited at its growth", (money(x.forfeited_at_growth) for x in leaving))
     row("  sign-on repaid", (money(x.sign_on_repaid) for x in leaving), end_section=True)
 
 
@@ -498,7 +498,7 @@ def compare_table(comparison: Comparison, *, out: Console | None = None) -> None
         row("Difference to best", (signed_money(o.delta_to_best) for o in offers))
         row("Break-even equity growth", _break_even(comparison), end_section=True)
     if comparison.leave:
-        _leave_rows(row, comparison, span)
+        _leave_rows(row, comparison)
     _growth_rows(row, table, offers)
     if any(o.market for o in offers):
         def cells(get: Any) -> list[str]:
