@@ -502,3 +502,22 @@ def test_bad_spans_and_clawbacks_are_one_line(args, message):
     result = run(*args)
     assert result.exit_code == 2, result.output
     assert message in result.stderr and result.stderr.count("\n") == 1 and result.stdout == ""
+
+
+def test_a_start_date_in_toml_json_inline_and_from_the_option(tmp_path):
+    # a TOML date, a JSON string and --start give the same month; the first bonus (15% of 120,000)
+    # is prorated from March: 18,000 * 10/12 = 15,000
+    toml = write(tmp_path, "a.toml", 'name = "A"\nbase = "120k"\nbonus = "15%"\nstart = 2027-03-01\n'
+                 'bonus_prorated = true\n')
+    data = as_json(toml, GLOBEX)
+    assert data["offers"][0]["start"] == "2027-03" and data["offers"][0]["by_year"][0]["bonus"] == 15_000
+    assert "start" not in data["offers"][1]  # no start: no key
+    stdin = as_json("-", GLOBEX, input='{"name": "A", "base": "120k", "bonus": "15%", "start": "2027-03", '
+                                       '"bonus_prorated": true}')
+    assert stdin["offers"][0] == data["offers"][0]
+    option = as_json("name=A,base=120k,bonus=15%,bonus_prorated=true", GLOBEX, "--start", "2027-03")
+    assert option["offers"][0]["by_year"] == data["offers"][0]["by_year"]
+    assert option["offers"][1]["start"] == "2027-03"
+    assert "Starts" in run(toml, GLOBEX).stdout
+    result = run("name=A,base=1", GLOBEX, "--start", "2027")
+    assert result.exit_code == 2 and "Invalid value for '--start': expected a month such as 2027-03" in result.stderr

@@ -647,3 +647,31 @@ def test_bad_spans(text, message):
 
     with pytest.raises(ValueError, match=re.escape(message)):
         parse_months(text)
+
+
+# ---- the start date -------------------------------------------------------------------------------
+
+def test_a_prorated_first_bonus_counts_the_months_left_in_its_calendar_year():
+    # 15% of 120,000 = 18,000 a year; starting in March leaves 10 months of 2027: 18,000 * 10/12 = 15,000;
+    # in December 1 month: 1,500; year 2 pays the whole bonus. Without bonus_prorated, all of it.
+    for start, first in (("2027-03", 15_000), ("2027-12", 1_500), ("2027-01", 18_000)):
+        years = cash_flows(offer(base="120k", bonus="15%", start=start, bonus_prorated=True), 2)
+        assert column(years, "bonus") == [first, 18_000], start
+    assert column(cash_flows(offer(base="120k", bonus="15%", start="2027-03"), 1), "bonus") == [18_000]
+
+
+@pytest.mark.parametrize(("fields", "message"), [
+    ({"start": "1989-12"}, "start: must be from 1990 to 2100, got '1989-12'"),
+    ({"start": "2101-01"}, "must be from 1990 to 2100"),
+    ({"start": "2027-13"}, "expected a month such as 2027-03, got '2027-13'"),
+    ({"start": "March"}, "expected a month such as 2027-03"),
+    ({"start": 2027}, "expected a month such as 2027-03"),
+])
+def test_bad_start_dates(fields, message):
+    with pytest.raises(MlcompError, match=re.escape(message)):
+        offer(**fields)
+
+
+def test_a_prorated_bonus_needs_a_start():
+    with pytest.raises(MlcompError, match="bonus_prorated: give start too"):
+        compare([offer(name="A", bonus="10%", bonus_prorated=True)])

@@ -51,6 +51,7 @@ def estimate(*, years: float | str | None = None, level: str | None = None, city
 
 def compare(offers: Iterable[OfferLike], *, horizon: float | str | None = None,
             growth: float | str | None = None, target: float | str = 0.5, leave_after: float | str | None = None,
+            start: str | None = None,
             years: float | str | None = None, level: str | None = None, city: str | None = None,
             tier: str | None = None, industry: str | None = None, specialization: str | None = None,
             full_lifecycle: bool = False, remote_first: bool = False, ml_focus: str | None = None,
@@ -62,7 +63,8 @@ def compare(offers: Iterable[OfferLike], *, horizon: float | str | None = None,
     ``"name=Acme,base=240k,bonus=15%"`` ('-' reads standard input, or calls `read_stdin`).
     `horizon` is in years (default 4) or months (``"18m"``); `leave_after` (years or ``"18m"``, in
     place of `horizon`) compares what each offer pays by then, when the holder leaves: what is vested
-    and forfeited, and the sign-on repaid. `growth` (``"10%"`` or 0.1) replaces every offer's equity
+    and forfeited, and the sign-on repaid. `start` (``"2027-03"``) is the month the job starts, for
+    offers that do not give their own. `growth` (``"10%"`` or 0.1) replaces every offer's equity
     growth (the command's list of rates is one call per rate); `target` is where in the market's
     total-comp range the suggested ask should reach (0 the low end, 1 the high end, or ``"75%"``).
     The profile keywords fill in what offers leave out and turn on the market view. Raises
@@ -95,8 +97,20 @@ def compare(offers: Iterable[OfferLike], *, horizon: float | str | None = None,
         loaded = load_offers([os.fspath(item) for item in items], reader)  # type: ignore[arg-type]
     else:
         loaded = [_offer(item, number, reader) for number, item in enumerate(items, 1)]
+    if start is not None:
+        loaded = [offer if offer.start else offer.model_copy(update={"start": start_month(start)}) for offer in loaded]
     return run_compare(loaded, horizon=span, growth=override, bands=bands, defaults=defaults, target=goal,
                        leave=leave)
+
+
+def start_month(text: str) -> Any:
+    """--start as a Month; a bad one is a usage error naming the option."""
+    from mlcomp.offers import parse_month
+
+    try:
+        return parse_month(text)
+    except ValueError as e:
+        raise MlcompError(str(e), usage=True, field="start") from None
 
 
 def span_of(horizon: float | str | None, leave_after: float | str | None) -> tuple[float, bool]:

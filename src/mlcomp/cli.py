@@ -586,6 +586,9 @@ def compare(
         "--leave-after", metavar="SPAN",
         help="Compare what each offer pays if you leave after 18m or 1.5y (instead of --horizon): equity "
              "vested and forfeited, sign-on repaid.")] = None,
+    start: Annotated[str | None, typer.Option(
+        "--start", metavar="YYYY-MM",
+        help="The month the jobs start, such as 2027-03, for offers that give no start.")] = None,
     growth: Annotated[str | None, typer.Option(
         "--growth", "-g", metavar="RATE[,RATE...]",
         help="Yearly change of equity value for every offer, e.g. 10% or -0.2 (overrides the offers'); "
@@ -651,7 +654,9 @@ def compare(
     except ValueError as e:
         raise typer.BadParameter(str(e).replace("a rate", "a position"), param_hint="'--target'") from None
     try:
-        api.span_of(horizon, leave_after)  # a bad span is a usage error before any offer is read
+        api.span_of(horizon, leave_after)  # a bad span or start is a usage error before any offer is read
+        if start is not None:
+            api.start_month(start)
     except MlcompError as e:
         raise as_usage(e) from None
     stdin_once(ctx, *offers)
@@ -666,7 +671,7 @@ def compare(
         raise as_usage(e) from None
     level_note(bands, defaults)
     loaded = load_offers(offers, lambda: inputs.decode(inputs.read_bytes(inputs.STDIN), "stdin"))
-    results = [api.compare(loaded, horizon=horizon, leave_after=leave_after, growth=rate, target=goal,
+    results = [api.compare(loaded, horizon=horizon, leave_after=leave_after, start=start, growth=rate, target=goal,
                            years=years, level=level, city=city, tier=tier, industry=industry,
                            specialization=specialization, full_lifecycle=full_lifecycle,
                            remote_first=remote_first, ml_focus=ml_focus, bands=bands)

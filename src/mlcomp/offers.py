@@ -18,6 +18,7 @@ a month: what has vested is kept, the rest is forfeited, and sign-on is repaid u
 
 from __future__ import annotations
 
+import datetime
 import math
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -255,6 +256,34 @@ def parse_clawback(value: object) -> Clawback:
     return Clawback(parse_months(words[0], high=MAX_HORIZON * 12, unit="m"), words[1] == "prorated")
 
 
+START_YEARS = (1990, 2100)  # a start date outside these years is a typo
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Month:
+    """A calendar month, such as the month an offer starts."""
+
+    year: int
+    month: int
+
+    def __str__(self) -> str:
+        return f"{self.year:04d}-{self.month:02d}"
+
+
+def parse_month(value: object) -> Month:
+    """ "2027-03", "2027-03-15" (the day is not used) or a TOML date; years 1990 to 2100."""
+    if isinstance(value, Month):
+        return value
+    low, high = START_YEARS
+    text = value.isoformat() if isinstance(value, datetime.date) else value
+    match = re.fullmatch(r"\s*(\d{4})-(\d{1,2})(?:-\d{1,2})?\s*", text) if isinstance(text, str) else None
+    if not match or not 1 <= int(match[2]) <= 12:
+        raise ValueError(f"expected a month such as 2027-03, got {shown(value)}")
+    if not low <= int(match[1]) <= high:
+        raise ValueError(f"must be from {low} to {high}, got {shown(value)}")
+    return Month(int(match[1]), int(match[2]))
+
+
 MAX_TEXT = 200  # characters of a name or a key such as a city: a table column, not a document
 
 
@@ -330,6 +359,8 @@ class Offer(BaseModel):
     name: Annotated[str, BeforeValidator(_text)]
     base: Money
     bonus: Annotated[Bonus, BeforeValidator(parse_bonus)] = Bonus()
+    bonus_prorated: bool = False
+    start: Annotated[Month | None, BeforeValidator(lambda v: None if v is None else parse_month(v))] = None
     sign_on: Annotated[tuple[int, ...], BeforeValidator(parse_payments)] = (0,)
     sign_on_clawback: Annotated[Clawback, BeforeValidator(parse_clawback)] = Clawback()
     relocation: Money = 0
@@ -557,8 +588,14 @@ def _months_of(amount: float, stretch: Stretch) -> float:
 
 
 def _bonus(offer: Offer, stretch: Stretch) -> float:
-    """Paid at the year's end: nothing for a year left before its end."""
-    return offer.bonus.of(base_in(offer, stretch.year)) if stretch.months == 12 else 0.0
+    """Paid at the year's end: nothing for a year left before its end. With `bonus_prorated`, the
+    first one counts the months from the start to the end of its calendar year (from March: 10/12)."""
+    if stretch.months < 12:
+        return 0.0
+    bonus = offer.bonus.of(base_in(offer, stretch.year))
+    if stretch.year == 1 and offer.bonus_prorated and offer.start:
+        return bonus * (13 - offer.start.month) / 12
+    return bonus
 
 
 def _one_time(offer: Offer, stretch: Stretch) -> float:
@@ -855,10 +892,12 @@ class Result:
     break_even_growth: float | None = None
     equity_discount: float = 0.0
     leaving: Leaving | None = None
+    start: Month | None = None
 
     def as_dict(self) -> dict[str, Any]:
         leave = {"leave": self.leaving.as_dict()} if self.leaving else {}
-        return {"name": self.name, "by_year": [y.as_dict() for y in self.by_year],
+        start = {"start": str(self.start)} if self.start else {}
+        return {"name": self.name, **start, "by_year": [y.as_dict() for y in self.by_year],
                 "first_year": self.first_year, "average": self.average, "total": self.total,
                 "delta_to_best": self.delta_to_best, "break_even_growth": self.break_even_growth, **leave,
                 "market": self.market.as_dict() if self.market else None}
@@ -902,6 +941,9 @@ def compare(offers: Iterable[Offer], *, horizon: float = 4, growth: float | None
     horizon = span_years(round(months))
     rows = []
     for offer in distinct(offers):
+        if offer.bonus_prorated and offer.start is None:
+            raise MlcompError(f"{offer.origin}: bonus_prorated: give start too (the month the job starts, such as "
+                              "2027-03), or --start", usage=offer.inline)
         rate = growth if growth is not None else (offer.growth or 0.0)
         years = cash_flows(offer, horizon, growth, leave=leave)
         total = sum(y.total for y in years)
@@ -918,7 +960,7 @@ def compare(offers: Iterable[Offer], *, horizon: float = 4, growth: float | None
                total=total, delta_to_best=total - best[2], growth=rate, market=market,
                break_even_growth=None if offer is best[0] else break_even_growth(offer, horizon, best[2],
                                                                                  leave=leave),
-               equity_discount=offer.equity_discount,
+               equity_discount=offer.equity_discount, start=offer.start,
                leaving=leaving(offer, round(months), rate) if leave else None)
         for offer, years, total, average, market, rate in rows)
     return Comparison(horizon=horizon, best=best[0].name, offers=results, growth=growth, leave=leave)

@@ -431,6 +431,8 @@ def _year_rows(row: Callable[..., None], comparison: Comparison) -> None:
     from mlcomp.offers import components
 
     offers = comparison.offers
+    if any(o.start for o in offers):
+        row("Starts", (str(o.start or "n/a") for o in offers), end_section=True)
     for i in range(len(offers[0].by_year)):
         years = [offer.by_year[i] for offer in offers]
         head = f"Year {i + 1}" + (f" ({years[0].months} months)" if years[0].months < 12 else "")
