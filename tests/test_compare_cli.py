@@ -521,3 +521,20 @@ def test_a_start_date_in_toml_json_inline_and_from_the_option(tmp_path):
     assert "Starts" in run(toml, GLOBEX).stdout
     result = run("name=A,base=1", GLOBEX, "--start", "2027")
     assert result.exit_code == 2 and "Invalid value for '--start': expected a month such as 2027-03" in result.stderr
+
+
+def test_expected_refreshers_are_marked_in_the_table_and_keyed_in_json_and_csv(tmp_path):
+    # 40k a year from year 2, by the quarter over 4 years, expected: 10,000, 20,000, 30,000 over 4 years
+    spec = "name=A,base=100k,equity=400k,refresh=40k,refresh_vesting=4y quarterly,refresh_kind=expected"
+    data = as_json(spec, GLOBEX)
+    assert [y["expected_equity"] for y in data["offers"][0]["by_year"]] == [0, 10_000, 20_000, 30_000]
+    assert [y["expected_equity"] for y in data["offers"][1]["by_year"]] == [0] * 4
+    assert list(data["offers"][0]["by_year"][0])[3:5] == ["equity", "expected_equity"]
+    toml = write(tmp_path, "a.toml", 'name = "A"\nbase = "100k"\nequity = "400k"\nrefresh = "40k"\n'
+                 'refresh_vesting = "4y quarterly"\nrefresh_kind = "expected"\n')
+    assert as_json(toml, GLOBEX) == data
+    rows = list(csv.DictReader(io.StringIO(run(spec, GLOBEX, "-f", "csv").stdout)))
+    assert rows[3]["expected_equity"] == "30000"
+    out = run(spec, GLOBEX).stdout
+    assert "  expected refreshers" in out
+    assert "A: $60,000 of its total is expected refreshers, not promised." in out

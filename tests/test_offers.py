@@ -675,3 +675,54 @@ def test_bad_start_dates(fields, message):
 def test_a_prorated_bonus_needs_a_start():
     with pytest.raises(MlcompError, match="bonus_prorated: give start too"):
         compare([offer(name="A", bonus="10%", bonus_prorated=True)])
+
+
+# ---- refreshers -----------------------------------------------------------------------------------
+
+def test_a_quarterly_refresher_stack_over_four_years():
+    # 400k even (100k a year) and a 40k refresher every year from year 2, each vesting by the quarter
+    # over 4 years (2,500 a quarter, 10,000 a year). At +10% a year, a refresher's year i is worth
+    # 1.1^(i-1): year 2: 110,000 (100k * 1.1) + 10,000; year 3: 121,000 + 11,000 + 10,000;
+    # year 4: 133,100 + 12,100 + 11,000 + 10,000.
+    stack = offer(equity="400k", refresh="40k", refresh_vesting="4y quarterly", growth="10%")
+    assert column(cash_flows(stack, 4), "equity") == [100_000, 120_000, 142_000, 166_200]
+    # left at 18 months: the year-2 refresher is granted at month 12 and 2 of its quarters have vested
+    # (5,000); the initial grant's first 25% (100,000): 440,000 granted, 105,000 vested, 335,000 forfeited
+    left = compare([stack], horizon=1.5, leave=True, growth=0.0).offers[0].leaving
+    assert (left.granted, left.vested, left.forfeited) == (440_000, 105_000, 335_000)
+
+
+def test_expected_refreshers_are_their_own_component_and_the_first_year_can_be_later():
+    # the same stack, expected: equity keeps the initial grant, expected_equity the refreshers
+    # (10,000, 21,000, 33,100); from year 3 only: 0, 0, 10,000, 21,000
+    expected = offer(equity="400k", refresh="40k", refresh_vesting="4y quarterly", growth="10%",
+                     refresh_kind="expected")
+    years = cash_flows(expected, 4)
+    assert column(years, "equity") == [100_000, 110_000, 121_000, 133_100]
+    assert column(years, "expected_equity") == [0, 10_000, 21_000, 33_100]
+    later = cash_flows(offer(equity="400k", refresh="40k", refresh_from=3, refresh_kind="expected",
+                             refresh_vesting="4y quarterly", growth="10%"), 4)
+    assert column(later, "expected_equity") == [0, 0, 10_000, 21_000]
+    # a comparison without expected refreshers has no such key
+    assert "expected_equity" not in cash_flows(offer(equity="400k", refresh="40k"), 1)[0].as_dict()
+
+
+def test_refreshers_in_shares_are_worth_the_share_price_of_their_year():
+    # 100 shares a year from year 3, monthly over 4 years (25 shares a year), at $250 growing 10%:
+    # year 3: 25 * 250 * 1.21 = 7,562.50; year 4: 50 * 250 * 1.331 = 16,637.50 (no initial grant)
+    refreshed = offer(refresh_shares=100, share_price=250, refresh_from=3, refresh_vesting="4y monthly",
+                      growth="10%")
+    assert column(cash_flows(refreshed, 4), "equity") == [0, 0, 7_563, 16_638]
+
+
+@pytest.mark.parametrize(("fields", "message"), [
+    ({"refresh": "10k", "refresh_shares": 10, "share_price": 1}, "refresh and refresh_shares: give one"),
+    ({"refresh_shares": 10}, "refresh_shares: also give share_price"),
+    ({"refresh_vesting": "even"}, "refresh_vesting: give the refresher's size too"),
+    ({"refresh": "10k", "refresh_from": 1}, "refresh_from: must be a whole number of years from 2 to 30"),
+    ({"refresh": "10k", "refresh_kind": "hoped"}, "refresh_kind: must be 'guaranteed' or 'expected'"),
+    ({"refresh": "10k", "refresh_vesting": [10] * 10}, "refresh_vesting: 10 entries and no vesting_period"),
+])
+def test_bad_refreshers(fields, message):
+    with pytest.raises(MlcompError, match=re.escape(message)):
+        offer(**fields)

@@ -248,12 +248,12 @@ def compare_chart(comparison: Comparison, out: Console | None = None, *, title: 
     `title` (e.g. a growth scenario) heads both."""
     from rich.text import Text
 
-    from mlcomp.offers import components
+    from mlcomp.offers import components_of
 
     out = out or render.console()
     offers = comparison.offers
     parts: dict[str, list[Component]] = {}
-    for component in components(comparison.leave):
+    for component in components_of(offers[0].by_year[0]):
         parts.setdefault(component.chart, []).append(component)
     drawn = [name for name, group in parts.items()
              if any(c.always or any(y[c.key] for o in offers for y in o.by_year) for c in group)]

@@ -21,10 +21,10 @@ from __future__ import annotations
 import datetime
 import math
 import re
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
 
@@ -372,6 +372,10 @@ class Offer(BaseModel):
     vesting: Annotated[Schedule, BeforeValidator(parse_schedule)] = EVEN
     vesting_period: str | None = None
     refresh: Money = 0
+    refresh_shares: Annotated[float, BeforeValidator(parse_shares)] = 0.0
+    refresh_vesting: Annotated[Schedule | None, BeforeValidator(lambda v: v if v is None else parse_schedule(v))] = None
+    refresh_from: Annotated[int, BeforeValidator(lambda v: money.parse_count(v, 2, MAX_HORIZON, "years"))] = 2
+    refresh_kind: Literal["guaranteed", "expected"] = "guaranteed"
     growth: Annotated[float | None, BeforeValidator(lambda v: money.parse_rate(v))] = None
     raise_: Annotated[float, BeforeValidator(lambda v: money.parse_rate(v, low=0.0, high=1.0)),
                       Field(alias="raise")] = 0.0
@@ -406,8 +410,16 @@ class Offer(BaseModel):
                              "shares: the number of shares, with share_price)")
         if "shares" in given and "share_price" not in given:
             raise ValueError("shares: also give share_price (the value of one share today, e.g. 2.35)")
+        if "refresh" in given and "refresh_shares" in given:
+            raise ValueError("refresh and refresh_shares: give one, not both")
+        if "refresh_shares" in given and "share_price" not in given:
+            raise ValueError("refresh_shares: also give share_price (the value of one share today)")
+        refresher = ("refresh_vesting", "refresh_from", "refresh_kind")
+        if any(key in given for key in refresher) and not {"refresh", "refresh_shares"} & given:
+            raise ValueError(f"{', '.join(k for k in refresher if k in given)}: give the refresher's size too "
+                             "(refresh in dollars or refresh_shares)")
         for key in ("share_price", "strike"):
-            if key in given and "shares" not in given:
+            if key in given and not {"shares", "refresh_shares"} & given:
                 raise ValueError(f"{key}: applies only to a grant given in shares; give shares too "
                                  "(or the grant in dollars as equity)")
         return self
@@ -566,7 +578,8 @@ class Stretch:
 class Component:
     """One part of a year's pay. `key` names it in the year, the JSON and the CSV; `label` is its table
     row, `chart` the part of the bar it is drawn in (several components may share one); `always` keeps
-    its row when every offer's amount is 0; `leaving` components exist only when leaving early."""
+    its row when every offer's amount is 0; a comparison has the component when `when(offers, leave)`
+    says so (every one, unless it says otherwise)."""
 
     key: str
     label: str
@@ -574,7 +587,7 @@ class Component:
     chart: str
     amount: Callable[[Offer, Stretch], float]
     always: bool = False
-    leaving: bool = False
+    when: Callable[[Sequence[Offer], bool], bool] = lambda offers, leave: True
 
 
 def base_in(offer: Offer, year: int) -> float:
@@ -614,15 +627,23 @@ COMPONENTS = (
     Component("bonus", "bonus", "recurring cash", "bonus", _bonus, always=True),
     Component("equity", "equity", "equity", "equity", lambda o, s: equity_in_year(o, s.year, s.growth, s.months),
               always=True),
+    Component("expected_equity", "expected refreshers", "equity", "equity",
+              lambda o, s: equity_in_year(o, s.year, s.growth, s.months, expected=True),
+              when=lambda offers, leave: any(o.refresh_kind == "expected" for o in offers)),
     Component("one_time", "one-time", "one-time cash", "one-time", _one_time),
     Component("benefits", "benefits", "benefits", "benefits", lambda o, s: _months_of(o.benefits, s)),
-    Component("repaid", "sign-on repaid", "one-time cash", "one-time", _repaid, leaving=True),
+    Component("repaid", "sign-on repaid", "one-time cash", "one-time", _repaid, when=lambda offers, leave: leave),
 )
 
 
-def components(leave: bool = False) -> tuple[Component, ...]:
-    """The components a comparison has: all but the leaving ones, unless it leaves early."""
-    return tuple(c for c in COMPONENTS if leave or not c.leaving)
+def components(offers: Sequence[Offer], leave: bool = False) -> tuple[Component, ...]:
+    """The components a comparison of `offers` has (leaving early or not)."""
+    return tuple(c for c in COMPONENTS if c.when(offers, leave))
+
+
+def components_of(year: Year) -> tuple[Component, ...]:
+    """The components a comparison's year holds, in their order."""
+    return tuple(c for c in COMPONENTS if c.key in year.amounts)
 
 
 @dataclass(frozen=True, slots=True)
@@ -646,21 +667,47 @@ class Year:
         return {"year": self.year, **self.amounts, "total": self.total, "cumulative": self.cumulative}
 
 
-def equity_in_year(offer: Offer, year: int, growth: float, months: int = 12) -> float:
-    """Equity vesting in the first `months` months of `year` from the initial grant (year 1: `equity`
-    dollars or `shares`) and refreshers (years 2..year), after the offer's discount. What vests in
-    year i of its grant is valued at (1 + growth)^(i - 1)."""
+@dataclass(frozen=True, slots=True)
+class Grant:
+    """An equity grant made at the start of `year` of the offer: `size` dollars at grant, or shares,
+    vesting on `schedule`; `expected` when it is hoped for rather than promised."""
+
+    year: int
+    size: float
+    in_shares: bool
+    schedule: Schedule
+    expected: bool = False
+
+    def unit(self, offer: Offer, year: int, growth: float) -> float:
+        """What one dollar of the grant, or one share, is worth when it vests in `year` of the offer: a
+        dollar grant grows from its own year; a share is worth the share price of that year less the strike."""
+        if self.in_shares:
+            return max(offer.share_price * (1 + growth) ** (year - 1) - offer.strike, 0.0)
+        return (1 + growth) ** (year - self.year)
+
+
+def grants(offer: Offer, months: int = MAX_HORIZON * 12) -> list[Grant]:
+    """The grants made within `months` of the start: the initial one, then each refresher from the
+    year of the first (`refresh_from`), on its own schedule or the grant's."""
+    made = [Grant(1, offer.shares or float(offer.equity), bool(offer.shares), offer.vesting)]
+    size = offer.refresh_shares or float(offer.refresh)
+    if size:
+        made += [Grant(g, size, bool(offer.refresh_shares), offer.refresh_vesting or offer.vesting,
+                       offer.refresh_kind == "expected")
+                 for g in range(offer.refresh_from, MAX_HORIZON + 1) if 12 * (g - 1) < months]
+    return made
+
+
+def equity_in_year(offer: Offer, year: int, growth: float, months: int = 12, *, expected: bool = False) -> float:
+    """Equity vesting in the first `months` months of `year` from the grants made by then (the expected
+    refreshers alone with `expected`, else the rest), after the offer's discount. What vests in
+    year i of its grant is valued at (1 + growth)^(i - 1); a share at the share price of its year."""
     value = 0.0
-    for granted in range(1, year + 1):
-        index = year - granted
-        part = offer.vesting.percent(12 * index, 12 * index + months) / 100
-        if not part:
-            continue
-        grown = (1 + growth) ** index
-        if granted == 1 and offer.shares:
-            value += offer.shares * part * max(offer.share_price * grown - offer.strike, 0.0)
-        else:
-            value += (offer.equity if granted == 1 else offer.refresh) * part * grown
+    for grant in grants(offer, 12 * year):
+        index = year - grant.year
+        part = grant.schedule.percent(12 * index, 12 * index + months) / 100
+        if part and grant.expected == expected:
+            value += grant.size * part * grant.unit(offer, year, growth)
     return value * (1 - offer.equity_discount)
 
 
@@ -695,24 +742,14 @@ class Leaving:
                 "sign_on_repaid": self.sign_on_repaid}
 
 
-def grants(offer: Offer, months: int) -> list[tuple[int, float, bool]]:
-    """The grants made within `months` of the start: (month made, dollars or shares, in shares)."""
-    made = [(0, offer.shares or float(offer.equity), bool(offer.shares))]
-    if offer.refresh:
-        made += [(12 * g, float(offer.refresh), False) for g in range(1, MAX_HORIZON) if 12 * g < months]
-    return made
-
-
 def leaving(offer: Offer, months: int, growth: float) -> Leaving:
     granted = vested = lost = 0.0
-    for made, size, in_shares in grants(offer, months):
-        def worth(grown: float, size: float = size, in_shares: bool = in_shares) -> float:
-            return size * max(offer.share_price * grown - offer.strike, 0.0) if in_shares else size * grown
-
-        granted += worth(1.0)
-        vested += worth(1.0) * offer.vesting.percent(0, months - made) / 100
-        lost += sum(worth((1 + growth) ** ((month - 1) // 12)) * share / 100
-                    for month, share in offer.vesting.events if month > months - made)
+    for grant in grants(offer, months):
+        made = 12 * (grant.year - 1)
+        granted += grant.size * grant.unit(offer, grant.year, 0.0)
+        vested += grant.size * grant.unit(offer, grant.year, 0.0) * grant.schedule.percent(0, months - made) / 100
+        lost += sum(grant.size * grant.unit(offer, grant.year + (month - 1) // 12, growth) * share / 100
+                    for month, share in grant.schedule.events if month > months - made)
     keep = 1 - offer.equity_discount
     whole, done = money.dollars(granted * keep), money.dollars(vested * keep)
     return Leaving(months=months, granted=whole, vested=done, forfeited=whole - done,
@@ -720,13 +757,15 @@ def leaving(offer: Offer, months: int, growth: float) -> Leaving:
                    sign_on_repaid=money.dollars(sign_on_repaid(offer, months)))
 
 
-def cash_flows(offer: Offer, horizon: float, growth: float | None = None, *, leave: bool = False) -> list[Year]:
+def cash_flows(offer: Offer, horizon: float, growth: float | None = None, *, leave: bool = False,
+               parts: Sequence[Component] | None = None) -> list[Year]:
     """Year by year over `horizon` years (a last year may be part of one: 1.5 is 18 months). `growth`
     (when given) overrides the offer's own. With `leave`, the holder leaves at the horizon: sign-on
-    is repaid under its clawback (the `repaid` component)."""
+    is repaid under its clawback (the `repaid` component). `parts`: the components to hold (by
+    default those this offer has; a comparison gives those of all its offers)."""
     rate = growth if growth is not None else (offer.growth or 0.0)
     months = round(horizon * 12)
-    parts = components(leave)
+    parts = components([offer], leave) if parts is None else parts
     years: list[Year] = []
     cumulative = 0
     for k in range(1, -(-months // 12) + 1):
@@ -940,12 +979,14 @@ def compare(offers: Iterable[Offer], *, horizon: float = 4, growth: float | None
                           f"{MAX_HORIZON * 12}), got {horizon:g}", usage=True, field="horizon")
     horizon = span_years(round(months))
     rows = []
-    for offer in distinct(offers):
+    offers = distinct(offers)
+    parts = components(offers, leave)
+    for offer in offers:
         if offer.bonus_prorated and offer.start is None:
             raise MlcompError(f"{offer.origin}: bonus_prorated: give start too (the month the job starts, such as "
                               "2027-03), or --start", usage=offer.inline)
         rate = growth if growth is not None else (offer.growth or 0.0)
-        years = cash_flows(offer, horizon, growth, leave=leave)
+        years = cash_flows(offer, horizon, growth, leave=leave, parts=parts)
         total = sum(y.total for y in years)
         average = money.dollars(total / horizon)
         profile = offer_profile(offer, bands, defaults or {}) if bands is not None else None

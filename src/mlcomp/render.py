@@ -428,7 +428,7 @@ def amount(dollars: int) -> str:
 def _year_rows(row: Callable[..., None], comparison: Comparison) -> None:
     """A block per year: each component's row (a row that is 0 in every offer is left out, unless the
     component is always shown), the year's total and the total so far."""
-    from mlcomp.offers import components
+    from mlcomp.offers import components_of
 
     offers = comparison.offers
     if any(o.start for o in offers):
@@ -436,7 +436,7 @@ def _year_rows(row: Callable[..., None], comparison: Comparison) -> None:
     for i in range(len(offers[0].by_year)):
         years = [offer.by_year[i] for offer in offers]
         head = f"Year {i + 1}" + (f" ({years[0].months} months)" if years[0].months < 12 else "")
-        for n, part in enumerate(components(comparison.leave)):
+        for n, part in enumerate(components_of(years[0])):
             if n == 0 or part.always or any(y[part.key] for y in years):
                 row(f"{head} {part.label}" if n == 0 else f"  {part.label}", (amount(y[part.key]) for y in years))
         row("  total", (money(y.total) for y in years), style="bold")
@@ -525,8 +525,18 @@ def compare_table(comparison: Comparison, *, out: Console | None = None) -> None
         row("Average vs total comp mid", cells(lambda m: percent(m.total_comp_vs_mid)))
         row("Location-adjusted average", cells(lambda m: money(m.location_adjusted_average)))
     print_wide(out, table)
-    for note in compare_notes(comparison):
+    for note in compare_notes(comparison) + expected_notes(comparison):
         out.print(one_line(note), soft_wrap=True)
+
+
+def expected_notes(comparison: Comparison) -> list[str]:
+    """A sentence for each offer whose total counts refreshers that are expected, not promised."""
+    notes = []
+    for offer in comparison.offers:
+        expected = sum(y.amounts.get("expected_equity", 0) for y in offer.by_year)
+        if expected:
+            notes.append(f"{offer.name}: {money(expected)} of its total is expected refreshers, not promised.")
+    return notes
 
 
 def scenarios_table(comparisons: list[Comparison], *, out: Console | None = None) -> None:
