@@ -538,3 +538,20 @@ def test_expected_refreshers_are_marked_in_the_table_and_keyed_in_json_and_csv(t
     out = run(spec, GLOBEX).stdout
     assert "  expected refreshers" in out
     assert "A: $60,000 of its total is expected refreshers, not promised." in out
+
+
+def test_a_bonus_range_compares_each_case_in_every_format():
+    args = ["name=Trading,base=200k,bonus=50%-100%", "name=Tech,base=250k,bonus=15% x 1.25,equity=200k", "-n", "2"]
+    data = as_json(*args)
+    assert [(s["growth"], s["bonus_case"], s["best"]) for s in data["scenarios"]] == [
+        (None, "low", "Tech"), (None, "middle", "Trading"), (None, "high", "Trading")]
+    rows = list(csv.DictReader(io.StringIO(run(*args, "-f", "csv").stdout)))
+    assert list(rows[0])[:2] == ["growth", "bonus_case"] and rows[0]["bonus"] == "100000"
+    assert [r["bonus_case"] for r in rows[::4]] == ["low", "middle", "high"]
+    lines = run(*args, "-f", "jsonl").stdout.split("\n")
+    assert json.loads(lines[0])["bonus_case"] == "low" and lines[-1] == ""
+    out = run(*args).stdout
+    assert "by bonus and yearly equity growth" in out and "  Bonus middle" in out
+    assert "With bonuses low and each offer's own growth: Trading: no growth rate closes the gap" in out
+    # with growth rates: one scenario per rate and case
+    assert len(as_json(*args, "-g", "0,20%")["scenarios"]) == 6

@@ -726,3 +726,40 @@ def test_refreshers_in_shares_are_worth_the_share_price_of_their_year():
 def test_bad_refreshers(fields, message):
     with pytest.raises(MlcompError, match=re.escape(message)):
         offer(**fields)
+
+
+# ---- bonus odds -----------------------------------------------------------------------------------
+
+def test_a_target_bonus_times_its_expected_payout():
+    # 15% of 240,000 = 36,000, paid at 1.25 times: 45,000; 20k x 1.1 = 22,000; x 0: nothing
+    assert cash_flows(offer(base="240k", bonus="15% x 1.25"), 1)[0]["bonus"] == 45_000
+    assert cash_flows(offer(base="240k", bonus="20k x 1.1"), 1)[0]["bonus"] == 22_000
+    assert cash_flows(offer(base="240k", bonus="15%x0"), 1)[0]["bonus"] == 0
+
+
+def test_a_bonus_range_gives_low_middle_and_high_scenarios():
+    # Trading: 200k base, 50%-100%: 100k, 150k or 200k a year -> 2 years: 600k, 700k, 800k.
+    # Tech: 250k + 45,000... (15% x 1.25 of 250k = 46,875) + 50k equity = 346,875 a year: 693,750.
+    # Tech leads at the low end; Trading at the middle and the high end.
+    from mlcomp.offers import scenarios
+
+    trading, tech = offer(name="Trading", base="200k", bonus="50%-100%"), \
+        offer(name="Tech", base="250k", bonus="15% x 1.25", equity="200k")
+    runs = scenarios([trading, tech], [None], horizon=2)
+    assert [(r.bonus, r.best, r.offers[0].total) for r in runs] == [
+        ("low", "Tech", 600_000), ("middle", "Trading", 700_000), ("high", "Trading", 800_000)]
+    assert runs[0].as_dict()["bonus_case"] == "low"
+    # without a range there is one scenario, and no bonus_case key
+    (plain,) = scenarios([tech, offer(name="B")], [None])
+    assert plain.bonus is None and "bonus_case" not in plain.as_dict()
+
+
+@pytest.mark.parametrize(("value", "message"), [
+    ("15% x 6", "the payout multiplier must be from 0 to 5, got '6'"),
+    ("15% x lots", "the payout multiplier must be from 0 to 5"),
+    ("100%-50%", "a bonus range's low end is above its high end, got '100%-50%'"),
+    ("10%-30k", "a bonus range's ends are both percentages or both amounts"),
+])
+def test_bad_bonus_odds(value, message):
+    with pytest.raises(MlcompError, match=re.escape(message)):
+        offer(bonus=value)

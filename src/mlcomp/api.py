@@ -51,7 +51,7 @@ def estimate(*, years: float | str | None = None, level: str | None = None, city
 
 def compare(offers: Iterable[OfferLike], *, horizon: float | str | None = None,
             growth: float | str | None = None, target: float | str = 0.5, leave_after: float | str | None = None,
-            start: str | None = None,
+            start: str | None = None, bonus: str | None = None,
             years: float | str | None = None, level: str | None = None, city: str | None = None,
             tier: str | None = None, industry: str | None = None, specialization: str | None = None,
             full_lifecycle: bool = False, remote_first: bool = False, ml_focus: str | None = None,
@@ -63,10 +63,12 @@ def compare(offers: Iterable[OfferLike], *, horizon: float | str | None = None,
     ``"name=Acme,base=240k,bonus=15%"`` ('-' reads standard input, or calls `read_stdin`).
     `horizon` is in years (default 4) or months (``"18m"``); `leave_after` (years or ``"18m"``, in
     place of `horizon`) compares what each offer pays by then, when the holder leaves: what is vested
-    and forfeited, and the sign-on repaid. `start` (``"2027-03"``) is the month the job starts, for
-    offers that do not give their own. `growth` (``"10%"`` or 0.1) replaces every offer's equity
-    growth (the command's list of rates is one call per rate); `target` is where in the market's
-    total-comp range the suggested ask should reach (0 the low end, 1 the high end, or ``"75%"``).
+    and forfeited, and the sign-on repaid. `start` (``"2027-03"``) is the month the job starts,
+    for offers that do not give their own. `bonus` (``"low"``, ``"middle"``, ``"high"``) is the end of
+    bonus ranges (``"50%-100%"``) to count; the command compares each. `growth` (``"10%"`` or 0.1)
+    replaces every offer's equity growth (the command's list of rates is one call per rate); `target`
+    is where in the market's total-comp range the suggested ask should reach (0 the low end, 1 the
+    high end, or ``"75%"``).
     The profile keywords fill in what offers leave out and turn on the market view. Raises
     MlcompError for a bad offer or value.
     """
@@ -97,10 +99,12 @@ def compare(offers: Iterable[OfferLike], *, horizon: float | str | None = None,
         loaded = load_offers([os.fspath(item) for item in items], reader)  # type: ignore[arg-type]
     else:
         loaded = [_offer(item, number, reader) for number, item in enumerate(items, 1)]
+    if bonus not in (None, "low", "middle", "high"):
+        raise MlcompError(f"bonus: expected low, middle or high, got {bonus!r}", usage=True, field="bonus")
     if start is not None:
         loaded = [offer if offer.start else offer.model_copy(update={"start": start_month(start)}) for offer in loaded]
     return run_compare(loaded, horizon=span, growth=override, bands=bands, defaults=defaults, target=goal,
-                       leave=leave)
+                       leave=leave, bonus=bonus)
 
 
 def start_month(text: str) -> Any:

@@ -642,7 +642,7 @@ def compare(
     from mlcomp import api, inputs
     from mlcomp.engine import profile_values
     from mlcomp.money import parse_rate
-    from mlcomp.offers import load_offers
+    from mlcomp.offers import bonus_cases, load_offers
 
     too_few = ("give at least two offers to compare (files, '-' for stdin, or key=value,...), "
                "or one offer with --years or --level for its market view")
@@ -671,11 +671,12 @@ def compare(
         raise as_usage(e) from None
     level_note(bands, defaults)
     loaded = load_offers(offers, lambda: inputs.decode(inputs.read_bytes(inputs.STDIN), "stdin"))
-    results = [api.compare(loaded, horizon=horizon, leave_after=leave_after, start=start, growth=rate, target=goal,
+    results = [api.compare(loaded, horizon=horizon, leave_after=leave_after, start=start, growth=rate, bonus=case,
+                           target=goal,
                            years=years, level=level, city=city, tier=tier, industry=industry,
                            specialization=specialization, full_lifecycle=full_lifecycle,
                            remote_first=remote_first, ml_focus=ml_focus, bands=bands)
-               for rate in growths]  # one comparison per growth rate given (None: each offer's own)
+               for rate in growths for case in bonus_cases(loaded)]  # per growth rate given, per bonus case
     if len(loaded) < 2 and results[0].offers[0].market is None:
         raise MlcompError(too_few, usage=True)
     several = len(results) > 1
@@ -683,7 +684,7 @@ def compare(
         print(render.to_json({"scenarios": [{"growth": r.growth, **r.as_dict()} for r in results]} if several
                              else results[0].as_dict()))
     elif fmt is Format.jsonl:
-        sys.stdout.writelines(render.to_json({"growth": r.growth, **o.as_dict()} if several else o.as_dict(),
+        sys.stdout.writelines(render.to_json({**render.scenario(r), **o.as_dict()} if several else o.as_dict(),
                                              indent=None) + "\n" for r in results for o in r.offers)
     elif fmt in (Format.csv, Format.tsv):
         render.write_rows((row for r in results for row in render.compare_rows(r, growth=several)),
@@ -698,8 +699,8 @@ def compare(
                 from mlcomp import charts
 
                 for result in results:
-                    charts.compare_chart(result, title=f"Equity growth {render.rate_text(result.growth)} a year"
-                                         if several and result.growth is not None else "")
+                    charts.compare_chart(result, title=render.scenario_label(result)
+                                         if several and (result.growth is not None or result.bonus) else "")
         if not any(o.market for o in results[0].offers):
             sys.stderr.write("Market view: give --years or --level (or years/level in the offers).\n")
 

@@ -49,25 +49,64 @@ GROWTH_SEARCH = (-1.0, 10.0)   # break-even growth is looked for from -100% to +
 MAX_SCENARIOS = 20             # growth rates in one comparison
 
 
+BONUS_CASES = ("low", "middle", "high")
+MAX_MULTIPLIER = 5.0  # an expected payout of more than 5 times the target is a typo
+
+
 @dataclass(frozen=True, slots=True)
 class Bonus:
-    """A yearly bonus: a fraction of base, or a fixed amount."""
+    """A yearly bonus: a fraction of base or a fixed amount (the target), times the payout expected
+    (`multiplier`); or a range, from this (its low end) to `high_rate` / `high_amount`."""
 
     rate: float = 0.0
     amount: int = 0
+    multiplier: float = 1.0
+    high_rate: float | None = None
+    high_amount: int = 0
 
-    def of(self, base: float) -> float:
-        return self.rate * base + self.amount
+    @property
+    def ranged(self) -> bool:
+        return self.high_rate is not None
+
+    def of(self, base: float, case: str = "middle") -> float:
+        """The bonus on `base`: for a range, its low end, its middle or its high end (`case`)."""
+        low = (self.rate * base + self.amount) * self.multiplier
+        if self.high_rate is None or case == "low":
+            return low
+        high = self.high_rate * base + self.high_amount
+        return high if case == "high" else (low + high) / 2
 
 
-def parse_bonus(value: object) -> Bonus:
+def _one_bonus(value: object) -> Bonus:
     """ "15%" or a number below 1 (0.15) is a fraction of base; anything else is an amount."""
-    if isinstance(value, Bonus):
-        return value
     if money.is_percent(value):
         return Bonus(rate=money.parse_rate(value, low=0.0, high=10.0))
     number = money.amount(value)
     return Bonus(rate=number) if number < 1 else Bonus(amount=money.dollars(number))
+
+
+def parse_bonus(value: object) -> Bonus:
+    """ "15%", 0.15 or "20k"; a target times its expected payout, "15% x 1.25"; or a range of
+    outcomes, "50%-100%" or "10k-30k"."""
+    if isinstance(value, Bonus):
+        return value
+    if isinstance(value, str) and re.search(r"\s[x*]\s|\dx\d|[\d%k]\s*[x*]", value.lower()):
+        target, _, times = re.split(r"\s*([x*])\s*", value.strip().lower(), maxsplit=1)
+        try:
+            multiplier = float(times)
+        except ValueError:
+            multiplier = math.nan
+        if not 0 <= multiplier <= MAX_MULTIPLIER:
+            raise ValueError(f"the payout multiplier must be from 0 to {MAX_MULTIPLIER:g}, got {shown(times)}")
+        return replace(_one_bonus(target), multiplier=multiplier)
+    if isinstance(value, str) and re.fullmatch(r"\s*[$\d.,%km]+\s*-\s*[$\d.,%km]+\s*", value.lower()):
+        low, high = (_one_bonus(part) for part in value.split("-"))
+        if (low.rate and high.amount) or (low.amount and high.rate):
+            raise ValueError(f"a bonus range's ends are both percentages or both amounts, got {shown(value)}")
+        if (low.rate, low.amount) > (high.rate, high.amount):
+            raise ValueError(f"a bonus range's low end is above its high end, got {shown(value)}")
+        return replace(low, high_rate=high.rate, high_amount=high.amount)
+    return _one_bonus(value)
 
 
 PERIODS = {"month": 1, "monthly": 1, "quarter": 3, "quarterly": 3, "half": 6, "half-year": 6, "semiannual": 6,
@@ -561,12 +600,14 @@ KINDS = ("recurring cash", "one-time cash", "equity", "benefits")
 class Stretch:
     """The months of one year of an offer that a comparison counts: year `year` (1 = the first twelve
     months from the start), its first `months` months, equity growing `growth` a year. `leave` is the
-    month after the start when the holder leaves (sign-on is repaid then), or None."""
+    month after the start when the holder leaves (sign-on is repaid then), or None; `bonus` the case of
+    a bonus range (low, middle, high)."""
 
     year: int
     months: int
     growth: float
     leave: int | None = None
+    bonus: str = "middle"
 
     @property
     def end(self) -> int:
@@ -605,7 +646,7 @@ def _bonus(offer: Offer, stretch: Stretch) -> float:
     first one counts the months from the start to the end of its calendar year (from March: 10/12)."""
     if stretch.months < 12:
         return 0.0
-    bonus = offer.bonus.of(base_in(offer, stretch.year))
+    bonus = offer.bonus.of(base_in(offer, stretch.year), stretch.bonus)
     if stretch.year == 1 and offer.bonus_prorated and offer.start:
         return bonus * (13 - offer.start.month) / 12
     return bonus
@@ -758,18 +799,19 @@ def leaving(offer: Offer, months: int, growth: float) -> Leaving:
 
 
 def cash_flows(offer: Offer, horizon: float, growth: float | None = None, *, leave: bool = False,
-               parts: Sequence[Component] | None = None) -> list[Year]:
+               parts: Sequence[Component] | None = None, bonus: str = "middle") -> list[Year]:
     """Year by year over `horizon` years (a last year may be part of one: 1.5 is 18 months). `growth`
     (when given) overrides the offer's own. With `leave`, the holder leaves at the horizon: sign-on
     is repaid under its clawback (the `repaid` component). `parts`: the components to hold (by
-    default those this offer has; a comparison gives those of all its offers)."""
+    default those this offer has; a comparison gives those of all its offers). `bonus`: which end of a
+    bonus range counts (low, middle, high)."""
     rate = growth if growth is not None else (offer.growth or 0.0)
     months = round(horizon * 12)
     parts = components([offer], leave) if parts is None else parts
     years: list[Year] = []
     cumulative = 0
     for k in range(1, -(-months // 12) + 1):
-        stretch = Stretch(k, min(12, months - 12 * (k - 1)), rate, months if leave else None)
+        stretch = Stretch(k, min(12, months - 12 * (k - 1)), rate, months if leave else None, bonus)
         year = Year(year=k, amounts={c.key: money.dollars(c.amount(offer, stretch)) for c in parts},
                     months=stretch.months)
         cumulative += year.total
@@ -777,20 +819,25 @@ def cash_flows(offer: Offer, horizon: float, growth: float | None = None, *, lea
     return years
 
 
-def horizon_total(offer: Offer, horizon: float, growth: float | None = None, *, leave: bool = False) -> int:
-    return sum(y.total for y in cash_flows(offer, horizon, growth, leave=leave))
+def horizon_total(offer: Offer, horizon: float, growth: float | None = None, *, leave: bool = False,
+                  bonus: str = "middle") -> int:
+    return sum(y.total for y in cash_flows(offer, horizon, growth, leave=leave, bonus=bonus))
 
 
-def break_even_growth(offer: Offer, horizon: float, target: int, *, leave: bool = False) -> float | None:
+def break_even_growth(offer: Offer, horizon: float, target: int, *, leave: bool = False,
+                      bonus: str = "middle") -> float | None:
     """The lowest yearly equity growth, in whole basis points from -100% to +1000%, at which this
     offer's horizon total (its equity alone growing) reaches `target`; None when even +1000% does
     not. The total never decreases as growth rises, so a binary search over the basis points finds it."""
     lo, hi = (round(rate * 10_000) for rate in GROWTH_SEARCH)
-    if horizon_total(offer, horizon, hi / 10_000, leave=leave) < target:
+    def total(rate: int) -> int:
+        return horizon_total(offer, horizon, rate / 10_000, leave=leave, bonus=bonus)
+
+    if total(hi) < target:
         return None
     while lo < hi:  # the answer is in lo..hi
         mid = (lo + hi) // 2
-        lo, hi = (lo, mid) if horizon_total(offer, horizon, mid / 10_000, leave=leave) >= target else (mid + 1, hi)
+        lo, hi = (lo, mid) if total(mid) >= target else (mid + 1, hi)
     return lo / 10_000
 
 
@@ -949,14 +996,16 @@ class Comparison:
     offers: tuple[Result, ...]
     growth: float | None = None
     leave: bool = False
+    bonus: str | None = None
 
     @property
     def months(self) -> int:
         return round(self.horizon * 12)
 
     def as_dict(self) -> dict[str, Any]:
-        """The JSON contract (see docs)."""
-        return {"horizon": self.horizon, "best": self.best, "offers": [o.as_dict() for o in self.offers]}
+        """The JSON contract (see docs). `bonus` (the case of a bonus range) only when it is one of several."""
+        case = {"bonus_case": self.bonus} if self.bonus else {}
+        return {**case, "horizon": self.horizon, "best": self.best, "offers": [o.as_dict() for o in self.offers]}
 
 
 def span_years(months: int) -> float:
@@ -966,13 +1015,14 @@ def span_years(months: int) -> float:
 
 def compare(offers: Iterable[Offer], *, horizon: float = 4, growth: float | None = None,
             bands: Bands | None = None, defaults: Mapping[str, Any] | None = None,
-            target: float = 0.5, leave: bool = False) -> Comparison:
+            target: float = 0.5, leave: bool = False, bonus: str | None = None) -> Comparison:
     """Offers side by side over `horizon` years (a fraction counts its months: 1.5 is 18), in the order
     given. With `leave`, the holder leaves at the horizon: what is vested and forfeited, and the
     sign-on repaid. The best has the highest horizon total (ties: higher first year, then name), so
     the order never changes the answer. Every other offer gets its break-even equity growth. With
     `bands`, each offer whose profile (its own fields over `defaults`) has years or a level gets a
-    market position, with what to ask for to reach `target` (0 = the total-comp low end, 1 = its high end)."""
+    market position, with what to ask for to reach `target` (0 = the total-comp low end, 1 = its high end).
+    `bonus` is the case of bonus ranges counted (low, middle, high; None: the middle, not named)."""
     months = horizon * 12
     if not (1 <= months <= MAX_HORIZON * 12 and abs(months - round(months)) < 1e-9):
         raise MlcompError(f"the horizon must be from 1 to {MAX_HORIZON} years (or whole months from 1 to "
@@ -986,7 +1036,7 @@ def compare(offers: Iterable[Offer], *, horizon: float = 4, growth: float | None
             raise MlcompError(f"{offer.origin}: bonus_prorated: give start too (the month the job starts, such as "
                               "2027-03), or --start", usage=offer.inline)
         rate = growth if growth is not None else (offer.growth or 0.0)
-        years = cash_flows(offer, horizon, growth, leave=leave, parts=parts)
+        years = cash_flows(offer, horizon, growth, leave=leave, parts=parts, bonus=bonus or "middle")
         total = sum(y.total for y in years)
         average = money.dollars(total / horizon)
         profile = offer_profile(offer, bands, defaults or {}) if bands is not None else None
@@ -999,15 +1049,21 @@ def compare(offers: Iterable[Offer], *, horizon: float = 4, growth: float | None
     results = tuple(
         Result(name=offer.name, by_year=tuple(years), first_year=years[0].total, average=average,
                total=total, delta_to_best=total - best[2], growth=rate, market=market,
-               break_even_growth=None if offer is best[0] else break_even_growth(offer, horizon, best[2],
-                                                                                 leave=leave),
+               break_even_growth=None if offer is best[0] else break_even_growth(
+                   offer, horizon, best[2], leave=leave, bonus=bonus or "middle"),
                equity_discount=offer.equity_discount, start=offer.start,
                leaving=leaving(offer, round(months), rate) if leave else None)
         for offer, years, total, average, market, rate in rows)
-    return Comparison(horizon=horizon, best=best[0].name, offers=results, growth=growth, leave=leave)
+    return Comparison(horizon=horizon, best=best[0].name, offers=results, growth=growth, leave=leave, bonus=bonus)
+
+
+def bonus_cases(offers: Iterable[Offer]) -> list[str | None]:
+    """The bonus scenarios a comparison needs: low, middle and high when an offer's bonus is a range."""
+    return list(BONUS_CASES) if any(offer.bonus.ranged for offer in offers) else [None]
 
 
 def scenarios(offers: Iterable[Offer], growths: Iterable[float | None], **options: Any) -> list[Comparison]:
-    """One comparison per yearly equity growth rate (None: each offer's own)."""
+    """One comparison per yearly equity growth rate (None: each offer's own) and, when an offer's bonus
+    is a range, per case of it (low, middle, high)."""
     offers = list(offers)
-    return [compare(offers, growth=growth, **options) for growth in growths]
+    return [compare(offers, growth=growth, bonus=case, **options) for growth in growths for case in bonus_cases(offers)]

@@ -384,7 +384,7 @@ def compare_rows(comparison: Comparison, *, growth: bool = False) -> Iterable[di
         extra = {"break_even_growth": "" if offer.break_even_growth is None else offer.break_even_growth,
                  **leave, **market}
         for year in offer.by_year:
-            lead = {"growth": comparison.growth} if growth else {}
+            lead = scenario(comparison) if growth else {}
             yield {**lead, "name": offer.name, **year.as_dict(), **extra}
 
 
@@ -547,7 +547,8 @@ def scenarios_table(comparisons: list[Comparison], *, out: Console | None = None
     out = out or console()
     first = comparisons[0]
     span = span_text(first.months)
-    table = Table(title=f"Offers over {span}, by yearly equity growth", box=box.SIMPLE_HEAD,
+    by = "bonus and yearly equity growth" if first.bonus else "yearly equity growth"
+    table = Table(title=f"Offers over {span}, by {by}", box=box.SIMPLE_HEAD,
                   caption="USD. * = best (highest total) in its scenario." if len(first.offers) > 1 else "USD.",
                   caption_justify="left")
     table.add_column("")
@@ -555,8 +556,7 @@ def scenarios_table(comparisons: list[Comparison], *, out: Console | None = None
         table.add_column(offer.name, justify="right", no_wrap=True)
     for comparison in comparisons:
         offers = comparison.offers
-        growth = "each offer's own" if comparison.growth is None else rate_text(comparison.growth)
-        table.add_row(f"Equity growth {growth} a year", *("" for _ in offers), style="bold")
+        table.add_row(scenario_label(comparison), *("" for _ in offers), style="bold")
         several = len(offers) > 1
         table.add_row(f"  Total over {span}", *(money(o.total) + (" *" if o.name == comparison.best and several
                                                                 else "") for o in offers))
@@ -575,5 +575,19 @@ def scenarios_table(comparisons: list[Comparison], *, out: Console | None = None
     for comparison in comparisons:
         growth = "each offer's own growth" if comparison.growth is None else \
             f"the others' equity growing {rate_text(comparison.growth)} a year"
+        bonus = f"bonuses {comparison.bonus} and " if comparison.bonus else ""
         for note in compare_notes(comparison, discounts=False):
-            out.print(one_line(f"With {growth}: {note}"), soft_wrap=True)
+            out.print(one_line(f"With {bonus}{growth}: {note}"), soft_wrap=True)
+
+
+def scenario_label(comparison: Comparison) -> str:
+    """'Equity growth 20% a year', 'Bonus low', 'Bonus high, equity growth 20% a year'."""
+    growth = "each offer's own" if comparison.growth is None else rate_text(comparison.growth)
+    if comparison.bonus:
+        return f"Bonus {comparison.bonus}" + ("" if comparison.growth is None else f", equity growth {growth} a year")
+    return f"Equity growth {growth} a year"
+
+
+def scenario(comparison: Comparison) -> dict[str, Any]:
+    """What a row of a scenario starts with: its growth and (for bonus ranges) its bonus case."""
+    return {"growth": comparison.growth, **({"bonus_case": comparison.bonus} if comparison.bonus else {})}
