@@ -555,3 +555,22 @@ def test_a_bonus_range_compares_each_case_in_every_format():
     assert "With bonuses low and each offer's own growth: Trading: no growth rate closes the gap" in out
     # with growth rates: one scenario per rate and case
     assert len(as_json(*args, "-g", "0,20%")["scenarios"]) == 6
+
+
+def test_startup_equity_through_the_cli(tmp_path):
+    # see test_offers.py: 116,200 of options a year, 24,000 to exercise, 24,000 of spread at the 409A price
+    toml = write(tmp_path, "s.toml", 'name = "Startup"\nbase = "190k"\nshares = 80000\nstrike = 1.2\nfmv = 2.4\n'
+                 'preferred_price = 9.5\nequity_discount = "30%"\n')
+    data = as_json(toml, GLOBEX, "-n", "1")
+    year = data["offers"][0]["by_year"][0]
+    assert list(year) == ["year", "base", "bonus", "equity", "one_time", "benefits", "exercise_cost", "spread_at_fmv",
+                          "total", "cumulative"]
+    assert (year["equity"], year["exercise_cost"], year["spread_at_fmv"], year["total"]) == (
+        116_200, 24_000, 24_000, 306_200)
+    out = run(toml, GLOBEX, "-n", "1").stdout
+    assert "exercise cost (not in total)" in out
+    assert "Startup: shares valued at the preferred price, $9.50 a share (409A $2.40)." in out
+    rows = list(csv.DictReader(io.StringIO(run(toml, GLOBEX, "-n", "1", "-f", "csv").stdout)))
+    assert rows[0]["spread_at_fmv"] == "24000" and rows[1]["spread_at_fmv"] == "0"
+    result = run("name=P,base=1,shares=1,preferred_price=1,liquidity=2029-06", GLOBEX, "--start", "2030-01")
+    assert result.exit_code == 2 and "liquidity: 2029-06 is before the start (2030-01)" in result.stderr

@@ -718,7 +718,7 @@ def test_refreshers_in_shares_are_worth_the_share_price_of_their_year():
 @pytest.mark.parametrize(("fields", "message"), [
     ({"refresh": "10k", "refresh_shares": 10, "share_price": 1}, "refresh and refresh_shares: give one"),
     ({"refresh_shares": 10}, "refresh_shares: also give share_price"),
-    ({"refresh_vesting": "even"}, "refresh_vesting: give the refresher's size too"),
+    ({"refresh_vesting": "even"}, "describe a refresher: give its size too"),
     ({"refresh": "10k", "refresh_from": 1}, "refresh_from: must be a whole number of years from 2 to 30"),
     ({"refresh": "10k", "refresh_kind": "hoped"}, "refresh_kind: must be 'guaranteed' or 'expected'"),
     ({"refresh": "10k", "refresh_vesting": [10] * 10}, "refresh_vesting: 10 entries and no vesting_period"),
@@ -763,3 +763,62 @@ def test_a_bonus_range_gives_low_middle_and_high_scenarios():
 def test_bad_bonus_odds(value, message):
     with pytest.raises(MlcompError, match=re.escape(message)):
         offer(bonus=value)
+
+
+# ---- startup equity -------------------------------------------------------------------------------
+
+def test_a_startup_offer_with_strike_409a_and_preferred_prices():
+    # 80,000 options over 4 years (20,000 a year), strike $1.20, 409A $2.40, preferred $9.50:
+    # valued at the preferred price: 20,000 * (9.50 - 1.20) = 166,000 a year, at 70% for a 30% discount:
+    # 116,200; exercising a year's options costs 20,000 * 1.20 = 24,000 and their spread at the 409A
+    # price is 20,000 * (2.40 - 1.20) = 24,000, shown, not added to the total (190,000 + 116,200).
+    fields = {"name": "S", "base": "190k", "shares": "80k", "strike": 1.2, "fmv": 2.4, "preferred_price": 9.5,
+              "equity_discount": "30%"}
+    (year,) = compare([offer(**fields)], horizon=1).offers[0].by_year
+    assert (year["equity"], year["exercise_cost"], year["spread_at_fmv"]) == (116_200, 24_000, 24_000)
+    assert year.total == 306_200
+    # at +50% a year, year 2: the preferred price 14.25: 20,000 * 13.05 * 0.7 = 182,700; the 409A
+    # price 3.60: spread 20,000 * 2.40 = 48,000; the exercise cost stays 24,000
+    second = compare([offer(**fields)], horizon=2, growth=0.5).offers[0].by_year[1]
+    assert (second["equity"], second["exercise_cost"], second["spread_at_fmv"]) == (182_700, 24_000, 48_000)
+    # valued at the 409A price: 20,000 * 1.20 * 0.7 = 16,800
+    at_fmv = compare([offer(**fields, valued_at="fmv")], horizon=1).offers[0]
+    assert at_fmv.by_year[0]["equity"] == 16_800
+    assert at_fmv.notes == ("S: shares valued at the 409A price, $2.40 a share.",)
+    assert compare([offer(**fields)], horizon=1).offers[0].notes == (
+        "S: shares valued at the preferred price, $9.50 a share (409A $2.40).",)
+
+
+def test_a_strike_above_the_preferred_price_is_worth_nothing_and_said_so():
+    under = compare([offer(name="U", shares="10k", strike=12, preferred_price=10)], horizon=1).offers[0]
+    assert under.by_year[0]["equity"] == 0
+    assert "U: the strike ($12.00) is not below the price shares are valued at ($10.00)" in under.notes[1]
+
+
+def test_double_trigger_rsus_pay_nothing_before_the_liquidity_event():
+    # 10,000 RSUs at a $30 preferred price, 2,500 (75,000) a year; start 2027-03, liquidity 2029-06:
+    # the event is in month 28 (year 3): the 150,000 of years 1 and 2 is paid then, with year 3's 75,000
+    rsus = {"name": "P", "base": "0", "shares": "10k", "preferred_price": 30, "start": "2027-03"}
+    years = cash_flows(offer(**rsus, liquidity="2029-06"), 4)
+    assert column(years, "equity") == [0, 0, 225_000, 75_000]
+    assert column(cash_flows(offer(**rsus, liquidity="none"), 4), "equity") == [0, 0, 0, 0]
+    # leaving after 18 months: half the shares' first year vested by time, not paid
+    left = compare([offer(**rsus, liquidity="2029-06")], horizon=1.5, leave=True).offers[0]
+    assert left.total == 0 and left.leaving.vested == 75_000
+    with pytest.raises(MlcompError, match=re.escape("liquidity: 2026-06 is before the start (2027-03)")):
+        compare([offer(**rsus, liquidity="2026-06")])
+    with pytest.raises(MlcompError, match="liquidity: give start too"):
+        compare([offer(name="Q", shares=1, preferred_price=1, liquidity="2029-06")])
+
+
+@pytest.mark.parametrize(("fields", "message"), [
+    ({"shares": 10, "share_price": 1, "preferred_price": 2}, "share_price and preferred_price: give one"),
+    ({"shares": 10, "fmv": 2}, "shares: also give share_price"),
+    ({"shares": 10, "preferred_price": 2, "valued_at": "fmv"}, "valued_at: fmv needs fmv"),
+    ({"fmv": 2}, "fmv: applies only to a grant given in shares"),
+    ({"shares": 10, "preferred_price": 2, "liquidity": "soon"}, "expected a month such as 2027-03, got 'soon'; or"),
+    ({"shares": 10, "preferred_price": "$2,000,000"}, "must be at most $1,000,000 a share"),
+])
+def test_bad_startup_equity(fields, message):
+    with pytest.raises(MlcompError, match=re.escape(message)):
+        offer(**fields)

@@ -253,7 +253,7 @@ def compare_chart(comparison: Comparison, out: Console | None = None, *, title: 
     out = out or render.console()
     offers = comparison.offers
     parts: dict[str, list[Component]] = {}
-    for component in components_of(offers[0].by_year[0]):
+    for component in (c for c in components_of(offers[0].by_year[0]) if c.chart):
         parts.setdefault(component.chart, []).append(component)
     drawn = [name for name, group in parts.items()
              if any(c.always or any(y[c.key] for o in offers for y in o.by_year) for c in group)]

@@ -139,9 +139,10 @@ class Schedule:
     def __getitem__(self, index: Any) -> Any:
         return self.yearly[index]
 
-    def percent(self, after: int, upto: int) -> float:
-        """The percentage that vests after month `after` up to and including month `upto`."""
-        return round(sum(share for month, share in self.events if after < month <= upto), 9)
+    def percent(self, after: int, upto: int, until: float = 0) -> float:
+        """The percentage that vests after month `after` up to and including month `upto`; with
+        `until`, what vests before that month is paid in it (double-trigger RSUs before a liquidity event)."""
+        return round(sum(share for month, share in self.events if after < max(month, until) <= upto), 9)
 
 
 @dataclass(frozen=True, slots=True)
@@ -323,6 +324,16 @@ def parse_month(value: object) -> Month:
     return Month(int(match[1]), int(match[2]))
 
 
+def _liquidity(value: object) -> Month | str | None:
+    """ "2029-06" (the month of a liquidity event) or "none"."""
+    if value is None or (isinstance(value, str) and value.strip().lower() == "none"):
+        return None if value is None else "none"
+    try:
+        return parse_month(value)
+    except ValueError as e:
+        raise ValueError(f"{e}; or \"none\" when no liquidity event is in view") from None
+
+
 MAX_TEXT = 200  # characters of a name or a key such as a city: a table column, not a document
 
 
@@ -407,6 +418,10 @@ class Offer(BaseModel):
     shares: Annotated[float, BeforeValidator(parse_shares)] = 0.0
     share_price: Annotated[float, BeforeValidator(parse_share_price)] = 0.0
     strike: Annotated[float, BeforeValidator(parse_share_price)] = 0.0
+    fmv: Annotated[float, BeforeValidator(parse_share_price)] = 0.0
+    preferred_price: Annotated[float, BeforeValidator(parse_share_price)] = 0.0
+    valued_at: Literal["preferred", "fmv"] = "preferred"
+    liquidity: Annotated[Month | str | None, BeforeValidator(_liquidity)] = None
     equity_discount: Rate01 = 0.0
     vesting: Annotated[Schedule, BeforeValidator(parse_schedule)] = EVEN
     vesting_period: str | None = None
@@ -444,24 +459,46 @@ class Offer(BaseModel):
     @model_validator(mode="after")
     def _grant(self) -> Offer:
         given = self.model_fields_set
-        if "equity" in given and "shares" in given:
-            raise ValueError("equity and shares: give one, not both (equity: the grant in dollars; "
-                             "shares: the number of shares, with share_price)")
-        if "shares" in given and "share_price" not in given:
-            raise ValueError("shares: also give share_price (the value of one share today, e.g. 2.35)")
-        if "refresh" in given and "refresh_shares" in given:
-            raise ValueError("refresh and refresh_shares: give one, not both")
-        if "refresh_shares" in given and "share_price" not in given:
-            raise ValueError("refresh_shares: also give share_price (the value of one share today)")
-        refresher = ("refresh_vesting", "refresh_from", "refresh_kind")
-        if any(key in given for key in refresher) and not {"refresh", "refresh_shares"} & given:
-            raise ValueError(f"{', '.join(k for k in refresher if k in given)}: give the refresher's size too "
-                             "(refresh in dollars or refresh_shares)")
-        for key in ("share_price", "strike"):
-            if key in given and not {"shares", "refresh_shares"} & given:
-                raise ValueError(f"{key}: applies only to a grant given in shares; give shares too "
-                                 "(or the grant in dollars as equity)")
+        for broken, message in GRANT_RULES:
+            if broken(self, given):
+                raise ValueError(message)
         return self
+
+    @property
+    def price(self) -> float:
+        """The price a share is valued at: `share_price`, or the preferred price, or the 409A price
+        (`valued_at`)."""
+        if self.share_price or not (self.preferred_price or self.fmv):
+            return self.share_price
+        return self.fmv if self.valued_at == "fmv" else self.preferred_price
+
+
+def _priced(offer: Offer, given: set[str]) -> bool:
+    return bool({"share_price", "preferred_price"} & given) or (offer.valued_at == "fmv" and "fmv" in given)
+
+
+IN_SHARES = {"shares", "refresh_shares"}
+REFRESHER = {"refresh_vesting", "refresh_from", "refresh_kind"}
+GRANT_RULES: tuple[tuple[Callable[[Offer, set[str]], bool], str], ...] = (
+    (lambda o, g: {"equity", "shares"} <= g,
+     "equity and shares: give one, not both (equity: the grant in dollars; shares: the number of shares, "
+     "with share_price)"),
+    (lambda o, g: "shares" in g and not _priced(o, g),
+     "shares: also give share_price (the value of one share today, e.g. 2.35), or a private company's "
+     "preferred_price"),
+    (lambda o, g: {"refresh", "refresh_shares"} <= g, "refresh and refresh_shares: give one, not both"),
+    (lambda o, g: "refresh_shares" in g and not _priced(o, g),
+     "refresh_shares: also give share_price (the value of one share today), or preferred_price"),
+    (lambda o, g: bool(REFRESHER & g) and not {"refresh", "refresh_shares"} & g,
+     "refresh_vesting, refresh_from and refresh_kind describe a refresher: give its size too (refresh in "
+     "dollars or refresh_shares)"),
+    (lambda o, g: {"share_price", "preferred_price"} <= g,
+     "share_price and preferred_price: give one (preferred_price, with fmv, for a private company)"),
+    (lambda o, g: o.valued_at == "fmv" and "fmv" not in g, "valued_at: fmv needs fmv (the 409A price of a share)"),
+    *((lambda o, g, key=key: key in g and not IN_SHARES & g,
+       f"{key}: applies only to a grant given in shares; give shares too (or the grant in dollars as equity)")
+      for key in ("share_price", "strike", "fmv", "preferred_price", "valued_at")),
+)
 
 
 KEYS = tuple(field.alias or key for key, field in Offer.model_fields.items() if key not in ("origin", "inline"))
@@ -620,7 +657,8 @@ class Component:
     """One part of a year's pay. `key` names it in the year, the JSON and the CSV; `label` is its table
     row, `chart` the part of the bar it is drawn in (several components may share one); `always` keeps
     its row when every offer's amount is 0; a comparison has the component when `when(offers, leave)`
-    says so (every one, unless it says otherwise)."""
+    says so (every one, unless it says otherwise). A component not `counted` is shown, not added to the
+    total (and drawn in no part of the chart: `chart` is "")."""
 
     key: str
     label: str
@@ -629,6 +667,7 @@ class Component:
     amount: Callable[[Offer, Stretch], float]
     always: bool = False
     when: Callable[[Sequence[Offer], bool], bool] = lambda offers, leave: True
+    counted: bool = True
 
 
 def base_in(offer: Offer, year: int) -> float:
@@ -674,7 +713,14 @@ COMPONENTS = (
     Component("one_time", "one-time", "one-time cash", "one-time", _one_time),
     Component("benefits", "benefits", "benefits", "benefits", lambda o, s: _months_of(o.benefits, s)),
     Component("repaid", "sign-on repaid", "one-time cash", "one-time", _repaid, when=lambda offers, leave: leave),
+    Component("exercise_cost", "exercise cost (not in total)", "equity", "", lambda o, s: _exercise_cost(o, s),
+              counted=False,
+              when=lambda offers, leave: any(o.fmv or o.preferred_price for o in offers)),
+    Component("spread_at_fmv", "spread at 409A (not in total)", "equity", "", lambda o, s: _spread(o, s),
+              counted=False,
+              when=lambda offers, leave: any(o.fmv or o.preferred_price for o in offers)),
 )
+UNCOUNTED = frozenset(c.key for c in COMPONENTS if not c.counted)
 
 
 def components(offers: Sequence[Offer], leave: bool = False) -> tuple[Component, ...]:
@@ -702,7 +748,7 @@ class Year:
 
     @property
     def total(self) -> int:
-        return sum(self.amounts.values())
+        return sum(amount for key, amount in self.amounts.items() if key not in UNCOUNTED)
 
     def as_dict(self) -> dict[str, int]:
         return {"year": self.year, **self.amounts, "total": self.total, "cumulative": self.cumulative}
@@ -723,7 +769,7 @@ class Grant:
         """What one dollar of the grant, or one share, is worth when it vests in `year` of the offer: a
         dollar grant grows from its own year; a share is worth the share price of that year less the strike."""
         if self.in_shares:
-            return max(offer.share_price * (1 + growth) ** (year - 1) - offer.strike, 0.0)
+            return max(offer.price * (1 + growth) ** (year - 1) - offer.strike, 0.0)
         return (1 + growth) ** (year - self.year)
 
 
@@ -744,12 +790,43 @@ def equity_in_year(offer: Offer, year: int, growth: float, months: int = 12, *, 
     refreshers alone with `expected`, else the rest), after the offer's discount. What vests in
     year i of its grant is valued at (1 + growth)^(i - 1); a share at the share price of its year."""
     value = 0.0
+    liquid = liquidity_month(offer)
     for grant in grants(offer, 12 * year):
         index = year - grant.year
-        part = grant.schedule.percent(12 * index, 12 * index + months) / 100
+        part = grant.schedule.percent(12 * index, 12 * index + months, liquid - 12 * (grant.year - 1)) / 100
         if part and grant.expected == expected:
             value += grant.size * part * grant.unit(offer, year, growth)
     return value * (1 - offer.equity_discount)
+
+
+def liquidity_month(offer: Offer) -> float:
+    """The month from the start (1 = the first) in which the offer's RSUs first pay, for a private
+    company's double-trigger RSUs: 0 without a liquidity date, infinity for "none"."""
+    if offer.liquidity is None:
+        return 0
+    if not isinstance(offer.liquidity, Month) or offer.start is None:
+        return math.inf
+    return (offer.liquidity.year - offer.start.year) * 12 + offer.liquidity.month - offer.start.month + 1
+
+
+def _options(offer: Offer, stretch: Stretch, price: Callable[[float], float]) -> float:
+    """`price(growth factor)` for each share granted in shares vesting in the stretch (by time, not
+    liquidity): what exercising costs, or the spread at the 409A price."""
+    value = 0.0
+    for grant in grants(offer, stretch.end):
+        if grant.in_shares:
+            index = stretch.year - grant.year
+            part = grant.schedule.percent(12 * index, 12 * index + stretch.months) / 100
+            value += grant.size * part * price((1 + stretch.growth) ** (stretch.year - 1))
+    return value
+
+
+def _exercise_cost(offer: Offer, stretch: Stretch) -> float:
+    return _options(offer, stretch, lambda grown: offer.strike)
+
+
+def _spread(offer: Offer, stretch: Stretch) -> float:
+    return _options(offer, stretch, lambda grown: max(offer.fmv * grown - offer.strike, 0.0)) if offer.fmv else 0.0
 
 
 def sign_on_repaid(offer: Offer, leave: int | None) -> float:
@@ -979,6 +1056,7 @@ class Result:
     equity_discount: float = 0.0
     leaving: Leaving | None = None
     start: Month | None = None
+    notes: tuple[str, ...] = ()
 
     def as_dict(self) -> dict[str, Any]:
         leave = {"leave": self.leaving.as_dict()} if self.leaving else {}
@@ -1008,6 +1086,36 @@ class Comparison:
         return {**case, "horizon": self.horizon, "best": self.best, "offers": [o.as_dict() for o in self.offers]}
 
 
+def _dated(offer: Offer) -> None:
+    """The keys that need the start month have one (from the offer or --start), and a liquidity event
+    is not before it."""
+    for key in ("bonus_prorated", "liquidity"):
+        if offer.start is None and getattr(offer, key) not in (False, None, "none"):
+            raise MlcompError(f"{offer.origin}: {key}: give start too (the month the job starts, such as "
+                              "2027-03), or --start", usage=offer.inline)
+    if isinstance(offer.liquidity, Month) and offer.start and offer.liquidity < offer.start:
+        raise MlcompError(f"{offer.origin}: liquidity: {offer.liquidity} is before the start ({offer.start})",
+                          usage=offer.inline)
+
+
+def equity_notes(offer: Offer) -> tuple[str, ...]:
+    """What the table says under itself about how a private company's shares were counted."""
+    notes = []
+    if offer.preferred_price or offer.fmv:
+        which = "the 409A price" if offer.price == offer.fmv and offer.valued_at == "fmv" else "the preferred price"
+        notes.append(f"{offer.name}: shares valued at {which}, ${offer.price:,.2f} a share"
+                     + (f" (409A ${offer.fmv:,.2f})" if offer.fmv and which != "the 409A price" else "") + ".")
+    if offer.strike and offer.strike >= offer.price and (offer.shares or offer.refresh_shares):
+        notes.append(f"{offer.name}: the strike (${offer.strike:,.2f}) is not below the price shares are valued "
+                     f"at (${offer.price:,.2f}): the options are worth nothing unless the price grows.")
+    if isinstance(offer.liquidity, Month):
+        notes.append(f"{offer.name}: its RSUs pay nothing before the liquidity event ({offer.liquidity}); what "
+                     "vests before it is counted then.")
+    elif offer.liquidity == "none":
+        notes.append(f"{offer.name}: no liquidity event in view: its RSUs are counted as nothing.")
+    return tuple(notes)
+
+
 def span_years(months: int) -> float:
     """Months as years: a whole number when they are whole years (18 -> 1.5, 48 -> 4)."""
     return months // 12 if months % 12 == 0 else months / 12
@@ -1032,9 +1140,7 @@ def compare(offers: Iterable[Offer], *, horizon: float = 4, growth: float | None
     offers = distinct(offers)
     parts = components(offers, leave)
     for offer in offers:
-        if offer.bonus_prorated and offer.start is None:
-            raise MlcompError(f"{offer.origin}: bonus_prorated: give start too (the month the job starts, such as "
-                              "2027-03), or --start", usage=offer.inline)
+        _dated(offer)
         rate = growth if growth is not None else (offer.growth or 0.0)
         years = cash_flows(offer, horizon, growth, leave=leave, parts=parts, bonus=bonus or "middle")
         total = sum(y.total for y in years)
@@ -1051,7 +1157,7 @@ def compare(offers: Iterable[Offer], *, horizon: float = 4, growth: float | None
                total=total, delta_to_best=total - best[2], growth=rate, market=market,
                break_even_growth=None if offer is best[0] else break_even_growth(
                    offer, horizon, best[2], leave=leave, bonus=bonus or "middle"),
-               equity_discount=offer.equity_discount, start=offer.start,
+               equity_discount=offer.equity_discount, start=offer.start, notes=equity_notes(offer),
                leaving=leaving(offer, round(months), rate) if leave else None)
         for offer, years, total, average, market, rate in rows)
     return Comparison(horizon=horizon, best=best[0].name, offers=results, growth=growth, leave=leave, bonus=bonus)

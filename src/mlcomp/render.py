@@ -530,8 +530,9 @@ def compare_table(comparison: Comparison, *, out: Console | None = None) -> None
 
 
 def expected_notes(comparison: Comparison) -> list[str]:
-    """A sentence for each offer whose total counts refreshers that are expected, not promised."""
-    notes = []
+    """The library's sentences about each offer's equity, and one for each offer whose total counts
+    refreshers that are expected, not promised."""
+    notes = [note for offer in comparison.offers for note in offer.notes]
     for offer in comparison.offers:
         expected = sum(y.amounts.get("expected_equity", 0) for y in offer.by_year)
         if expected:
