@@ -574,3 +574,19 @@ def test_startup_equity_through_the_cli(tmp_path):
     assert rows[0]["spread_at_fmv"] == "24000" and rows[1]["spread_at_fmv"] == "0"
     result = run("name=P,base=1,shares=1,preferred_price=1,liquidity=2029-06", GLOBEX, "--start", "2030-01")
     assert result.exit_code == 2 and "liquidity: 2029-06 is before the start (2030-01)" in result.stderr
+
+
+def test_itemised_benefits_in_every_way_of_giving_an_offer(tmp_path):
+    spec = "name=A,base=240k,match_401k=50% up to 6%,espp=15% discount, 10% of base,hsa=1k"
+    data = as_json(spec, GLOBEX, "-n", "1")
+    year = data["offers"][0]["by_year"][0]
+    assert (year["match_401k"], year["espp"], year["hsa"], year["total"]) == (7_200, 3_750, 1_000, 251_950)
+    toml = write(tmp_path, "a.toml", 'name = "A"\nbase = "240k"\nmatch_401k = "50% up to 6%"\n'
+                 'espp = "15% discount, 10% of base"\nhsa = "1k"\n')
+    assert as_json(toml, GLOBEX, "-n", "1") == data
+    assert as_json("-", GLOBEX, "-n", "1", input=json.dumps(
+        {"name": "A", "base": "240k", "match_401k": "50% up to 6%", "espp": "15% discount, 10% of base",
+         "hsa": 1000})) == data
+    out = run(spec, GLOBEX, "-n", "1").stdout
+    assert "401(k) match" in out and "ESPP gain" in out and "  HSA" in out
+    assert "match_401k" not in as_json(GLOBEX, ACME, "-n", "1")["offers"][0]["by_year"][0]

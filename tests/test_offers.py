@@ -822,3 +822,44 @@ def test_double_trigger_rsus_pay_nothing_before_the_liquidity_event():
 def test_bad_startup_equity(fields, message):
     with pytest.raises(MlcompError, match=re.escape(message)):
         offer(**fields)
+
+
+# ---- benefits, itemised ---------------------------------------------------------------------------
+
+def test_benefits_itemised_each_in_its_own_component():
+    # 401(k): 50% of what goes in, up to 6% of 240,000 (14,400): 7,200. ESPP: 10% of base (24,000)
+    # is more than 25,000 of shares at 85% (21,250) may buy; the 15% discount on them is worth
+    # 21,250 * 0.15 / 0.85 = 3,750. HSA 1,000, other benefits 2,000: 253,950 in the year.
+    years = cash_flows(offer(base="240k", match_401k="50% up to 6%", espp="15% discount, 10% of base",
+                             hsa="1k", benefits="2k"), 1)
+    assert years[0].as_dict() == {"year": 1, "base": 240_000, "bonus": 0, "equity": 0, "one_time": 0,
+                                  "benefits": 2_000, "match_401k": 7_200, "espp": 3_750, "hsa": 1_000,
+                                  "total": 253_950, "cumulative": 253_950}
+    # 6% of 500,000 is 30,000, more than the 2026 employee limit of 24,500: a 100% match pays 24,500
+    assert cash_flows(offer(base="500k", match_401k="100% up to 6%"), 1)[0]["match_401k"] == 24_500
+    # 5% of 100,000 = 5,000 buys 5,882.35 of shares: a gain of 5,000 * 0.15 / 0.85 = 882.35 -> 882
+    assert cash_flows(offer(base="100k", espp="15% discount, 5% of base"), 1)[0]["espp"] == 882
+    # leaving after 6 months: half a year of each
+    left = cash_flows(offer(base="240k", match_401k="50% up to 6%", hsa="1k"), 0.5, leave=True)[0]
+    assert (left["match_401k"], left["hsa"]) == (3_600, 500)
+
+
+def test_the_limits_are_data_with_their_sources():
+    from mlcomp.offers import limits
+
+    data = limits()
+    assert data.year == 2026
+    assert data.employee_deferral_401k.amount == 24_500 and "402(g)" in data.employee_deferral_401k.source
+    assert data.espp_purchase.amount == 25_000 and "423(b)(8)" in data.espp_purchase.source
+
+
+@pytest.mark.parametrize(("fields", "message"), [
+    ({"match_401k": "lots"}, "expected a match such as '50% up to 6%'"),
+    ({"match_401k": "300% up to 6%"}, "from 0% to 200%, got '300%'"),
+    ({"espp": "20% discount, 10% of base"}, "from 0% to 15%, got '20%'"),
+    ({"espp": "15%"}, "expected an ESPP such as '15% discount, 10% of base'"),
+    ({"hsa": "-1k"}, "hsa: must not be negative"),
+])
+def test_bad_benefits(fields, message):
+    with pytest.raises(MlcompError, match=re.escape(message)):
+        offer(**fields)

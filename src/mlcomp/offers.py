@@ -19,8 +19,10 @@ a month: what has vested is kept, the rest is forfeited, and sign-on is repaid u
 from __future__ import annotations
 
 import datetime
+import functools
 import math
 import re
+import tomllib
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -296,6 +298,97 @@ def parse_clawback(value: object) -> Clawback:
     return Clawback(parse_months(words[0], high=MAX_HORIZON * 12, unit="m"), words[1] == "prorated")
 
 
+# ---- benefits ---------------------------------------------------------------------------------------
+
+class Limit(BaseModel):
+    """One legal limit in data/limits.toml: an amount with its source (or an assumption)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    amount: Annotated[int, Field(ge=0, le=money.MAX_MONEY)]
+    source: str | None = None
+    assumption: str | None = None
+
+    @model_validator(mode="after")
+    def _cited(self) -> Limit:
+        if not (self.source or self.assumption):
+            raise ValueError("give a source or an assumption for the amount")
+        return self
+
+
+class Limits(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    schema_version: Literal[1]
+    currency: Literal["USD"]
+    year: int
+    employee_deferral_401k: Limit
+    espp_purchase: Limit
+
+
+@functools.cache
+def limits() -> Limits:
+    """data/limits.toml, read and checked once."""
+    from mlcomp.bands import shipped_path
+
+    path = shipped_path().with_name("limits.toml")
+    try:
+        return Limits.model_validate(tomllib.loads(path.read_text(encoding="utf-8")))
+    except (OSError, tomllib.TOMLDecodeError, ValidationError) as e:
+        raise MlcompError(f"{path}: {one_line(str(e))}") from None
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """An employer's 401(k) match: `rate` of what the employee puts in, up to `up_to` of base."""
+
+    rate: float = 0.0
+    up_to: float = 0.0
+
+    def of(self, base: float) -> float:
+        """The match when the employee puts in what earns all of it, within the yearly deferral limit."""
+        return self.rate * min(self.up_to * base, limits().employee_deferral_401k.amount)
+
+
+def parse_match(value: object) -> Match:
+    """ "50% up to 6%": half of what the employee puts in, up to 6% of base."""
+    if isinstance(value, Match):
+        return value
+    parts = re.fullmatch(r"\s*(\S+)\s+up\s+to\s+(\S+)\s*", value) if isinstance(value, str) else None
+    if not parts:
+        raise ValueError(f"expected a match such as '50% up to 6%' (of base), got {shown(value)}")
+    return Match(money.parse_rate(parts[1], low=0.0, high=2.0), money.parse_rate(parts[2], low=0.0, high=1.0))
+
+
+MAX_ESPP_DISCOUNT = 0.15  # IRC section 423(b)(6): at most 15% below the fair market value
+
+
+@dataclass(frozen=True, slots=True)
+class Espp:
+    """An employee stock purchase plan: shares bought `discount` below their value with `share` of base."""
+
+    discount: float = 0.0
+    share: float = 0.0
+
+    def of(self, base: float) -> float:
+        """The yearly gain: what the discount is worth on the shares bought, within the purchase limit."""
+        if not self.discount:
+            return 0.0
+        paid = min(self.share * base, limits().espp_purchase.amount * (1 - self.discount))
+        return paid * self.discount / (1 - self.discount)
+
+
+def parse_espp(value: object) -> Espp:
+    """ "15% discount, 10% of base"."""
+    if isinstance(value, Espp):
+        return value
+    parts = re.fullmatch(r"\s*(\S+)\s+discount\s*,\s*(\S+)\s+of\s+base\s*", value) if isinstance(value, str) else None
+    if not parts:
+        raise ValueError(f"expected an ESPP such as '15% discount, 10% of base', got {shown(value)}")
+    return Espp(money.parse_rate(parts[1], low=0.0, high=MAX_ESPP_DISCOUNT),
+                money.parse_rate(parts[2], low=0.0, high=1.0))
+
+
 START_YEARS = (1990, 2100)  # a start date outside these years is a typo
 
 
@@ -434,6 +527,9 @@ class Offer(BaseModel):
     raise_: Annotated[float, BeforeValidator(lambda v: money.parse_rate(v, low=0.0, high=1.0)),
                       Field(alias="raise")] = 0.0
     benefits: Money = 0
+    match_401k: Annotated[Match, BeforeValidator(parse_match)] = Match()
+    espp: Annotated[Espp, BeforeValidator(parse_espp)] = Espp()
+    hsa: Money = 0
     years: Annotated[int | float | str | None, BeforeValidator(_years)] = None
     level: Annotated[str | None, BeforeValidator(_text)] = None
     city: Annotated[str | None, BeforeValidator(_text)] = None
@@ -712,6 +808,13 @@ COMPONENTS = (
               when=lambda offers, leave: any(o.refresh_kind == "expected" for o in offers)),
     Component("one_time", "one-time", "one-time cash", "one-time", _one_time),
     Component("benefits", "benefits", "benefits", "benefits", lambda o, s: _months_of(o.benefits, s)),
+    Component("match_401k", "401(k) match", "benefits", "benefits",
+              lambda o, s: _months_of(o.match_401k.of(base_in(o, s.year)), s),
+              when=lambda offers, leave: any(o.match_401k.rate for o in offers)),
+    Component("espp", "ESPP gain", "benefits", "benefits", lambda o, s: _months_of(o.espp.of(base_in(o, s.year)), s),
+              when=lambda offers, leave: any(o.espp.discount for o in offers)),
+    Component("hsa", "HSA", "benefits", "benefits", lambda o, s: _months_of(o.hsa, s),
+              when=lambda offers, leave: any(o.hsa for o in offers)),
     Component("repaid", "sign-on repaid", "one-time cash", "one-time", _repaid, when=lambda offers, leave: leave),
     Component("exercise_cost", "exercise cost (not in total)", "equity", "", lambda o, s: _exercise_cost(o, s),
               counted=False,
