@@ -200,6 +200,8 @@ CASES = [
          "mlcomp compare \"name=A,base=1,equity=1,vesting=1y monthly, 2y cliff\" name=B,base=2"),
     Case("Inline offers", "A clawback without how it is repaid",
          "mlcomp compare name=A,base=1,sign_on=10k,sign_on_clawback=12m name=B,base=2"),
+    Case("Inline offers", "Two names that differ only in their Unicode form (NFC and NFD)",
+         "mlcomp compare name=Zo\u00eb,base=1 name=Zoe\u0308,base=2"),
     Case("Inline offers", "Bad --growth", "mlcomp compare name=A,base=1 name=B,base=2 --growth fast"),
     Case("Inline offers", "A bad rate in a --growth list",
          "mlcomp compare name=A,base=1 name=B,base=2 --growth -20%,0,fast"),
@@ -303,6 +305,7 @@ def bounds() -> list[str]:
             "| An offer's raise and equity_discount; compare --target | from 0% to 100% |",
             f"| An offer's sign_on as a list | 1 to {offers.MAX_HORIZON} yearly amounts |",
             f"| compare --growth as a list | at most {offers.MAX_SCENARIOS} rates |",
+            f"| compare: offers x scenarios x years | at most {offers.MAX_OFFER_YEARS:,} in one run |",
             f"| An offer's name or profile keys | at most {offers.MAX_TEXT} characters |",
             f"| A TOML or JSON file (offer, bands overlay) | at most {inputs.MAX_BYTES // 1024 // 1024} MB; nested "
             f"at most {inputs.MAX_DEPTH} levels deep; numbers of at most {inputs.MAX_DIGITS:,} digits |",

@@ -590,3 +590,40 @@ def test_itemised_benefits_in_every_way_of_giving_an_offer(tmp_path):
     out = run(spec, GLOBEX, "-n", "1").stdout
     assert "401(k) match" in out and "ESPP gain" in out and "  HSA" in out
     assert "match_401k" not in as_json(GLOBEX, ACME, "-n", "1")["offers"][0]["by_year"][0]
+
+
+# ---- hostile input: half characters, look-alike names, size ----------------------------------------
+
+@pytest.mark.parametrize("escape", ["\\udcff", "\\ud800", "\\udfff", "\\ud83d"])
+@pytest.mark.parametrize("key", ["name", "city", "bonus"])
+def test_a_lone_surrogate_in_a_json_offer_is_refused_in_a_real_process(escape, key):
+    fields = {"name": '"A"', "base": "1", key: f'"x{escape}"'}
+    text = "{" + ", ".join(f'"{k}": {v}' for k, v in fields.items()) + "}"
+    proc = mlcomp("compare", "-", GLOBEX, "-f", "csv", input=text)
+    err = proc.stderr.decode()
+    assert proc.returncode == 1 and proc.stdout == b"", err
+    assert err == f"Error: stdin: {key}: {escape} is half of a character (a lone surrogate), which UTF-8 cannot " \
+                  "write; remove it\n"
+    # a pair is one character, and fine
+    ok = mlcomp("compare", "-", GLOBEX, "-f", "json", input='{"name": "\\ud83d\\ude00", "base": 1}')
+    assert ok.returncode == 0 and json.loads(ok.stdout)["offers"][0]["name"] == "\U0001f600"
+
+
+@pytest.mark.parametrize("name", ["Zoë", "Ångström", "ﬁnance", "Ⅻ Corp", "Straße"])
+def test_names_that_look_the_same_in_any_normal_form_are_one_name(name):
+    import unicodedata
+
+    forms = {unicodedata.normalize(form, name) for form in ("NFC", "NFD", "NFKC", "NFKD")} | {name.upper()}
+    for other in forms:
+        result = run(f"name={name},base=1", f"name={other},base=2")
+        assert result.exit_code == 2, (name, other, result.output)
+        assert "two offers are named" in result.stderr
+
+
+def test_offers_times_scenarios_times_years_is_bounded_in_one_line():
+    # 3,000 offers x 20 growth rates x 30 years = 1,800,000 offer-years: refused before any is computed
+    offers = [f"name=O{n},base={n + 1}" for n in range(3000)]
+    result = run(*offers, "-n", "30", "-g", ",".join(f"{n}%" for n in range(20)))
+    assert result.exit_code == 2 and result.stdout == ""
+    assert result.stderr == ("Error: 3,000 offers x 20 scenarios x 30 years is 1,800,000 offer-years; at most "
+                             "50,000 in one run: compare fewer offers, growth rates or years\n")

@@ -642,7 +642,7 @@ def compare(
     from mlcomp import api, inputs
     from mlcomp.engine import profile_values
     from mlcomp.money import parse_rate
-    from mlcomp.offers import bonus_cases, load_offers
+    from mlcomp.offers import bonus_cases, check_size, load_offers
 
     too_few = ("give at least two offers to compare (files, '-' for stdin, or key=value,...), "
                "or one offer with --years or --level for its market view")
@@ -671,6 +671,7 @@ def compare(
         raise as_usage(e) from None
     level_note(bands, defaults)
     loaded = load_offers(offers, lambda: inputs.decode(inputs.read_bytes(inputs.STDIN), "stdin"))
+    check_size(len(loaded), len(growths) * len(bonus_cases(loaded)), api.span_of(horizon, leave_after)[0])
     results = [api.compare(loaded, horizon=horizon, leave_after=leave_after, start=start, growth=rate, bonus=case,
                            target=goal,
                            years=years, level=level, city=city, tier=tier, industry=industry,

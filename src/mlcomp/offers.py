@@ -18,11 +18,14 @@ a month: what has vested is kept, the rest is forfeited, and sign-on is repaid u
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import functools
+import itertools
 import math
 import re
 import tomllib
+import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -49,6 +52,7 @@ MAX_SHARES = 1_000_000_000     # shares in one grant
 MAX_SHARE_PRICE = 1_000_000    # dollars per share (also the strike)
 GROWTH_SEARCH = (-1.0, 10.0)   # break-even growth is looked for from -100% to +1000% a year
 MAX_SCENARIOS = 20             # growth rates in one comparison
+MAX_OFFER_YEARS = 50_000       # offers x scenarios x years in one run: each is a year computed, and searched
 
 
 BONUS_CASES = ("low", "middle", "high")
@@ -124,13 +128,16 @@ class Schedule:
     It reads as its yearly percentages (len, index, slices, iteration), what a yearly table shows."""
 
     events: tuple[tuple[int, float], ...]
+    yearly: tuple[float, ...] = dataclasses.field(init=False, repr=False, compare=False)
+    vested: tuple[float, ...] = dataclasses.field(init=False, repr=False, compare=False)  # by the end of month m
 
-    @property
-    def yearly(self) -> tuple[float, ...]:
-        years = [0.0] * -(-self.events[-1][0] // 12)
+    def __post_init__(self) -> None:
+        months = [0.0] * (self.events[-1][0] + 1)
         for month, share in self.events:
-            years[(month - 1) // 12] += share
-        return tuple(round(share, 9) for share in years)
+            months[month] += share
+        years = [round(sum(months[12 * y + 1:12 * y + 13]), 9) for y in range(-(-self.events[-1][0] // 12))]
+        object.__setattr__(self, "yearly", tuple(years))
+        object.__setattr__(self, "vested", tuple(itertools.accumulate(months)))
 
     def __len__(self) -> int:
         return len(self.yearly)
@@ -144,7 +151,11 @@ class Schedule:
     def percent(self, after: int, upto: int, until: float = 0) -> float:
         """The percentage that vests after month `after` up to and including month `upto`; with
         `until`, what vests before that month is paid in it (double-trigger RSUs before a liquidity event)."""
-        return round(sum(share for month, share in self.events if after < max(month, until) <= upto), 9)
+        if until > 0:
+            return round(sum(share for month, share in self.events if after < max(month, until) <= upto), 9)
+        last = len(self.vested) - 1
+        low, high = min(max(after, 0), last), min(max(upto, 0), last)
+        return round(self.vested[high] - self.vested[low], 9) if high > low else 0.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -661,10 +672,25 @@ def _exists(path: Path, test: Callable[[Path], bool]) -> bool:
         return False
 
 
+def _half(value: object) -> str | None:
+    """What is wrong with a value holding half of a character (a lone surrogate, as JSON's "\\udcff"
+    gives), which no output can write; None when there is none."""
+    texts = value if isinstance(value, list) else [value]
+    for text in texts:
+        if isinstance(text, str) and not text.isascii():
+            try:
+                text.encode("utf-8")
+            except UnicodeEncodeError as e:
+                return (f"\\u{ord(text[e.start]):04x} is half of a character (a lone surrogate), which UTF-8 "
+                        "cannot write; remove it")
+    return None
+
+
 def make_offer(data: Mapping[str, Any], *, origin: str, default_name: str, inline: bool = False) -> Offer:
     """Validate one offer's keys; every problem is one line 'origin: key: what is wrong'."""
     problems = [f"{origin}: {one_line(str(key))}: unknown key.{did_you_mean(str(key), KEYS)} Keys: {', '.join(KEYS)}"
                 for key in data if key not in KEYS]
+    problems += [f"{origin}: {one_line(str(key))}: {half}" for key, value in data.items() if (half := _half(value))]
     if problems:
         raise MlcompError("\n".join(problems), usage=inline)
     try:
@@ -712,11 +738,17 @@ def load_offers(args: Iterable[str], read_stdin: Callable[[], str], *, first: in
     return offers
 
 
+def same_name(name: str) -> str:
+    """A name as compared with others: case and Unicode forms aside (Zoë in NFC and in NFD, ﬁ and fi)."""
+    return unicodedata.normalize("NFKC", unicodedata.normalize("NFD", name).casefold())
+
+
 def distinct(offers: Iterable[Offer]) -> list[Offer]:
-    """The offers, if no two share a name (ignoring case): the comparison names them in its answer."""
+    """The offers, if no two share a name (ignoring case and Unicode forms): the comparison names them
+    in its answer."""
     seen: dict[str, Offer] = {}
     for offer in offers:
-        key = offer.name.casefold()
+        key = same_name(offer.name)
         if key in seen:
             raise MlcompError(f"two offers are named {shown(offer.name)} ({seen[key].origin} and {offer.origin}); "
                               "give each a distinct name", usage=offer.inline)
@@ -741,6 +773,7 @@ class Stretch:
     growth: float
     leave: int | None = None
     bonus: str = "middle"
+    grants: tuple[Grant, ...] = ()
 
     @property
     def end(self) -> int:
@@ -801,10 +834,10 @@ def _repaid(offer: Offer, stretch: Stretch) -> float:
 COMPONENTS = (
     Component("base", "base", "recurring cash", "base", lambda o, s: _months_of(base_in(o, s.year), s), always=True),
     Component("bonus", "bonus", "recurring cash", "bonus", _bonus, always=True),
-    Component("equity", "equity", "equity", "equity", lambda o, s: equity_in_year(o, s.year, s.growth, s.months),
-              always=True),
+    Component("equity", "equity", "equity", "equity",
+              lambda o, s: equity_in_year(o, s.year, s.growth, s.months, made=s.grants), always=True),
     Component("expected_equity", "expected refreshers", "equity", "equity",
-              lambda o, s: equity_in_year(o, s.year, s.growth, s.months, expected=True),
+              lambda o, s: equity_in_year(o, s.year, s.growth, s.months, expected=True, made=s.grants),
               when=lambda offers, leave: any(o.refresh_kind == "expected" for o in offers)),
     Component("one_time", "one-time", "one-time cash", "one-time", _one_time),
     Component("benefits", "benefits", "benefits", "benefits", lambda o, s: _months_of(o.benefits, s)),
@@ -888,14 +921,18 @@ def grants(offer: Offer, months: int = MAX_HORIZON * 12) -> list[Grant]:
     return made
 
 
-def equity_in_year(offer: Offer, year: int, growth: float, months: int = 12, *, expected: bool = False) -> float:
+def equity_in_year(offer: Offer, year: int, growth: float, months: int = 12, *, expected: bool = False,
+                   made: Sequence[Grant] | None = None) -> float:
     """Equity vesting in the first `months` months of `year` from the grants made by then (the expected
     refreshers alone with `expected`, else the rest), after the offer's discount. What vests in
-    year i of its grant is valued at (1 + growth)^(i - 1); a share at the share price of its year."""
+    year i of its grant is valued at (1 + growth)^(i - 1); a share at the share price of its year.
+    `made`: the offer's grants, when the caller has them."""
     value = 0.0
     liquid = liquidity_month(offer)
-    for grant in grants(offer, 12 * year):
+    for grant in grants(offer) if made is None else made:
         index = year - grant.year
+        if index < 0 or (not liquid and 12 * index >= len(grant.schedule.vested) - 1):
+            continue
         part = grant.schedule.percent(12 * index, 12 * index + months, liquid - 12 * (grant.year - 1)) / 100
         if part and grant.expected == expected:
             value += grant.size * part * grant.unit(offer, year, growth)
@@ -990,8 +1027,9 @@ def cash_flows(offer: Offer, horizon: float, growth: float | None = None, *, lea
     parts = components([offer], leave) if parts is None else parts
     years: list[Year] = []
     cumulative = 0
+    made = tuple(grants(offer))
     for k in range(1, -(-months // 12) + 1):
-        stretch = Stretch(k, min(12, months - 12 * (k - 1)), rate, months if leave else None, bonus)
+        stretch = Stretch(k, min(12, months - 12 * (k - 1)), rate, months if leave else None, bonus, made)
         year = Year(year=k, amounts={c.key: money.dollars(c.amount(offer, stretch)) for c in parts},
                     months=stretch.months)
         cumulative += year.total
@@ -1271,8 +1309,18 @@ def bonus_cases(offers: Iterable[Offer]) -> list[str | None]:
     return list(BONUS_CASES) if any(offer.bonus.ranged for offer in offers) else [None]
 
 
+def check_size(offers: int, scenarios: int, horizon: float) -> None:
+    """Refuse a run of more than MAX_OFFER_YEARS offer-years, before any is computed."""
+    years = offers * scenarios * math.ceil(horizon)
+    if years > MAX_OFFER_YEARS:
+        raise MlcompError(f"{offers:,} offers x {scenarios:,} scenarios x {math.ceil(horizon)} years is {years:,} "
+                          f"offer-years; at most {MAX_OFFER_YEARS:,} in one run: compare fewer offers, growth "
+                          "rates or years", usage=True)
+
+
 def scenarios(offers: Iterable[Offer], growths: Iterable[float | None], **options: Any) -> list[Comparison]:
     """One comparison per yearly equity growth rate (None: each offer's own) and, when an offer's bonus
     is a range, per case of it (low, middle, high)."""
-    offers = list(offers)
+    offers, growths = list(offers), list(growths)
+    check_size(len(offers), len(growths) * len(bonus_cases(offers)), options.get("horizon", 4))
     return [compare(offers, growth=growth, bonus=case, **options) for growth in growths for case in bonus_cases(offers)]
