@@ -627,3 +627,20 @@ def test_offers_times_scenarios_times_years_is_bounded_in_one_line():
     assert result.exit_code == 2 and result.stdout == ""
     assert result.stderr == ("Error: 3,000 offers x 20 scenarios x 30 years is 1,800,000 offer-years; at most "
                              "50,000 in one run: compare fewer offers, growth rates or years\n")
+
+
+def complete(words: str, cword: int) -> list[str]:
+    """Click's completion protocol, as the bash script drives it."""
+    result = mlcomp(env={"_MLCOMP_COMPLETE": "complete_bash", "COMP_WORDS": words, "COMP_CWORD": str(cword)})
+    assert result.returncode == 0, result.stderr
+    return result.stdout.decode().split()
+
+
+def test_the_shell_completes_an_inline_offers_keys_and_offer_files():
+    assert complete("mlcomp compare name=A,vest", 2) == ["name=A,vesting=", "name=A,vesting_period="]
+    assert complete("mlcomp compare name=A,base=1 name=B,sign_on_c", 3) == ["name=B,sign_on_clawback="]
+    assert set(complete("mlcomp compare name=A,refresh_", 2)) == {
+        f"name=A,refresh_{k}=" for k in ("shares", "vesting", "from", "kind")}
+    assert {"match_401k=", "espp=", "hsa="} <= set(complete("mlcomp compare ", 2))
+    assert "examples/bigtech.toml" in complete("mlcomp compare examples/b", 2)
+    assert complete("mlcomp compare name=A,vesting=4y", 2) == []  # values are the user's

@@ -334,6 +334,23 @@ def _completer(group: str) -> Any:
     return complete
 
 
+def _offer_completion(incomplete: str) -> list[str]:
+    """An OFFER argument: the keys of an inline offer after its last comma (name=A,vest -> vesting=,
+    vesting_period=), and before any comma .toml/.json files and folders too."""
+    import glob
+
+    from mlcomp.offers import KEYS
+
+    head, sep, last = incomplete.rpartition(",")
+    if "=" in last:
+        return []
+    keys = [f"{head}{sep}{key}=" for key in KEYS if key.startswith(last)]
+    if sep:
+        return keys
+    paths = [Path(p) for p in glob.glob(glob.escape(incomplete) + "*")]
+    return keys + [f"{p}/" if p.is_dir() else str(p) for p in paths if p.is_dir() or p.suffix in (".toml", ".json")]
+
+
 def _key(group: str, help: str, short: str | None = None) -> Any:
     names = [f"--{group}"] + ([short] if short else [])
     return typer.Option(*names, help=help, metavar=group.upper(), autocompletion=_completer(
@@ -575,7 +592,7 @@ def growth_rates(text: str | None) -> list[float | None]:
 def compare(
     ctx: typer.Context,
     offers: Annotated[list[str] | None, typer.Argument(
-        metavar="OFFER", show_default=False, hidden=True,
+        metavar="OFFER", show_default=False, hidden=True, autocompletion=_offer_completion,
         help="Offers: a .toml or .json file, '-' for stdin (once), or key=value,... such as "
              "name=Acme,base=240k,bonus=15%,equity=400k. Two or more; one is enough with a profile "
              "(--years or --level, or years/level in the offer).")] = None,
