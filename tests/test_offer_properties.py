@@ -22,7 +22,7 @@ from typer.testing import CliRunner
 from mlcomp.bands import load_bands
 from mlcomp.cli import app
 from mlcomp.money import parse_money
-from mlcomp.offers import cash_flows, compare, grants, horizon_total, leaving, load_offers, make_offer
+from mlcomp.offers import COMPONENTS, cash_flows, compare, grants, horizon_total, leaving, load_offers, make_offer
 
 YEAR_KEYS = ("base", "bonus", "equity", "one_time", "benefits")
 
@@ -111,6 +111,8 @@ def inline(fields: dict[str, object], style: int) -> str:
     for key, value in fields.items():
         if isinstance(value, list):
             value = "/".join(map(str, value))
+        elif isinstance(value, bool):
+            value = str(value).lower()
         elif isinstance(value, int) and key != "vesting":
             value = money_text(value, style)
         parts.append(f"{key}={value}")
@@ -304,3 +306,48 @@ def test_a_yearly_schedule_written_monthly_pays_the_same_years(schedule, grant, 
     by_quarter = make_offer({"base": 1, "equity": grant, "vesting": f"{text} quarterly"}, origin="t", default_name="A")
     assert cash_flows(by_year, horizon, growth) == cash_flows(by_month, horizon, growth) \
         == cash_flows(by_quarter, horizon, growth)
+
+
+# ---- the keys an offer letter needs, given every way ------------------------------------------------
+
+LETTER_KEYS: dict[str, list[object]] = {
+    "vesting": ["4y monthly, 1y cliff", "4y quarterly", "5/15/40/40 semiannual from year 3"],
+    "sign_on_clawback": ["12m prorated", "1y full"],
+    "bonus": ["15% x 1.25", "10k x 0.8"],
+    "match_401k": ["50% up to 6%", "100% up to 4%"],
+    "espp": ["15% discount, 10% of base"],
+    "hsa": ["1k", 2000],
+    "start": ["2027-03"],
+}
+REFRESHER_KEYS: dict[str, list[object]] = {"refresh_vesting": ["4y monthly"], "refresh_kind": ["expected"],
+                                           "refresh_from": ["3"]}
+
+
+@st.composite
+def letter_offers(draw: st.DrawFn, name: str) -> dict[str, object]:
+    """An offer with some of the keys of an offer letter, as a user writes them."""
+    fields = draw(offers(name))
+    for key, values in {**LETTER_KEYS, **(REFRESHER_KEYS if fields.get("refresh") else {})}.items():
+        if draw(st.booleans()):
+            fields[key] = draw(st.sampled_from(values))
+    if "start" in fields and draw(st.booleans()):
+        fields["bonus_prorated"] = True
+    return fields
+
+
+@fewer()
+@given(letter_offers("Acme"), letter_offers("Globex"), st.sampled_from([0, 1, 2]), st.sampled_from([1, 1.5, 4]))
+def test_the_letter_keys_work_the_same_inline_in_toml_json_and_on_stdin(a, b, style, horizon):
+    with tempfile.TemporaryDirectory() as scratch:
+        acme, globex = Path(scratch, "acme.toml"), Path(scratch, "globex.json")
+        acme.write_text(toml(a))
+        globex.write_text(json.dumps(b))
+        ways = [load_offers([str(acme), str(globex)], lambda: ""),
+                load_offers([inline(a, style), inline(b, style)], lambda: ""),
+                load_offers(["-", str(globex)], lambda: json.dumps(a))]
+    results = [compare(loaded, horizon=horizon, leave=True).as_dict() for loaded in ways]
+    assert results[0] == results[1] == results[2]
+    for offer in results[0]["offers"]:
+        for year in offer["by_year"]:
+            counted = [c.key for c in COMPONENTS if c.key in year and c.counted]
+            assert year["total"] == sum(year[key] for key in counted), year
