@@ -157,3 +157,42 @@ def test_compare_refuses_two_offers_of_one_name_whatever_form_they_take():
 def test_compare_numbers_a_bad_inline_offer_by_its_place_in_a_mixed_list():
     with pytest.raises(mlcomp.MlcompError, match=r"^offer 2 \(inline\): base: "):
         mlcomp.compare([{"name": "A", "base": "1"}, "name=B,base=zz"])
+
+
+def test_the_keywords_are_the_declared_profile_fields():
+    """The library's signatures stay explicit (typed for mypy --strict users); they must list exactly
+    the fields of mlcomp.fields, as engine.Profile and the batch columns do."""
+    from dataclasses import fields as dataclass_fields
+
+    from mlcomp import api, batch, engine
+    from mlcomp.fields import NAMES
+
+    def keywords(function, extra):
+        return tuple(name for name in inspect.signature(function).parameters if name not in extra)
+
+    assert keywords(api.estimate, ("bands",)) == NAMES
+    terms = ("horizon", "target", "leave_after", "start", "bands", "read_stdin")
+    assert keywords(api.compare, ("offers", "growth", "bonus", *terms)) == NAMES
+    assert keywords(api.scenarios, ("offers", "growths", *terms)) == NAMES
+    assert keywords(engine.make_profile, ("bands",)) == NAMES
+    assert tuple(f.name for f in dataclass_fields(engine.Profile)) == NAMES
+    assert set(batch.INPUTS) == set(NAMES)
+
+
+def test_compare_takes_the_horizon_as_text_and_names_a_bad_one():
+    assert compare(["name=A,base=1", "name=B,base=2"], horizon="6").horizon == 6
+    with pytest.raises(MlcompError) as caught:
+        compare(["name=A,base=1", "name=B,base=2"], horizon="forever")
+    assert caught.value.field == "horizon" and caught.value.usage
+
+
+def test_a_level_the_years_contradict_comes_back_as_a_note():
+    assert estimate(years=2, level="senior").notes == ("level senior is used; 2 years alone would be entry",)
+    assert estimate(years=8, level="senior").notes == ()
+    assert compare(["name=A,base=1"], years=2, level="staff").notes == (
+        "level staff is used; 2 years alone would be entry",)
+
+
+def test_one_offer_without_a_market_view_is_refused():
+    with pytest.raises(MlcompError, match="give at least two offers"):
+        compare(["name=A,base=1"])

@@ -181,3 +181,60 @@ def test_jsonl_is_one_object_per_line_for_every_command(args, lines, key, monkey
     assert result.exit_code == 0, result.output
     rows = [json.loads(line) for line in result.stdout.splitlines()]
     assert len(rows) == lines and all(key in row for row in rows)
+
+
+# ---- the environment ---------------------------------------------------------------------------
+
+def test_tables_are_drawn_on_the_environments_console_with_its_width_and_no_colour():
+    import io
+
+    from mlcomp import render
+    from mlcomp.environment import plain
+
+    for width in (60, 100):
+        out = io.StringIO()
+        render.estimate_table(mlcomp_estimate(), load_default_bands(), out=plain(out, width=width).console())
+        text = out.getvalue()
+        assert "\x1b" not in text and "$180,000" in text
+        assert max(len(line) for line in text.split("\n")) <= max(width, 74)
+
+
+def test_a_degraded_terminal_gets_question_marks_and_results_stay_utf8():
+    import io
+
+    from mlcomp.environment import Environment
+
+    out = io.StringIO()
+    env = Environment(None, out, out, terminal_encoding="ascii", colors=False, width=80)
+    env.console().print("Zoë — €")
+    assert out.getvalue() == "Zo? ? ?\n"
+
+
+def test_replace_cells_changes_what_rich_prints():
+    """The one reach into rich's internals (Column._cells): if rich changes it, this fails."""
+    import io
+
+    from rich.table import Table
+
+    from mlcomp.environment import make_console
+    from mlcomp.render import replace_cells
+
+    table = Table()
+    table.add_column("a")
+    table.add_row("x\x1by")
+    replace_cells(table.columns[0], lambda cell: cell.replace("\x1b", "ESC"))
+    out = io.StringIO()
+    make_console(out, colors=False).print(table)
+    assert "xESCy" in out.getvalue()
+
+
+def mlcomp_estimate():
+    import mlcomp
+
+    return mlcomp.estimate(years=4)
+
+
+def load_default_bands():
+    from mlcomp.bands import load_bands
+
+    return load_bands()

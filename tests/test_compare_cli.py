@@ -155,7 +155,7 @@ def write(tmp_path: Path, name: str, text: str) -> str:
 
 
 FILE_ERRORS = [
-    ("typo.toml", 'base = "1"\nbnous = "15%"\n', "typo.toml: bnous: unknown key. Did you mean 'bonus'?"),
+    ("typo.toml", 'base = "1"\nbnous = "15%"\n', "typo.toml: bnous: unknown key (line 2). Did you mean 'bonus'?"),
     ("sched.toml", 'base = 1\nvesting = [10, 20]\n', "sched.toml: vesting: yearly percentages sum to 30"),
     ("nobase.json", '{"name": "x"}', "nobase.json: base: missing (required)"),
     ("neg.toml", 'base = "-5k"\n', "neg.toml: base: must not be negative, got '-5k'"),
@@ -603,7 +603,7 @@ def test_a_lone_surrogate_in_a_json_offer_is_refused_in_a_real_process(escape, k
     err = proc.stderr.decode()
     assert proc.returncode == 1 and proc.stdout == b"", err
     assert err == f"Error: stdin: {key}: {escape} is half of a character (a lone surrogate), which UTF-8 cannot " \
-                  "write; remove it\n"
+                  "write; remove it (line 1)\n"
     # a pair is one character, and fine
     ok = mlcomp("compare", "-", GLOBEX, "-f", "json", input='{"name": "\\ud83d\\ude00", "base": 1}')
     assert ok.returncode == 0 and json.loads(ok.stdout)["offers"][0]["name"] == "\U0001f600"

@@ -114,7 +114,7 @@ def test_check_reports_field_problems_with_lines(tmp_path):
     path.write_text('[tiers.acme]\nlabel = "Acme"\nlow = 0.12\nhihg = 0.22\nassumption = "x"\n')
     lines = run("bands", "--check", str(path)).stdout.splitlines()
     assert f"{path}: tiers.acme.high: missing (required) (line 1)" in lines
-    assert f"{path}: tiers.acme.hihg: unknown key (line 4)" in lines
+    assert f"{path}: tiers.acme.hihg: unknown key (line 4). Did you mean 'high'?" in lines
 
 
 def test_check_reports_toml_syntax_with_its_line(tmp_path):

@@ -155,3 +155,47 @@ def test_the_fish_script_completes_in_fish():
                           env={**ENV, "PATH": f"{BIN}{os.pathsep}{ENV.get('PATH', '')}"})
     assert done.returncode == 0, done.stderr
     assert done.stdout.split("\t")[0] == "estimate"
+
+
+# ---- the profile's fields, declared once (mlcomp.fields) --------------------------------------------
+
+def test_every_key_of_the_shipped_data_is_in_the_help_of_every_command_that_takes_it():
+    from mlcomp.bands import load_bands
+    from mlcomp.fields import FIELDS
+
+    bands = load_bands()
+    for command, skip in (("estimate", ()), ("curve", ("years", "level")), ("compare", ())):
+        text = " ".join(mlcomp(command, "--help", COLUMNS="2000").stdout.split())
+        for field in FIELDS:
+            if field.name in skip:
+                assert field.option not in text
+                continue
+            assert field.option in text, (command, field.option)
+            for key in getattr(bands, field.group) if field.group else ():
+                assert key in text, (command, field.option, key)
+        if "years" not in skip:
+            assert f"{bands.experience.min_years:g} to {bands.experience.max_years:g}" in text
+
+
+def test_a_city_added_to_the_data_shows_in_the_help():
+    from mlcomp.fields import BY_NAME, help_text, shipped
+
+    data = {**shipped(), "cities": {**shipped()["cities"], "boston": {}}}
+    assert "boston" in help_text(BY_NAME["city"], data)
+    assert "boston" not in help_text(BY_NAME["city"])
+
+
+def test_compare_takes_role_like_estimate():
+    assert "--role" in mlcomp("compare", "--help", COLUMNS="200").stdout
+    result = mlcomp("compare", "name=A,base=200k", "-y", "4", "--role", "swe", "-f", "json")
+    assert result.returncode == 0, result.stderr
+    market = __import__("json").loads(result.stdout)["offers"][0]["market"]
+    ml = __import__("json").loads(mlcomp("compare", "name=A,base=200k", "-y", "4", "-f", "json").stdout)
+    assert market["base"]["high"] < ml["offers"][0]["market"]["base"]["high"]  # the SWE band is lower
+
+
+def test_the_horizon_and_growth_help_show_the_librarys_bounds():
+    from mlcomp.offers import MAX_HORIZON, MAX_SCENARIOS
+
+    text = " ".join(mlcomp("compare", "--help", COLUMNS="2000").stdout.split())
+    assert f"1 to {MAX_HORIZON} (default 4)" in text and f"at most {MAX_SCENARIOS}" in text

@@ -345,8 +345,9 @@ def test_long_inline_offers_are_not_paths(length):
     result = run("compare", "name=A,base=240k,name2=" + "x" * length, B_OFFER)
     assert result.exit_code == 2
     assert "name2: unknown key" in result.stderr and "File name too long" not in result.stderr
-    vesting = "/".join(["0"] * 200 + ["100"])  # a good offer of over 400 characters
-    good = run("compare", f"name=A,base=240k,equity=1m,vesting={vesting}", B_OFFER, "-f", "json")
+    sign_on = "/".join(["$1,000,000"] * 30)  # a good offer of over 400 characters
+    good = run("compare", f"name=A,base=240k,equity=1m,vesting=0/0/0/0/0/100,sign_on={sign_on}", B_OFFER,
+               "-f", "json")
     assert good.exit_code == 0 and json.loads(good.stdout)["offers"][0]["by_year"][0]["equity"] == 0
 
 
@@ -369,7 +370,7 @@ def test_options_that_do_nothing_together_exit_2_naming_both(args, first, second
 def test_level_with_years_that_disagree_prints_one_note():
     result = run("estimate", "--level", "senior", "--years", "2", "--field", "level")
     assert (result.exit_code, result.stdout) == (0, "senior\n")
-    assert result.stderr == "note: --level senior is used; 2 years alone would be entry\n"
+    assert result.stderr == "note: level senior is used; 2 years alone would be entry\n"
     assert run("estimate", "--level", "senior", "--years", "7").stderr == ""
 
 

@@ -13,7 +13,7 @@ Names are imported when first used, so `import mlcomp` stays quick (the command 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing: the command starts from here
 
 __version__ = "0.2.1"
 
@@ -49,7 +49,7 @@ _HOMES = {
 }
 
 
-def __getattr__(name: str) -> Any:
+def __getattr__(name: str) -> object:
     home = _HOMES.get(name)
     if home is None:
         raise AttributeError(f"module 'mlcomp' has no attribute '{name}'")

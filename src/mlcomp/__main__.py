@@ -1,3 +1,3 @@
-from mlcomp.cli import main
+from mlcomp.entry import main
 
 main()

@@ -8,18 +8,16 @@ gaps or overlaps in the experience ranges.
 from __future__ import annotations
 
 import itertools
-import json
 import math
 import re
-from collections.abc import Iterable
 from functools import cached_property
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args, get_origin
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from mlcomp import inputs
-from mlcomp.errors import MlcompError, did_you_mean, plain, shown
+from mlcomp.errors import MlcompError, did_you_mean, from_pydantic, key_path, shown
 from mlcomp.money import bounded, dollars
 
 KEY = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
@@ -299,60 +297,38 @@ def read_document(path: Path | str) -> inputs.Document:
     return document
 
 
-BARE_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
+def known_keys(path: tuple[str | int, ...]) -> list[str]:
+    """The keys the schema allows in the table at `path` (for 'did you mean')."""
+    model: Any = Bands
+    for part in path:
+        if get_origin(model) is dict:  # a table of entries (cities, levels): any key, each of one model
+            model = get_args(model)[1]
+            continue
+        field = (getattr(model, "model_fields", None) or {}).get(str(part))
+        if field is None:
+            return []
+        model = _entry(field.annotation)
+    fields = getattr(model, "model_fields", None)
+    return list(fields) if fields else []
 
 
-def key_path(parts: Iterable[str | int]) -> str:
-    """A key path as TOML writes it: levels.mid.low, or cities."new york".low for an odd key."""
-    return ".".join(str(part) if isinstance(part, int) or BARE_KEY.match(part) else json.dumps(part)
-                    for part in parts)
+def _entry(annotation: Any) -> Any:
+    """The model of `Model | None`; a table of entries or a model as it is."""
+    for arg in () if get_origin(annotation) is dict else get_args(annotation):
+        if hasattr(arg, "model_fields"):
+            return arg
+    return annotation
 
 
-def validation_message(path: Path | str, error: ValidationError, source: str | None = None) -> str:
-    """One line per problem: 'file: key.path: what is wrong (line N)', with the line when the key is
-    set in that file (`source`: its text, when already read)."""
+def validation_error(path: Path | str, error: ValidationError, source: str | None = None) -> MlcompError:
+    """Every problem, each with its key path, its line when the key is set in that file (`source`: its
+    text, when already read) and, for an unknown key, the closest known one."""
     if source is None:
         try:
             source = Path(path).read_text(encoding="utf-8-sig")
         except (OSError, UnicodeDecodeError):
             source = ""
-    text = source.splitlines()
-    lines = []
-    for err in error.errors():
-        loc = [str(part) for part in err["loc"]]
-        msg = plain(err)
-        for part in msg.splitlines():
-            where = loc
-            if not loc:  # a whole-file check: each line of its message starts with its own key path
-                head, sep, _ = part.partition(": ")
-                where = head.split(".") if sep and " " not in head else []
-            line = locate(text, where) if where else None
-            at = f" (line {line})" if line else ""
-            lines.append(f"{path}: {key_path(loc)}: {part}{at}" if loc else f"{path}: {part}{at}")
-    return "\n".join(lines)
-
-
-def locate(text: list[str], path: list[str]) -> int | None:
-    """The line (1-based) of a TOML file that sets the deepest part of a key path, if any."""
-    table: list[str] = []
-    best, depth = None, 0
-
-    def parts(dotted: str) -> list[str]:
-        return [p.strip().strip('"').strip("'") for p in dotted.split(".")]
-
-    for number, raw in enumerate(text, 1):
-        line = raw.strip()
-        if line.startswith("["):
-            table = parts(line.split("#")[0].strip().strip("[]"))
-            full = table
-        elif "=" in line and not line.startswith("#"):
-            full = table + parts(line.split("=", 1)[0])
-        else:
-            continue
-        size = len(full)
-        if size > depth and full == path[:size]:
-            best, depth = number, size
-    return best
+    return from_pydantic(error.errors(), file=str(path), locate=inputs.locator(source, "toml"), known=known_keys)
 
 
 def overlay(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
@@ -382,7 +358,7 @@ def load_bands(user_file: Path | str | None = None) -> Bands:
     try:
         return Bands.model_validate(data)
     except ValidationError as e:
-        raise MlcompError(validation_message(path, e, source)) from None
+        raise validation_error(path, e, source) from None
 
 
 def check_file(path: Path | str) -> list[str]:
@@ -390,7 +366,7 @@ def check_file(path: Path | str) -> list[str]:
     try:
         load_bands(path)
     except MlcompError as e:
-        return e.message.splitlines()
+        return e.message.split("\n")
     return []
 
 

@@ -7,18 +7,23 @@ from typing import Any
 from mlcomp.bands import Bands
 from mlcomp.engine import Estimate, estimate, make_profile
 from mlcomp.errors import MlcompError
+from mlcomp.money import parse_count
 
 
-def curve(bands: Bands, start: int = 0, end: int = 20, **options: Any) -> list[Estimate]:
+def curve(bands: Bands, start: int | str = 0, end: int | str = 20, **options: Any) -> list[Estimate]:
     """Estimates for years start, start + 1, ..., end (both included) of one profile.
 
-    `options` are the profile's other keys (city, tier, ...) as make_profile takes them; the level
-    follows the years."""
+    `start` and `end` are whole years (numbers or text); `options` are the profile's other keys (city,
+    tier, ...) as make_profile takes them; the level follows the years. MlcompError(field="from" or
+    "to") for a bad end."""
     lo, hi = bands.experience.min_years, bands.experience.max_years
+    span = []
     for field, years in (("from", start), ("to", end)):
-        if not lo <= years <= hi:
-            raise MlcompError(f"must be a whole number of years from {lo:g} to {hi:g}, got {years}",
-                              usage=True, field=field)
+        try:
+            span.append(parse_count(years, int(lo), int(hi), "years"))
+        except ValueError as e:
+            raise MlcompError(str(e), usage=True, field=field) from None
+    start, end = span
     if start > end:
         raise MlcompError(f"the first year ({start}) must not be above the last ({end})", usage=True,
                           field="from")

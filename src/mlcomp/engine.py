@@ -14,8 +14,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from mlcomp.bands import GROUPS, Bands, Level, Premium, Typical
+from mlcomp.bands import Bands, Level, Premium, Typical
 from mlcomp.errors import MlcompError, shown
+from mlcomp.fields import BY_NAME, given, parse_flag
 from mlcomp.money import dollars
 
 
@@ -92,6 +93,7 @@ class Estimate:
     total_comp_rule: Adjustment
     position: float = 0.5
     position_note: str = ""
+    notes: tuple[str, ...] = ()  # what the caller may want to say (see level_notes); not in the contract
 
     def as_dict(self) -> dict[str, Any]:
         """The JSON contract (see docs/estimate.md)."""
@@ -111,7 +113,7 @@ def parse_years(value: object, bands: Bands) -> float:
     """Years of experience from a number or text, inside the data's allowed range."""
     lo, hi = bands.experience.min_years, bands.experience.max_years
     if isinstance(value, bool):
-        raise MlcompError(f"{_allowed(lo, hi)}, got {value!r}", usage=True, field="years")
+        raise MlcompError(f"{_allowed(lo, hi)}, got {shown(value)}", usage=True, field="years")
     try:
         years = math.nan if isinstance(value, str) and "_" in value else float(value)  # type: ignore[arg-type]
     except (TypeError, ValueError, OverflowError):
@@ -119,28 +121,30 @@ def parse_years(value: object, bands: Bands) -> float:
     if not math.isfinite(years) or not lo <= years <= hi:
         text = value if isinstance(value, int) and abs(value) >= 10**60 else str(value)
         raise MlcompError(f"{_allowed(lo, hi)}, got {shown(text)}", usage=True, field="years")
-    return years
+    return years + 0.0  # -0 is 0
 
 
 def _allowed(lo: float, hi: float) -> str:
     return f"years of experience must be a number from {lo:g} to {hi:g}"
 
 
+def level_notes(years: float | None, level: str | None, bands: Bands) -> tuple[str, ...]:
+    """A level given beside years wins; say so when the years alone would give another level."""
+    if years is None or not level:
+        return ()
+    alone = bands.level_for(years)
+    return () if alone == level else (f"level {level} is used; {years:g} years alone would be {alone}",)
+
+
 def make_profile(bands: Bands, *, years: object = None, level: str | None = None,
                  city: str | None = None, tier: str | None = None, industry: str | None = None,
-                 specialization: str | None = None, full_lifecycle: bool = False,
-                 remote_first: bool = False, role: str | None = None, ml_focus: str | None = None) -> Profile:
+                 specialization: str | None = None, full_lifecycle: bool | str = False,
+                 remote_first: bool | str = False, role: str | None = None, ml_focus: str | None = None) -> Profile:
     """Validate what a user typed into a Profile with canonical keys; MlcompError(usage=True) if not."""
     if (years is None or years == "") and not level:
         raise MlcompError("give --years (years of experience) or --level "
                           f"({', '.join(bands.levels)})", usage=True)
-    return Profile(**profile_values(bands, {
-        "years": years, "level": level, "city": city, "tier": tier, "industry": industry,
-        "specialization": specialization, "full_lifecycle": full_lifecycle, "remote_first": remote_first,
-        "role": role, "ml_focus": ml_focus}))
-
-
-FIELD_GROUPS = {field: group for group, field in GROUPS.items()}  # city -> cities, ...
+    return Profile(**profile_values(bands, given(locals())))
 
 
 def profile_values(bands: Bands, raw: Mapping[str, Any]) -> dict[str, Any]:
@@ -150,12 +154,13 @@ def profile_values(bands: Bands, raw: Mapping[str, Any]) -> dict[str, Any]:
     for field, value in raw.items():
         if value is None or value == "":
             continue
-        if field == "years":
+        kind = BY_NAME[field]
+        if kind.kind == "number":
             values[field] = parse_years(value, bands)
-        elif field in ("full_lifecycle", "remote_first"):
-            values[field] = bool(value)
+        elif kind.kind == "flag":
+            values[field] = parse_flag(field, value)
         else:
-            values[field] = bands.resolve(FIELD_GROUPS[field], str(value))
+            values[field] = bands.resolve(kind.group or "", str(value))
     return values
 
 
@@ -316,7 +321,7 @@ def estimate(profile: Profile, bands: Bands, applied: Factors | None = None) -> 
         level=level_key, level_label=level.label, years=profile.years, currency=bands.currency,
         band_source=level.source, adjustments=applied.adjustments, **ranges(level, applied, bands),
         total_comp_rule=_adjustment("total_comp", "equity-and-bonus", tc, tc.low, tc.high),
-        position=p, position_note=note)
+        position=p, position_note=note, notes=())
 
 
 def ranges(level: Level, applied: Factors, bands: Bands) -> dict[str, Range]:

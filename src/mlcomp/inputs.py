@@ -13,11 +13,13 @@ Pure apart from reading: nothing here prints or exits. Problems are MlcompError 
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import re
 import sys
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import IO, Any, BinaryIO
 
@@ -117,7 +119,7 @@ def check_depth(text: str, where: str, kind: str, limit: int = MAX_DEPTH) -> Non
             depth += 1
             if depth > limit:
                 line = text.count("\n", 0, match.start()) + 1
-                raise MlcompError(f"{where}: line {line}: nested deeper than {limit} levels")
+                raise MlcompError(f"nested deeper than {limit} levels", file=where, line=line)
         elif token in "]}":
             depth = max(depth - 1, 0)
 
@@ -125,12 +127,12 @@ def check_depth(text: str, where: str, kind: str, limit: int = MAX_DEPTH) -> Non
 def _too_long(text: str, where: str) -> MlcompError:
     match = re.search(rf"\d[\d_]{{{MAX_DIGITS},}}", text)
     if match is None:
-        return MlcompError(f"{where}: a number of more than {MAX_DIGITS:,} digits is too large (amounts are "
-                           "at most $1,000,000,000)")
+        return MlcompError(f"a number of more than {MAX_DIGITS:,} digits is too large (amounts are at most "
+                           "$1,000,000,000)", file=where)
     line = text.count("\n", 0, match.start()) + 1
     digits = sum(c.isdigit() for c in match.group())
-    return MlcompError(f"{where}: line {line}: a number of {digits:,} digits is too large (amounts are at "
-                       "most $1,000,000,000)")
+    return MlcompError(f"a number of {digits:,} digits is too large (amounts are at most $1,000,000,000)",
+                       file=where, line=line)
 
 
 def _json_object(where: str) -> Any:
@@ -138,7 +140,7 @@ def _json_object(where: str) -> Any:
         data: dict[str, Any] = {}
         for key, value in items:
             if key in data:
-                raise MlcompError(f"{where}: key '{one_line(key)}' is given twice")
+                raise MlcompError(f"key '{one_line(key)}' is given twice", file=where)
             data[key] = value
         return data
 
@@ -147,7 +149,7 @@ def _json_object(where: str) -> Any:
 
 def _json_constant(where: str) -> Any:
     def refuse(name: str) -> Any:
-        raise MlcompError(f"{where}: {name} is not a number; give a finite number")
+        raise MlcompError(f"{name} is not a number; give a finite number", file=where)
 
     return refuse
 
@@ -156,7 +158,7 @@ def _json_float(where: str) -> Any:
     def number(text: str) -> float:
         value = float(text)
         if value in (float("inf"), float("-inf")):
-            raise MlcompError(f"{where}: number {text[:30]} is too large")
+            raise MlcompError(f"number {text[:30]} is too large", file=where)
         return value
 
     return number
@@ -171,13 +173,13 @@ def parse(text: str, where: str, kind: str) -> Any:
                               parse_float=_json_float(where))
         return tomllib.loads(text)
     except json.JSONDecodeError as e:
-        raise MlcompError(f"{where}: JSON syntax error at line {e.lineno}, column {e.colno}: {e.msg}") from None
+        raise MlcompError(f"JSON syntax error at line {e.lineno}, column {e.colno}: {e.msg}", file=where) from None
     except tomllib.TOMLDecodeError as e:
-        raise MlcompError(f"{where}: TOML syntax error: {one_line(str(e))}") from None
+        raise MlcompError(f"TOML syntax error: {one_line(str(e))}", file=where) from None
     except ValueError:  # Python's limit on the digits of an integer (4,300)
         raise _too_long(text, where) from None
     except RecursionError:  # not reached below MAX_DEPTH; kept so that no traceback can escape
-        raise MlcompError(f"{where}: nested too deeply") from None
+        raise MlcompError("nested too deeply", file=where) from None
 
 
 def row_problem(text: str, error: Exception) -> str:
@@ -187,8 +189,57 @@ def row_problem(text: str, error: Exception) -> str:
     try:
         parse(text, "", "json")
     except MlcompError as e:
-        return re.sub(r"^: (line 1: )?", "", e.message)  # the batch reader names the line itself
+        return e.what  # the batch reader names the line itself
     return f"not valid JSON: {one_line(str(error))}"  # pragma: no cover - parse refuses what json.loads did
+
+
+def line_index(text: str) -> dict[tuple[str, ...], int]:
+    """Every key path a TOML text sets (tables and keys), with the first line (1-based) that sets it:
+    read once, so that finding the line of each of many problems stays linear."""
+    index: dict[tuple[str, ...], int] = {}
+    table: tuple[str, ...] = ()
+    for number, raw in enumerate(text.split("\n"), 1):  # TOML lines end at \n only (not at U+2028)
+        line = raw.strip()
+        if line.startswith("["):
+            table = _parts(line.split("#")[0].strip().strip("[]"))
+            index.setdefault(table, number)
+        elif "=" in line and not line.startswith("#"):
+            index.setdefault(table + _parts(line.split("=", 1)[0]), number)
+    return index
+
+
+def _parts(dotted: str) -> tuple[str, ...]:
+    return tuple(p.strip().strip('"').strip("'") for p in dotted.split("."))
+
+
+def json_index(text: str) -> dict[tuple[str, ...], int]:
+    """The first line (1-based) of each key of a JSON text, by the key alone (offers are flat)."""
+    index: dict[tuple[str, ...], int] = {}
+    line, last = 1, 0
+    for match in _JSON_KEY.finditer(text):
+        line += text.count("\n", last, match.start())
+        last = match.start()
+        with contextlib.suppress(ValueError):
+            index.setdefault((json.loads(match.group(1)),), line)
+    return index
+
+
+_JSON_KEY = re.compile(r'("(?:[^"\\\n]|\\.)*")\s*:')
+
+
+def locator(text: str, kind: str) -> Callable[[tuple[str | int, ...]], int | None]:
+    """The line of a TOML or JSON text that sets the deepest part of a key path, if any (the text is
+    read once, so that many lookups stay linear)."""
+    index = line_index(text) if kind == "toml" else json_index(text)
+
+    def locate(path: tuple[str | int, ...]) -> int | None:
+        parts = tuple(str(part) for part in path)
+        for size in range(len(parts), 0, -1):
+            if parts[:size] in index:
+                return index[parts[:size]]
+        return None
+
+    return locate
 
 
 @dataclass(frozen=True, slots=True)

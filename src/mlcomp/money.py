@@ -25,10 +25,10 @@ def dollars(value: float) -> int:
     return math.floor(value + 0.5)
 
 
-def amount(value: object) -> float:
-    """A non-negative amount in dollars, not yet rounded."""
+def amount(value: object, what: str = AMOUNT_HELP) -> float:
+    """A non-negative amount in dollars, not yet rounded; `what` names the kind of number expected."""
     if isinstance(value, bool):
-        raise ValueError(f"expected {AMOUNT_HELP}, got {value!r}")
+        raise ValueError(f"expected {what}, got {quote(value)}")
     shown = quote(value)
     if isinstance(value, int) and abs(value) > MAX_MONEY:  # before float(), which overflows
         number = math.inf if value > 0 else -math.inf
@@ -40,12 +40,12 @@ def amount(value: object) -> float:
             raise ValueError(f"must not be negative, got {shown}")
         match = _AMOUNT.match(text)
         if not match:
-            raise ValueError(f"expected {AMOUNT_HELP}, got {shown}")
+            raise ValueError(f"expected {what}, got {shown}")
         number = float(match.group(1).replace(",", "")) * _SUFFIX[match.group(2).lower()]
     else:
-        raise ValueError(f"expected {AMOUNT_HELP}, got {value!r}")
+        raise ValueError(f"expected {what}, got {quote(value)}")
     if math.isnan(number) or (isinstance(value, float) and math.isinf(number)):
-        raise ValueError(f"expected {AMOUNT_HELP}, got {shown}")
+        raise ValueError(f"expected {what}, got {shown}")
     if number < 0:
         raise ValueError(f"must not be negative, got {shown}")
     if number > MAX_MONEY:
@@ -65,10 +65,10 @@ def parse_money(value: object) -> int:
     return dollars(amount(value))
 
 
-def parse_rate(value: object, *, low: float = -1.0, high: float = 10.0) -> float:
-    """A fraction from "15%" or 0.15 (also "-20%"), between `low` and `high`."""
+def parse_rate(value: object, *, low: float = -1.0, high: float = 10.0, what: str = "a rate") -> float:
+    """A fraction from "15%" or 0.15 (also "-20%"), between `low` and `high`; `what` names it."""
     shown = quote(value)
-    allowed = f"expected a rate such as 15% or 0.15, from {low * 100:g}% to {high * 100:g}%"
+    allowed = f"expected {what} such as 15% or 0.15, from {low * 100:g}% to {high * 100:g}%"
     if isinstance(value, bool):
         raise ValueError(f"{allowed}, got {shown}")
     rate = math.nan

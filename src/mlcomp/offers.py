@@ -28,6 +28,7 @@ import tomllib
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
+from functools import partial
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -36,7 +37,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationEr
 from mlcomp import inputs, money
 from mlcomp.bands import Bands
 from mlcomp.engine import Profile, estimate, make_profile, profile_values
-from mlcomp.errors import MlcompError, did_you_mean, one_line, plain, shown
+from mlcomp.errors import MlcompError, did_you_mean, from_pydantic, one_line, shown
 from mlcomp.money import parse_months
 
 PRESETS: dict[str, tuple[float, ...]] = {
@@ -453,7 +454,7 @@ def _years(value: object) -> object:
     """A number or text; checked against the bands later. Anything else is one clear error, not one
     per member of the union."""
     if value is not None and (isinstance(value, bool) or not isinstance(value, int | float | str)):
-        raise ValueError(f"expected a number of years such as 4 or 4.5, got {value!r}")
+        raise ValueError(f"expected a number of years such as 4 or 4.5, got {shown(value)}")
     return _text(value)
 
 
@@ -461,13 +462,11 @@ def _at_most(value: object, limit: float, too_much: str, what: str | None = None
     """An amount (money.amount) of at most `limit`; `too_much` says so, `what` names the kind of number
     in place of the money wording."""
     try:
-        number = money.amount(value)
+        number = money.amount(value, what or money.AMOUNT_HELP)
     except ValueError as e:
         if str(e).startswith(money.TOO_MUCH):
             raise ValueError(too_much) from None
-        if what is None:
-            raise
-        raise ValueError(str(e).replace(money.AMOUNT_HELP, what)) from None
+        raise
     if number > limit:
         raise ValueError(too_much)
     return number
@@ -647,17 +646,18 @@ def parse_text(text: str, origin: str, kind: str) -> dict[str, Any]:
 
 
 def parse_stdin(text: str) -> dict[str, Any]:
-    """An offer on stdin: JSON when it starts with '{' (or is a JSON value starting with '['), else TOML."""
-    start = text.lstrip()[:1]
-    if start == "[":
+    """An offer on stdin: JSON when it starts with '{', else TOML; text that is JSON but not TOML (an
+    array, a number) is read as JSON, to say that an offer is an object."""
+    if text.lstrip()[:1] == "{":
+        return parse_text(text, "stdin", "json")
+    try:
+        return parse_text(text, "stdin", "toml")
+    except MlcompError as toml_error:
         try:
             inputs.parse(text, "stdin", "json")
-        except MlcompError as e:
-            if "JSON syntax error" not in e.message:
-                raise
-        else:
-            return parse_text(text, "stdin", "json")  # says that an offer is an object
-    return parse_text(text, "stdin", "json" if start == "{" else "toml")
+        except MlcompError:
+            raise toml_error from None
+    return parse_text(text, "stdin", "json")
 
 
 def read_file(path: Path) -> str:
@@ -686,21 +686,22 @@ def _half(value: object) -> str | None:
     return None
 
 
-def make_offer(data: Mapping[str, Any], *, origin: str, default_name: str, inline: bool = False) -> Offer:
-    """Validate one offer's keys; every problem is one line 'origin: key: what is wrong'."""
-    problems = [f"{origin}: {one_line(str(key))}: unknown key.{did_you_mean(str(key), KEYS)} Keys: {', '.join(KEYS)}"
-                for key in data if key not in KEYS]
-    problems += [f"{origin}: {one_line(str(key))}: {half}" for key, value in data.items() if (half := _half(value))]
-    if problems:
-        raise MlcompError("\n".join(problems), usage=inline)
+def make_offer(data: Mapping[str, Any], *, origin: str, default_name: str, inline: bool = False,
+               text: str | None = None, kind: str = "toml") -> Offer:
+    """Validate one offer's keys; every problem is one line 'origin: key: what is wrong', with its
+    line when the offer's `text` (TOML or JSON, by `kind`) is given. A value holding half a character
+    is refused, as no output could write it."""
+    locate = inputs.locator(text, kind) if text is not None else None
+    refused = partial(from_pydantic, file=origin, locate=locate, known=lambda _: KEYS, usage=inline, listed=True)
+    unknown = [{"type": "extra_forbidden", "loc": (str(key),)} for key in data if key not in KEYS]
+    unknown += [{"type": "value_error", "loc": (str(key),), "msg": half} for key, value in data.items()
+                if key in KEYS and (half := _half(value))]
+    if unknown:  # checked first: `origin` and `inline` are set here, not by the user
+        raise refused(unknown)
     try:
         return Offer.model_validate({"name": default_name, **data, "origin": origin, "inline": inline})
     except ValidationError as e:
-        lines = []
-        for err in e.errors():
-            key = ".".join(str(part) for part in err["loc"])
-            lines.append(f"{origin}: {key}: {plain(err)}" if key else f"{origin}: {plain(err)}")
-        raise MlcompError("\n".join(lines), usage=inline) from None
+        raise refused(e.errors()) from None
 
 
 def load_offers(args: Iterable[str], read_stdin: Callable[[], str], *, first: int = 1) -> list[Offer]:
@@ -717,7 +718,8 @@ def load_offers(args: Iterable[str], read_stdin: Callable[[], str], *, first: in
             text = read_stdin().removeprefix("\ufeff")
             if not text.strip():
                 raise MlcompError("stdin: empty input; expected an offer in TOML or JSON")
-            offers.append(make_offer(parse_stdin(text), origin="stdin", default_name=fallback))
+            offers.append(make_offer(parse_stdin(text), origin="stdin", default_name=fallback, text=text,
+                                     kind="json" if text.lstrip()[:1] in "{[" else "toml"))
         elif "=" in arg and not _exists(path, Path.is_file):  # decided by syntax, whatever its length
             origin = f"offer {number} (inline)"
             offers.append(make_offer(parse_inline(arg, origin), origin=origin, default_name=fallback,
@@ -733,8 +735,9 @@ def load_offers(args: Iterable[str], read_stdin: Callable[[], str], *, first: in
             if kind not in ("toml", "json"):
                 raise MlcompError(f"{where}: unknown file type '{one_line(path.suffix)}'; use .toml or .json",
                                   usage=True)
-            data = parse_text(read_file(path), where, kind)
-            offers.append(make_offer(data, origin=where, default_name=path.stem))
+            text = read_file(path)
+            offers.append(make_offer(parse_text(text, where, kind), origin=where, default_name=path.stem,
+                                     text=text, kind=kind))
     return offers
 
 
@@ -1070,7 +1073,7 @@ def offer_profile(offer: Offer, bands: Bands, defaults: Mapping[str, Any]) -> Pr
         try:
             own.update(profile_values(bands, {field: getattr(offer, field)}))
         except MlcompError as e:
-            raise MlcompError(f"{offer.origin}: {field}: {e.message}", usage=offer.inline) from None
+            raise e.at(file=offer.origin, path=(field,), usage=offer.inline) from None
     fill = dict(defaults)
     if "years" in own or "level" in own:
         fill.pop("years", None)
@@ -1216,6 +1219,7 @@ class Comparison:
     growth: float | None = None
     leave: bool = False
     bonus: str | None = None
+    notes: tuple[str, ...] = ()  # what the caller may want to say (engine.level_notes); not in the contract
 
     @property
     def months(self) -> int:

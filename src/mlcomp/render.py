@@ -5,16 +5,14 @@ JSON and CSV never pass through rich; rich is imported only when a table is draw
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import itertools
 import json
-import os
 import sys
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any, cast
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import IO, TYPE_CHECKING, Any
 
+from mlcomp.environment import make_console
 from mlcomp.errors import MlcompError, one_line
 
 if TYPE_CHECKING:
@@ -23,38 +21,6 @@ if TYPE_CHECKING:
     from mlcomp.bands import Bands
     from mlcomp.engine import Adjustment, Estimate
     from mlcomp.offers import Comparison, Result
-
-# The encoding of the terminal, when it is not UTF-8: set by the CLI, which writes data formats in UTF-8
-# whatever the locale; tables and charts (for people) are written in this encoding instead, with '?'
-# for a character it lacks.
-TERMINAL_ENCODING: str | None = None
-
-
-class Degraded:
-    """A text stream written in an encoding that lacks some characters: each one becomes '?'."""
-
-    def __init__(self, stream: IO[str], encoding: str) -> None:
-        self.stream, self.encoding = stream, encoding
-
-    def write(self, text: str) -> int:
-        data = text.encode(self.encoding, "replace")
-        buffer = getattr(self.stream, "buffer", None)
-        if buffer is None:  # a stream of text only (tests): the characters, as the encoding keeps them
-            self.stream.write(data.decode(self.encoding))
-        else:  # the bytes of the terminal's encoding (the stream itself writes UTF-8, for data formats)
-            self.stream.flush()
-            buffer.write(data)
-        return len(text)
-
-    def flush(self) -> None:
-        self.stream.flush()
-
-    def isatty(self) -> bool:
-        return self.stream.isatty()
-
-    def fileno(self) -> int:
-        return self.stream.fileno()
-
 
 def money(amount: float) -> str:
     return f"${round(amount):,}"
@@ -70,38 +36,9 @@ def years_text(start: float, end: float | None) -> str:
 
 
 def console(file: IO[str] | None = None, width: int | None = None) -> Console:
-    """A console that never reads markup in text (offer names, row values are literal).
-
-    With NO_COLOR set it writes no control codes at all (rich alone would still write bold).
-    While `recording` is on, the terminal's console is the recording one."""
-    from rich.console import Console
-
-    if file is None and width is None and RECORDING:
-        return RECORDING[-1]
-    file = file or sys.stdout
-    if TERMINAL_ENCODING and file is sys.stdout:
-        file = cast("IO[str]", Degraded(file, TERMINAL_ENCODING))
-    return Console(file=file, width=width, markup=False, highlight=False, emoji=False,
-                   color_system=None if os.environ.get("NO_COLOR") else "auto")
-
-
-RECORDING: list[Console] = []  # the console that `recording` keeps, while it is on
-EXPORTS = {".svg": "svg", ".html": "html", ".htm": "html"}
-
-
-@contextlib.contextmanager
-def recording(path: Path, title: str = "mlcomp") -> Iterator[None]:
-    """Print to the terminal as usual and save what was printed (tables, charts) to `path`, as SVG
-    or HTML by its extension (see EXPORTS), when the block ends without an error."""
-    out = console()
-    out.record = True
-    RECORDING.append(out)
-    try:
-        yield
-    finally:
-        RECORDING.remove(out)
-    svg = EXPORTS[path.suffix.lower()] == "svg"
-    path.write_text(out.export_svg(title=title) if svg else out.export_html(inline_styles=True), encoding="utf-8")
+    """A console on `file` (default stdout) that never reads markup in text (offer names, row values
+    are literal). The command line passes its own (environment.Environment.console) instead."""
+    return make_console(file or sys.stdout, width=width)
 
 
 def visible(cell: Any) -> Any:
@@ -116,6 +53,13 @@ def visible(cell: Any) -> Any:
     return cell
 
 
+def replace_cells(column: Any, change: Callable[[Any], Any]) -> None:
+    """Each cell of a rich table column replaced by change(cell). rich has no public way to change a
+    cell once added: this reaches into `Column._cells` (written against rich 15.0; tests/test_cli.py
+    checks that it still changes what is printed)."""
+    column._cells = [change(cell) for cell in column._cells]
+
+
 def print_wide(out: Console, table: Any) -> None:
     """Print a table at least as wide as its narrowest form, so that no number is ever cut
     (rich would shorten no_wrap cells to '$260,0...' on a narrow terminal; a wider line wraps instead).
@@ -127,7 +71,7 @@ def print_wide(out: Console, table: Any) -> None:
     table.title, table.caption = visible(table.title), visible(table.caption)
     for column in table.columns:
         column.header = visible(column.header)
-        column._cells = [visible(cell) for cell in column._cells]  # rich keeps a column's cells here
+        replace_cells(column, visible)
     for column in table.columns:  # rich measures a no_wrap cell by its longest word; make it the whole cell
         if column.no_wrap:
             texts = [str(cell) for cell in (column.header, *column.cells) if isinstance(cell, (str, Text))]
@@ -240,7 +184,7 @@ def batch_tables(records: Iterable[Mapping[str, Any]], *, out: Console | None = 
 
 
 def listing(rows: list[dict[str, Any]], fmt: str, columns: list[tuple[str, str, str]],
-            out: IO[str] | None = None) -> None:
+            out: IO[str] | None = None, screen: Console | None = None) -> None:
     """Rows of `mlcomp bands` / `mlcomp factors`: JSON (a list), CSV/TSV (lists joined by spaces) or a
     table of `columns` (title, key, kind: text | money | percent | years | source)."""
     out = out or sys.stdout
@@ -280,7 +224,7 @@ def listing(rows: list[dict[str, Any]], fmt: str, columns: list[tuple[str, str, 
                          no_wrap=kind not in ("text", "years"))
     for row in rows:
         table.add_row(*(cell(row, key, kind) for _, key, kind in columns))
-    screen = console(file=out)
+    screen = screen or console(file=out)
     print_wide(screen, table)
     for note, number in notes.items():
         screen.print(one_line(f"[{number}] {note}"))
