@@ -23,10 +23,13 @@ __all__ = [
     "Estimate",
     "MlcompError",
     "Offer",
+    "TakeHome",
     "__version__",
     "compare",
     "estimate",
     "load_bands",
+    "load_taxes",
+    "take_home",
 ]
 
 if TYPE_CHECKING:
@@ -35,6 +38,7 @@ if TYPE_CHECKING:
     from mlcomp.engine import Estimate
     from mlcomp.errors import MlcompError
     from mlcomp.offers import Comparison, Offer
+    from mlcomp.taxes import TakeHome, load_taxes, take_home
 
 # Where each public name lives.
 _HOMES = {
@@ -46,6 +50,9 @@ _HOMES = {
     "MlcompError": "mlcomp.errors",
     "Offer": "mlcomp.offers",
     "Comparison": "mlcomp.offers",
+    "take_home": "mlcomp.taxes",
+    "load_taxes": "mlcomp.taxes",
+    "TakeHome": "mlcomp.taxes",
 }
 
 

@@ -140,6 +140,13 @@ def notes(said: Iterable[str]) -> None:
 
 FormatOption = Annotated[Format, typer.Option(
     "--format", "-f", metavar="FORMAT", help="Output format: table, json, jsonl, csv or tsv.")]
+AfterTaxOption = Annotated[bool, typer.Option(
+    "--after-tax", help="Add take-home pay after 2026 federal, state and local tax (see docs/taxes.md).")]
+StateOption = Annotated[str | None, typer.Option(
+    "--state", metavar="XX", help="Two-letter state (or DC) taxed, with --after-tax. Default: the city's state; "
+    "none for national or remote.")]
+FilingOption = Annotated[str, typer.Option(
+    "--filing", metavar="STATUS", help="Filing status, with --after-tax: single (default), joint or head.")]
 ChartOption = Annotated[bool | None, typer.Option(
     "--chart/--no-chart", help="Draw charts with the table. Default: only when the output is a terminal. "
     "Never in JSON, CSV or TSV.")]
@@ -191,6 +198,9 @@ def estimate(
         "--on-error", help="A bad row: stop (exit 1) or skip it (reported on stderr, with a summary).")]
         = OnError.stop,
     export: ExportOption = None,
+    after_tax: AfterTaxOption = False,
+    state: StateOption = None,
+    filing: FilingOption = "single",
     **profile: Any,
 ) -> None:
     """Estimate base salary and total compensation for a profile.
@@ -208,11 +218,14 @@ def estimate(
         offer_floor=$(mlcomp estimate -y 4 -c sf --field base.mid)
 
         mlcomp estimate --input people.csv --format csv > estimates.csv
+
+        mlcomp estimate -y 4 -c sf --after-tax --filing joint
     """
     from mlcomp import api
 
     env = environment(ctx)
     _estimate_options(ctx, fmt, field, explain, input)
+    tax_options(ctx, after_tax, input)
     saving = exporting(env, export, fmt is Format.table and field is None and input is None)
     bands = load(ctx)
     if input is not None:
@@ -220,7 +233,8 @@ def estimate(
                       {k: v or None for k, v in profile.items()}, env)
     result = api.estimate(**profile, bands=bands)
     notes(result.notes)
-    _show_estimate(env, result, bands, fmt, field, explain, chart, export, saving)
+    pay = estimate_after_tax(result, bands, after_tax, city=where(profile), state=state, filing=filing)
+    _show_estimate(env, result, bands, fmt, field, explain, chart, export, saving, pay)
 
 
 def _estimate_options(ctx: typer.Context, fmt: Format, field: str | None, explain: bool, input: str | None) -> None:
@@ -240,8 +254,9 @@ def _estimate_options(ctx: typer.Context, fmt: Format, field: str | None, explai
 
 
 def _show_estimate(env: Environment, result: Any, bands: Any, fmt: Format, field: str | None, explain: bool,
-                   chart: bool | None, export: str | None, saving: contextlib.AbstractContextManager[None]) -> None:
-    data = result.as_dict()
+                   chart: bool | None, export: str | None, saving: contextlib.AbstractContextManager[None],
+                   pay: Any = None) -> None:
+    data = with_pay(result.as_dict(), pay)
     if field is not None:
         print(render.scalar(render.pick(data, field)))
     elif fmt is Format.json:
@@ -254,6 +269,7 @@ def _show_estimate(env: Environment, result: Any, bands: Any, fmt: Format, field
         with saving:
             out = env.console()
             render.estimate_table(result, bands, explain=explain, out=out)
+            show_after_tax(pay, "Typical total comp after tax", out)
             if show_chart(env, chart, export):
                 from mlcomp import charts
 
@@ -268,6 +284,9 @@ def curve(
     fmt: FormatOption = Format.table,
     chart: ChartOption = None,
     export: ExportOption = None,
+    after_tax: AfterTaxOption = False,
+    state: StateOption = None,
+    filing: FilingOption = "single",
     **profile: Any,
 ) -> None:
     """How the estimate grows with experience: base and total-comp ranges for each year, 0 to 20.
@@ -281,25 +300,32 @@ def curve(
         mlcomp curve -c nyc --from 3 --to 12 --format csv
 
         mlcomp curve -c sf -f json | jq '.[] | [.years, .total_comp.mid]'
+
+        mlcomp curve -c seattle --after-tax --to 10
     """
     from mlcomp.curve import curve as run_curve
 
     env = environment(ctx)
+    tax_options(ctx, after_tax, None)
     saving = exporting(env, export, fmt is Format.table)
-    points = run_curve(load(ctx), start, end, **profile)
-    _show_curve(env, points, fmt, chart, export, saving)
+    bands = load(ctx)
+    points = run_curve(bands, start, end, **profile)
+    taxed = [estimate_after_tax(p, bands, after_tax, city=where(profile), state=state, filing=filing)
+             for p in points]
+    _show_curve(env, points, fmt, chart, export, saving, taxed)
 
 
 def _show_curve(env: Environment, points: list[Any], fmt: Format, chart: bool | None, export: str | None,
-                saving: contextlib.AbstractContextManager[None]) -> None:
+                saving: contextlib.AbstractContextManager[None], taxed: list[Any]) -> None:
     from mlcomp.curve import as_dict
 
+    rows = [with_pay(as_dict(p), pay) for p, pay in zip(points, taxed, strict=True)]
     if fmt is Format.json:
-        print(render.to_json([as_dict(p) for p in points]))
+        print(render.to_json(rows))
     elif fmt is Format.jsonl:
-        sys.stdout.writelines(render.to_json(as_dict(p), indent=None) + "\n" for p in points)
+        sys.stdout.writelines(render.to_json(row, indent=None) + "\n" for row in rows)
     elif fmt in (Format.csv, Format.tsv):
-        render.write_rows((render.flatten(as_dict(p)) for p in points), fmt.value, sys.stdout)
+        render.write_rows((render.flatten(row) for row in rows), fmt.value, sys.stdout)
     else:
         from mlcomp import charts
 
@@ -307,6 +333,7 @@ def _show_curve(env: Environment, points: list[Any], fmt: Format, chart: bool | 
         with saving:
             charts.curve_table(points, f"ML engineer pay by years of experience: {', '.join(labels)}",
                                out=env.console(), chart=show_chart(env, chart, export))
+            show_curve_after_tax(points, taxed, env.console())
 
 
 def growth_rates(text: str | None) -> list[str | None]:
@@ -366,6 +393,9 @@ def compare(
     fmt: FormatOption = Format.table,
     chart: ChartOption = None,
     export: ExportOption = None,
+    after_tax: AfterTaxOption = False,
+    state: StateOption = None,
+    filing: FilingOption = "single",
     **profile: Any,
 ) -> None:
     """Compare job offers year by year, and against the market.
@@ -395,31 +425,37 @@ def compare(
         mlcomp compare "name=Offer,base=210k,equity=300k" --years 5 --city nyc
 
         cat offer.json | mlcomp compare - examples/acme.toml --format json
+
+        mlcomp compare examples/bigco.toml examples/startup.json -c sf --after-tax
     """
     from mlcomp import api
 
     env = environment(ctx)
     if not offers:
         raise MlcompError(api.TOO_FEW, usage=True)
+    tax_options(ctx, after_tax, None, scenarios=len(growth_rates(growth)))
     stdin_once(ctx, *offers)
     saving = exporting(env, export, fmt is Format.table)
+    bands = load(ctx)
     results = api.scenarios(offers, growth_rates(growth), horizon=horizon, target=target, leave_after=leave_after,
-                            start=start, **profile, bands=load(ctx))
+                            start=start, **profile, bands=bands)
     notes(results[0].notes)
-    _show_compare(env, results, fmt, chart, export, saving)
+    taxed = offers_after_tax(results[0], bands, after_tax, city=where(profile), state=state, filing=filing)
+    _show_compare(env, results, fmt, chart, export, saving, taxed)
 
 
 def _show_compare(env: Environment, results: list[Any], fmt: Format, chart: bool | None, export: str | None,
-                  saving: contextlib.AbstractContextManager[None]) -> None:
+                  saving: contextlib.AbstractContextManager[None], taxed: dict[str, Any] | None = None) -> None:
     several = len(results) > 1
     if fmt is Format.json:
         print(render.to_json({"scenarios": [{"growth": r.growth, **r.as_dict()} for r in results]} if several
-                             else results[0].as_dict()))
+                             else with_offer_tax(results[0].as_dict(), taxed)))
     elif fmt is Format.jsonl:
-        sys.stdout.writelines(render.to_json({**render.scenario(r), **o.as_dict()} if several else o.as_dict(),
-                                             indent=None) + "\n" for r in results for o in r.offers)
+        sys.stdout.writelines(render.to_json({**render.scenario(r), **o.as_dict()} if several else
+                                             with_offer_tax(o.as_dict(), taxed), indent=None) + "\n"
+                              for r in results for o in r.offers)
     elif fmt in (Format.csv, Format.tsv):
-        render.write_rows((row for r in results for row in render.compare_rows(r, growth=several)),
+        render.write_rows((row for r in results for row in tax_rows(render.compare_rows(r, growth=several), taxed)),
                           fmt.value, sys.stdout)
     else:
         with saving:
@@ -427,6 +463,7 @@ def _show_compare(env: Environment, results: list[Any], fmt: Format, chart: bool
                 render.scenarios_table(results, out=env.console())
             else:
                 render.compare_table(results[0], out=env.console())
+            show_offers_after_tax(taxed, results[0], env.console())
             if show_chart(env, chart, export):
                 from mlcomp import charts
 
@@ -437,6 +474,106 @@ def _show_compare(env: Environment, results: list[Any], fmt: Format, chart: bool
             to_stderr("Market view: give --years or --level (or years/level in the offers).\n")
 
 
+
+
+# ---- --after-tax: take-home pay, from mlcomp.taxes (read only when asked for) ----------------------
+def tax_options(ctx: typer.Context, after_tax: bool, input: str | None, scenarios: int = 1) -> None:
+    """--state and --filing belong to --after-tax, which works on one estimate or one scenario."""
+    for option, name in (("state", "--state"), ("filing", "--filing")):
+        if given(ctx, option) and not after_tax:
+            raise MlcompError(f"{name} needs --after-tax: it says how the pay is taxed", usage=True)
+    if after_tax and input is not None:
+        raise conflict("--after-tax", "--input", "take-home pay is computed for one estimate at a time")
+    if after_tax and scenarios > 1:
+        raise conflict("--after-tax", "a list of --growth rates", "take-home pay is computed for one scenario")
+
+
+def where(profile: dict[str, Any]) -> str | None:
+    """The city whose state taxes the pay: none for remote-first pay (one national band)."""
+    return None if profile.get("remote_first") in (True, "true", "yes", "1") else profile.get("city")
+
+
+def estimate_after_tax(result: Any, bands: Any, after_tax: bool, *, city: str | None, state: str | None,
+                       filing: str) -> Any:
+    """With --after-tax, take-home pay on the estimate's typical total comp: the base as wages, the
+    rest (bonus and equity) as supplemental pay. None without it (the tax data is not read)."""
+    if not after_tax:
+        return None
+    from mlcomp.taxes import take_home
+
+    p = result.position
+    base, total = result.base.typical(p), result.total_comp.typical(p)
+    key = bands.resolve("cities", city) if city else bands.defaults.city
+    return take_home(base, supplemental=total - base, state=state, filing=filing, city=key)
+
+
+def with_pay(data: dict[str, Any], pay: Any) -> dict[str, Any]:
+    return {**data, "after_tax": pay.as_dict()} if pay is not None else data
+
+
+def show_after_tax(pay: Any, title: str, out: Any) -> None:
+    if pay is not None:
+        from mlcomp.taxview import take_home_table
+
+        take_home_table(pay, title=title, out=out)
+
+
+def show_curve_after_tax(points: list[Any], taxed: list[Any], out: Any) -> None:
+    if taxed and taxed[0] is not None:
+        from mlcomp.taxview import curve_table
+
+        curve_table(points, taxed, out=out)
+
+
+def offers_after_tax(comparison: Any, bands: Any, after_tax: bool, *, city: str | None, state: str | None,
+                     filing: str) -> dict[str, Any] | None:
+    """With --after-tax, each offer's take-home pay by name: taxed in the offer's own `state` or
+    city, else --state or --city's. None without it (the tax data is not read)."""
+    if not after_tax:
+        return None
+    from mlcomp import aftertax
+
+    found = {}
+    for result in comparison.offers:
+        place = result.city or city
+        try:
+            found[result.name] = aftertax.offer_after_tax(
+                result, state=result.state or state, city=bands.resolve("cities", place) if place else None,
+                filing=filing)
+        except MlcompError as e:
+            if result.state or result.city:
+                key = "state" if result.state else "city"
+                raise MlcompError(f"{result.origin}: {key}: {e.message}", usage=result.inline) from None
+            raise
+    return found
+
+
+def with_offer_tax(data: dict[str, Any], taxed: dict[str, Any] | None) -> dict[str, Any]:
+    """The comparison's (or one offer's) JSON with each offer's `after_tax`, and `after_tax_best`."""
+    if taxed is None:
+        return data
+    if "offers" not in data:
+        return {**data, "after_tax": taxed[data["name"]].as_dict()}
+    from mlcomp.aftertax import best
+
+    return {**data, "offers": [with_offer_tax(o, taxed) for o in data["offers"]],
+            "after_tax_best": best(taxed.values())}
+
+
+def tax_rows(rows: Any, taxed: dict[str, Any] | None) -> Any:
+    """CSV rows of a comparison with the year's taxes, one column each (after_tax_net, ...); the state
+    premiums as their sum alone (offers taxed in different states have different premiums)."""
+    for row in rows:
+        pay = taxed[row["name"]].by_year[row["year"] - 1].as_dict() if taxed else {}
+        pay.pop("payroll", None)
+        yield {**row, **render.flatten(pay, "after_tax_")}
+
+
+def show_offers_after_tax(taxed: dict[str, Any] | None, comparison: Any, out: Any) -> None:
+    if taxed is not None:
+        from mlcomp.taxview import offers_table
+
+        offers_table(list(taxed.values()), comparison, out=out)
 
 
 def _batch(bands: Any, name: str, input_format: InputFormat | None, on_error: OnError, fmt: Format,

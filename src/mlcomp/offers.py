@@ -543,6 +543,7 @@ class Offer(BaseModel):
     years: Annotated[int | float | str | None, BeforeValidator(_years)] = None
     level: Annotated[str | None, BeforeValidator(_text)] = None
     city: Annotated[str | None, BeforeValidator(_text)] = None
+    state: Annotated[str | None, BeforeValidator(_text)] = None  # where it is taxed, with --after-tax
     tier: Annotated[str | None, BeforeValidator(_text)] = None
     industry: Annotated[str | None, BeforeValidator(_text)] = None
     specialization: Annotated[str | None, BeforeValidator(_text)] = None
@@ -1201,6 +1202,11 @@ class Result:
     leaving: Leaving | None = None
     start: Month | None = None
     notes: tuple[str, ...] = ()
+    # Where the offer says it is paid (for --after-tax), and where it was read from (for messages).
+    city: str | None = None
+    state: str | None = None
+    origin: str = "offer"
+    inline: bool = False
 
     def as_dict(self) -> dict[str, Any]:
         leave = {"leave": self.leaving.as_dict()} if self.leaving else {}
@@ -1303,7 +1309,8 @@ def compare(offers: Iterable[Offer], *, horizon: float = 4, growth: float | None
                break_even_growth=None if offer is best[0] else break_even_growth(
                    offer, horizon, best[2], leave=leave, bonus=bonus or "middle"),
                equity_discount=offer.equity_discount, start=offer.start, notes=equity_notes(offer),
-               leaving=leaving(offer, round(months), rate) if leave else None)
+               leaving=leaving(offer, round(months), rate) if leave else None,
+               city=offer.city, state=offer.state, origin=offer.origin, inline=offer.inline)
         for offer, years, total, average, market, rate in rows)
     return Comparison(horizon=horizon, best=best[0].name, offers=results, growth=growth, leave=leave, bonus=bonus)
 
