@@ -8,8 +8,8 @@
 Tests that go through the CLI or start real subprocesses ask for a fraction of the profile's
 examples: settings(max_examples=max(5, settings().max_examples // 4)).
 
-docs/ is on the import path, so that the tests of the generated pages import their scripts
-(make_errors, make_guide) as modules.
+docs/ and tests/data/ are on the import path, so that the tests of the generated pages import their
+scripts (make_errors, make_guide) and the recorded-values tests their recorders as modules.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, settings
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "docs"))
+sys.path.insert(0, str(Path(__file__).resolve().parent / "data"))
 
 _SLOW_CHECKS = [HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much]
 

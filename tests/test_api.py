@@ -174,8 +174,9 @@ def test_the_keywords_are_the_declared_profile_fields():
         return tuple(name for name in inspect.signature(function).parameters if name not in extra)
 
     assert keywords(api.estimate, ("bands",)) == NAMES
-    assert keywords(api.compare, ("offers", "horizon", "growth", "target", "bands", "read_stdin")) == NAMES
-    assert keywords(api.scenarios, ("offers", "growths", "horizon", "target", "bands", "read_stdin")) == NAMES
+    terms = ("horizon", "target", "leave_after", "start", "bands", "read_stdin")
+    assert keywords(api.compare, ("offers", "growth", "bonus", *terms)) == NAMES
+    assert keywords(api.scenarios, ("offers", "growths", *terms)) == NAMES
     assert keywords(engine.make_profile, ("bands",)) == NAMES
     assert tuple(f.name for f in dataclass_fields(engine.Profile)) == NAMES
     assert set(batch.INPUTS) == set(NAMES)

@@ -440,3 +440,213 @@ def test_an_offer_that_ties_the_best_whatever_its_equity_reads_any_not_minus_100
     row = next(line for line in result.stdout.splitlines() if "Break-even equity growth" in line)
     assert row.split()[-2:] == ["best", "any"]
     assert "B matches A whatever its equity does." in result.stdout
+
+
+# ---- leaving early and vesting by the month ---------------------------------------------------------
+
+BIG_TECH = "name=BigTech,base=205k,equity=420k,vesting=5/15/40/40,sign_on=100k/65k,sign_on_clawback=12m prorated"
+STEADY = "name=Steady,base=240k,bonus=10%,equity=200k,vesting=4y monthly, 1y cliff"
+
+
+def test_leaving_after_18_months_in_json_csv_and_table():
+    # BigTech by hand (test_offers.py): 461,000 received, 399,000 forfeited, 32,500 of sign-on repaid.
+    # Steady: 240,000 + 24,000 bonus (year 1 only: the year-2 bonus is paid at its end) + 120,000;
+    # equity 50,000 at the cliff + 6 months of 200,000 / 48: 25,000 -> 459,000.
+    data = as_json(BIG_TECH, STEADY, "--leave-after", "18m")
+    assert data["horizon"] == 1.5 and data["best"] == "BigTech"
+    big, steady = data["offers"]
+    assert list(big)[6:8] == ["break_even_growth", "leave"]
+    assert big["leave"] == {"months": 18, "granted": 420_000, "vested": 21_000, "forfeited": 399_000,
+                            "forfeited_at_growth": 399_000, "sign_on_repaid": 32_500}
+    assert big["total"] == 461_000 and steady["total"] == 459_000
+    assert list(big["by_year"][1]) == ["year", "base", "bonus", "equity", "one_time", "benefits", "repaid", "total",
+                                       "cumulative"]
+    assert big["by_year"][1]["repaid"] == -32_500
+    assert steady["leave"]["vested"] == 75_000 and steady["leave"]["forfeited"] == 125_000
+    assert as_json(BIG_TECH, STEADY, "--leave-after", "1.5y") == data
+    rows = list(csv.DictReader(io.StringIO(run(BIG_TECH, STEADY, "--leave-after", "18m", "-f", "csv").stdout)))
+    assert list(rows[0])[-7:] == ["break_even_growth", "leave_months", "leave_granted", "leave_vested",
+                                  "leave_forfeited", "leave_forfeited_at_growth", "leave_sign_on_repaid"]
+    assert rows[1]["repaid"] == "-32500" and rows[1]["leave_forfeited"] == "399000"
+    out = run(BIG_TECH, STEADY, "--leave-after", "18m").stdout
+    assert "Offers, leaving after 18 months" in out and "Year 2 (6 months) base" in out
+    lines = out.split("\n")
+    assert next(line for line in lines if "sign-on repaid" in line and "-$" in line).split()[-2:] == ["-$32,500", "$0"]
+    assert next(line for line in lines if "forfeited at grant value" in line).split()[-2:] == ["$399,000",
+                                                                                                 "$125,000"]
+    assert next(line for line in lines if "Total over 18 months" in line).split()[-2:] == ["$461,000", "$459,000"]
+
+
+def test_a_horizon_in_months_and_without_leaving():
+    # over 18 months without leaving: nothing repaid, no leave block, and no `repaid` key
+    data = as_json(BIG_TECH, STEADY, "--horizon", "18m")
+    assert data["horizon"] == 1.5 and "leave" not in data["offers"][0]
+    assert data["offers"][0]["total"] == 493_500 and "repaid" not in data["offers"][0]["by_year"][0]
+
+
+def test_a_quarterly_schedule_in_a_file(tmp_path):
+    # 16 quarters of 6.25% of 400k (25,000 a quarter): 100,000 a year; without the period it is refused
+    good = write(tmp_path, "q.toml", 'name = "Q"\nbase = 1\nequity = "400k"\nvesting = ' + str([6.25] * 16)
+                 + '\nvesting_period = "quarter"\n')
+    assert [y["equity"] for y in as_json(good, GLOBEX)["offers"][0]["by_year"]] == [100_000] * 4
+    bad = write(tmp_path, "bad.toml", 'name = "Q"\nbase = 1\nequity = "400k"\nvesting = ' + str([6.25] * 16) + "\n")
+    result = run(bad, GLOBEX)
+    assert result.exit_code == 1 and result.stdout == ""
+    assert "bad.toml: vesting: 16 entries and no vesting_period: yearly or quarterly?" in result.stderr
+    stdin = as_json("-", GLOBEX, input='{"name": "Q", "base": 1, "equity": "400k", "vesting": "4y quarterly"}')
+    assert stdin["offers"][0]["by_year"] == as_json(good, GLOBEX)["offers"][0]["by_year"]
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    ([BIG_TECH, STEADY, "--leave-after", "1.4y"], "Invalid value for '--leave-after': must come to whole months"),
+    ([BIG_TECH, STEADY, "--leave-after", "18m", "-n", "2"], "give the horizon or when you leave, not both"),
+    ([BIG_TECH, STEADY, "--leave-after", "0m"], "from 1 month to 30 years"),
+    ([BIG_TECH, STEADY, "--horizon", "361m"], "Invalid value for '--horizon'"),
+    (["name=A,base=1,sign_on=1k,sign_on_clawback=12m", GLOBEX], "sign_on_clawback: expected a period and how"),
+])
+def test_bad_spans_and_clawbacks_are_one_line(args, message):
+    result = run(*args)
+    assert result.exit_code == 2, result.output
+    assert message in result.stderr and result.stderr.count("\n") == 1 and result.stdout == ""
+
+
+def test_a_start_date_in_toml_json_inline_and_from_the_option(tmp_path):
+    # a TOML date, a JSON string and --start give the same month; the first bonus (15% of 120,000)
+    # is prorated from March: 18,000 * 10/12 = 15,000
+    toml = write(tmp_path, "a.toml", 'name = "A"\nbase = "120k"\nbonus = "15%"\nstart = 2027-03-01\n'
+                 'bonus_prorated = true\n')
+    data = as_json(toml, GLOBEX)
+    assert data["offers"][0]["start"] == "2027-03" and data["offers"][0]["by_year"][0]["bonus"] == 15_000
+    assert "start" not in data["offers"][1]  # no start: no key
+    stdin = as_json("-", GLOBEX, input='{"name": "A", "base": "120k", "bonus": "15%", "start": "2027-03", '
+                                       '"bonus_prorated": true}')
+    assert stdin["offers"][0] == data["offers"][0]
+    option = as_json("name=A,base=120k,bonus=15%,bonus_prorated=true", GLOBEX, "--start", "2027-03")
+    assert option["offers"][0]["by_year"] == data["offers"][0]["by_year"]
+    assert option["offers"][1]["start"] == "2027-03"
+    assert "Starts" in run(toml, GLOBEX).stdout
+    result = run("name=A,base=1", GLOBEX, "--start", "2027")
+    assert result.exit_code == 2 and "Invalid value for '--start': expected a month such as 2027-03" in result.stderr
+
+
+def test_expected_refreshers_are_marked_in_the_table_and_keyed_in_json_and_csv(tmp_path):
+    # 40k a year from year 2, by the quarter over 4 years, expected: 10,000, 20,000, 30,000 over 4 years
+    spec = "name=A,base=100k,equity=400k,refresh=40k,refresh_vesting=4y quarterly,refresh_kind=expected"
+    data = as_json(spec, GLOBEX)
+    assert [y["expected_equity"] for y in data["offers"][0]["by_year"]] == [0, 10_000, 20_000, 30_000]
+    assert [y["expected_equity"] for y in data["offers"][1]["by_year"]] == [0] * 4
+    assert list(data["offers"][0]["by_year"][0])[3:5] == ["equity", "expected_equity"]
+    toml = write(tmp_path, "a.toml", 'name = "A"\nbase = "100k"\nequity = "400k"\nrefresh = "40k"\n'
+                 'refresh_vesting = "4y quarterly"\nrefresh_kind = "expected"\n')
+    assert as_json(toml, GLOBEX) == data
+    rows = list(csv.DictReader(io.StringIO(run(spec, GLOBEX, "-f", "csv").stdout)))
+    assert rows[3]["expected_equity"] == "30000"
+    out = run(spec, GLOBEX).stdout
+    assert "  expected refreshers" in out
+    assert "A: $60,000 of its total is expected refreshers, not promised." in out
+
+
+def test_a_bonus_range_compares_each_case_in_every_format():
+    args = ["name=Trading,base=200k,bonus=50%-100%", "name=Tech,base=250k,bonus=15% x 1.25,equity=200k", "-n", "2"]
+    data = as_json(*args)
+    assert [(s["growth"], s["bonus_case"], s["best"]) for s in data["scenarios"]] == [
+        (None, "low", "Tech"), (None, "middle", "Trading"), (None, "high", "Trading")]
+    rows = list(csv.DictReader(io.StringIO(run(*args, "-f", "csv").stdout)))
+    assert list(rows[0])[:2] == ["growth", "bonus_case"] and rows[0]["bonus"] == "100000"
+    assert [r["bonus_case"] for r in rows[::4]] == ["low", "middle", "high"]
+    lines = run(*args, "-f", "jsonl").stdout.split("\n")
+    assert json.loads(lines[0])["bonus_case"] == "low" and lines[-1] == ""
+    out = run(*args).stdout
+    assert "by bonus and yearly equity growth" in out and "  Bonus middle" in out
+    assert "With bonuses low and each offer's own growth: Trading: no growth rate closes the gap" in out
+    # with growth rates: one scenario per rate and case
+    assert len(as_json(*args, "-g", "0,20%")["scenarios"]) == 6
+
+
+def test_startup_equity_through_the_cli(tmp_path):
+    # see test_offers.py: 116,200 of options a year, 24,000 to exercise, 24,000 of spread at the 409A price
+    toml = write(tmp_path, "s.toml", 'name = "Startup"\nbase = "190k"\nshares = 80000\nstrike = 1.2\nfmv = 2.4\n'
+                 'preferred_price = 9.5\nequity_discount = "30%"\n')
+    data = as_json(toml, GLOBEX, "-n", "1")
+    year = data["offers"][0]["by_year"][0]
+    assert list(year) == ["year", "base", "bonus", "equity", "one_time", "benefits", "exercise_cost", "spread_at_fmv",
+                          "total", "cumulative"]
+    assert (year["equity"], year["exercise_cost"], year["spread_at_fmv"], year["total"]) == (
+        116_200, 24_000, 24_000, 306_200)
+    out = run(toml, GLOBEX, "-n", "1").stdout
+    assert "exercise cost (not in total)" in out
+    assert "Startup: shares valued at the preferred price, $9.50 a share (409A $2.40)." in out
+    rows = list(csv.DictReader(io.StringIO(run(toml, GLOBEX, "-n", "1", "-f", "csv").stdout)))
+    assert rows[0]["spread_at_fmv"] == "24000" and rows[1]["spread_at_fmv"] == "0"
+    result = run("name=P,base=1,shares=1,preferred_price=1,liquidity=2029-06", GLOBEX, "--start", "2030-01")
+    assert result.exit_code == 2 and "liquidity: 2029-06 is before the start (2030-01)" in result.stderr
+
+
+def test_itemised_benefits_in_every_way_of_giving_an_offer(tmp_path):
+    spec = "name=A,base=240k,match_401k=50% up to 6%,espp=15% discount, 10% of base,hsa=1k"
+    data = as_json(spec, GLOBEX, "-n", "1")
+    year = data["offers"][0]["by_year"][0]
+    assert (year["match_401k"], year["espp"], year["hsa"], year["total"]) == (7_200, 3_750, 1_000, 251_950)
+    toml = write(tmp_path, "a.toml", 'name = "A"\nbase = "240k"\nmatch_401k = "50% up to 6%"\n'
+                 'espp = "15% discount, 10% of base"\nhsa = "1k"\n')
+    assert as_json(toml, GLOBEX, "-n", "1") == data
+    assert as_json("-", GLOBEX, "-n", "1", input=json.dumps(
+        {"name": "A", "base": "240k", "match_401k": "50% up to 6%", "espp": "15% discount, 10% of base",
+         "hsa": 1000})) == data
+    out = run(spec, GLOBEX, "-n", "1").stdout
+    assert "401(k) match" in out and "ESPP gain" in out and "  HSA" in out
+    assert "match_401k" not in as_json(GLOBEX, ACME, "-n", "1")["offers"][0]["by_year"][0]
+
+
+# ---- hostile input: half characters, look-alike names, size ----------------------------------------
+
+@pytest.mark.parametrize("escape", ["\\udcff", "\\ud800", "\\udfff", "\\ud83d"])
+@pytest.mark.parametrize("key", ["name", "city", "bonus"])
+def test_a_lone_surrogate_in_a_json_offer_is_refused_in_a_real_process(escape, key):
+    fields = {"name": '"A"', "base": "1", key: f'"x{escape}"'}
+    text = "{" + ", ".join(f'"{k}": {v}' for k, v in fields.items()) + "}"
+    proc = mlcomp("compare", "-", GLOBEX, "-f", "csv", input=text)
+    err = proc.stderr.decode()
+    assert proc.returncode == 1 and proc.stdout == b"", err
+    assert err == f"Error: stdin: {key}: {escape} is half of a character (a lone surrogate), which UTF-8 cannot " \
+                  "write; remove it (line 1)\n"
+    # a pair is one character, and fine
+    ok = mlcomp("compare", "-", GLOBEX, "-f", "json", input='{"name": "\\ud83d\\ude00", "base": 1}')
+    assert ok.returncode == 0 and json.loads(ok.stdout)["offers"][0]["name"] == "\U0001f600"
+
+
+@pytest.mark.parametrize("name", ["Zoë", "Ångström", "ﬁnance", "Ⅻ Corp", "Straße"])
+def test_names_that_look_the_same_in_any_normal_form_are_one_name(name):
+    import unicodedata
+
+    forms = {unicodedata.normalize(form, name) for form in ("NFC", "NFD", "NFKC", "NFKD")} | {name.upper()}
+    for other in forms:
+        result = run(f"name={name},base=1", f"name={other},base=2")
+        assert result.exit_code == 2, (name, other, result.output)
+        assert "two offers are named" in result.stderr
+
+
+def test_offers_times_scenarios_times_years_is_bounded_in_one_line():
+    # 3,000 offers x 20 growth rates x 30 years = 1,800,000 offer-years: refused before any is computed
+    offers = [f"name=O{n},base={n + 1}" for n in range(3000)]
+    result = run(*offers, "-n", "30", "-g", ",".join(f"{n}%" for n in range(20)))
+    assert result.exit_code == 2 and result.stdout == ""
+    assert result.stderr == ("Error: 3,000 offers x 20 scenarios x 30 years is 1,800,000 offer-years; at most "
+                             "50,000 in one run: compare fewer offers, growth rates or years\n")
+
+
+def complete(words: str, cword: int) -> list[str]:
+    """Click's completion protocol, as the bash script drives it."""
+    result = mlcomp(env={"_MLCOMP_COMPLETE": "complete_bash", "COMP_WORDS": words, "COMP_CWORD": str(cword)})
+    assert result.returncode == 0, result.stderr
+    return result.stdout.decode().split()
+
+
+def test_the_shell_completes_an_inline_offers_keys_and_offer_files():
+    assert complete("mlcomp compare name=A,vest", 2) == ["name=A,vesting=", "name=A,vesting_period="]
+    assert complete("mlcomp compare name=A,base=1 name=B,sign_on_c", 3) == ["name=B,sign_on_clawback="]
+    assert set(complete("mlcomp compare name=A,refresh_", 2)) == {
+        f"name=A,refresh_{k}=" for k in ("shares", "vesting", "from", "kind")}
+    assert {"match_401k=", "espp=", "hsa="} <= set(complete("mlcomp compare ", 2))
+    assert "examples/bigtech.toml" in complete("mlcomp compare examples/b", 2)
+    assert complete("mlcomp compare name=A,vesting=4y", 2) == []  # values are the user's

@@ -198,4 +198,4 @@ def test_the_horizon_and_growth_help_show_the_librarys_bounds():
     from mlcomp.offers import MAX_HORIZON, MAX_SCENARIOS
 
     text = " ".join(mlcomp("compare", "--help", COLUMNS="2000").stdout.split())
-    assert f"1 to {MAX_HORIZON}." in text and f"at most {MAX_SCENARIOS}" in text
+    assert f"1 to {MAX_HORIZON} (default 4)" in text and f"at most {MAX_SCENARIOS}" in text

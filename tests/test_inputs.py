@@ -182,10 +182,13 @@ def test_bounds_hold_at_their_edges():
 
 
 def test_curve_and_horizon_say_their_range_in_this_tools_words():
-    for args in (["curve", "--to", "1" * 5000], ["curve", "--from", "-1"], ["compare", "a=1", "b=2", "-n", "99"]):
+    for args, said in ((["curve", "--to", "1" * 5000], "must be a whole number of years from"),
+                       (["curve", "--from", "-1"], "must be a whole number of years from"),
+                       (["compare", "a=1", "b=2", "-n", "99"], "from 1 month to 30 years, got '99'"),
+                       (["compare", "a=1", "b=2", "-n", "1" * 5000], "from 1 month to 30 years, got '111")):
         result = run(*args)
         assert result.exit_code == 2
-        assert "must be a whole number of years from" in result.stderr
+        assert said in result.stderr and result.stderr.count("\n") == 1
         assert "is not a valid integer" not in result.stderr and "1<=x<=30" not in result.stderr
 
 
@@ -342,8 +345,9 @@ def test_long_inline_offers_are_not_paths(length):
     result = run("compare", "name=A,base=240k,name2=" + "x" * length, B_OFFER)
     assert result.exit_code == 2
     assert "name2: unknown key" in result.stderr and "File name too long" not in result.stderr
-    vesting = "/".join(["0"] * 200 + ["100"])  # a good offer of over 400 characters
-    good = run("compare", f"name=A,base=240k,equity=1m,vesting={vesting}", B_OFFER, "-f", "json")
+    sign_on = "/".join(["$1,000,000"] * 30)  # a good offer of over 400 characters
+    good = run("compare", f"name=A,base=240k,equity=1m,vesting=0/0/0/0/0/100,sign_on={sign_on}", B_OFFER,
+               "-f", "json")
     assert good.exit_code == 0 and json.loads(good.stdout)["offers"][0]["by_year"][0]["equity"] == 0
 
 

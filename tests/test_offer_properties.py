@@ -22,7 +22,7 @@ from typer.testing import CliRunner
 from mlcomp.bands import load_bands
 from mlcomp.cli import app
 from mlcomp.money import parse_money
-from mlcomp.offers import cash_flows, compare, horizon_total, load_offers, make_offer
+from mlcomp.offers import COMPONENTS, cash_flows, compare, grants, horizon_total, leaving, load_offers, make_offer
 
 YEAR_KEYS = ("base", "bonus", "equity", "one_time", "benefits")
 
@@ -84,9 +84,9 @@ def test_zero_growth_equity_over_the_vesting_years_is_the_grant(grant, schedule,
                        origin="t", default_name="t")
     horizon = len(schedule) + extra_years
     years = cash_flows(offer, horizon)
-    vested = sum(y.equity for y in years)
+    vested = sum(y["equity"] for y in years)
     assert abs(vested - grant) <= len(schedule), (grant, schedule, vested)
-    assert all(y.equity == 0 for y in years[len(schedule):])
+    assert all(y["equity"] == 0 for y in years[len(schedule):])
 
 
 @given(offers("A"), st.integers(1, 30), st.sampled_from([None, 0.0, 0.1, -0.5]))
@@ -111,6 +111,8 @@ def inline(fields: dict[str, object], style: int) -> str:
     for key, value in fields.items():
         if isinstance(value, list):
             value = "/".join(map(str, value))
+        elif isinstance(value, bool):
+            value = str(value).lower()
         elif isinstance(value, int) and key != "vesting":
             value = money_text(value, style)
         parts.append(f"{key}={value}")
@@ -272,3 +274,98 @@ def test_the_asked_offer_reaches_the_target(fields, horizon, target, profile):
     else:
         assert again.position >= target - 1e-4, (first, again)
         assert again.ask["reasons"] == {}
+
+
+# ---- vesting by the month and leaving early -------------------------------------------------------
+
+@st.composite
+def leaving_offers(draw: st.DrawFn) -> dict[str, object]:
+    """An offer with a grant, refreshers, a sign-on over years and a clawback, vesting by any calendar."""
+    fields = draw(full_offers())
+    shares = "/".join(map(str, draw(schedules())))
+    fields["vesting"] = draw(st.sampled_from([fields["vesting"], "4y monthly, 1y cliff", "4y quarterly",
+                                              "5/15/40/40 semiannual from year 3", f"{shares} monthly"]))
+    fields["sign_on_clawback"] = draw(st.sampled_from(["12m prorated", "12m full", "18m prorated", "none"]))
+    return fields
+
+
+@fewer(2)
+@given(leaving_offers(), st.sampled_from([0.0, 0.25, -0.5]))
+def test_vested_and_forfeited_make_the_grant_at_every_month(fields, growth):
+    # at every month: vested + forfeited = granted; vested never falls; at zero growth what vested is
+    # what the years paid as equity (each year rounded once)
+    offer = make_offer(fields, origin="t", default_name="A")
+    before = None
+    for month in range(1, 61):
+        left = leaving(offer, month, growth)
+        assert left.vested + left.forfeited == left.granted, (month, left)
+        assert left.vested >= 0 and left.forfeited >= 0
+        if before is not None and before.granted == left.granted:
+            assert left.vested >= before.vested, (month, before, left)
+        before = left
+        if month % 12 == 0 and growth == 0:
+            paid = sum(y["equity"] for y in cash_flows(offer, month / 12, 0.0))
+            assert abs(paid - left.vested) <= month // 12 + len(grants(offer, month)), (month, paid, left)
+
+
+@fewer(2)
+@given(leaving_offers(), st.sampled_from([0.0, 0.3]))
+def test_what_is_received_never_falls_as_leaving_comes_later(fields, growth):
+    offer = make_offer(fields, origin="t", default_name="A")
+    received = [horizon_total(offer, month / 12, growth, leave=True) for month in range(1, 61)]
+    assert all(a <= b for a, b in itertools.pairwise(received)), received
+
+
+@given(schedules(), st.integers(0, 4_000_000), st.sampled_from([0.0, 0.1, -0.3]), st.integers(1, 8))
+def test_a_yearly_schedule_written_monthly_pays_the_same_years(schedule, grant, growth, horizon):
+    text = "/".join(map(str, schedule))
+    by_year = make_offer({"base": 1, "equity": grant, "vesting": text}, origin="t", default_name="A")
+    by_month = make_offer({"base": 1, "equity": grant, "vesting": f"{text} monthly"}, origin="t", default_name="A")
+    by_quarter = make_offer({"base": 1, "equity": grant, "vesting": f"{text} quarterly"}, origin="t", default_name="A")
+    assert cash_flows(by_year, horizon, growth) == cash_flows(by_month, horizon, growth) \
+        == cash_flows(by_quarter, horizon, growth)
+
+
+# ---- the keys an offer letter needs, given every way ------------------------------------------------
+
+LETTER_KEYS: dict[str, list[object]] = {
+    "vesting": ["4y monthly, 1y cliff", "4y quarterly", "5/15/40/40 semiannual from year 3"],
+    "sign_on_clawback": ["12m prorated", "1y full"],
+    "bonus": ["15% x 1.25", "10k x 0.8"],
+    "match_401k": ["50% up to 6%", "100% up to 4%"],
+    "espp": ["15% discount, 10% of base"],
+    "hsa": ["1k", 2000],
+    "start": ["2027-03"],
+}
+REFRESHER_KEYS: dict[str, list[object]] = {"refresh_vesting": ["4y monthly"], "refresh_kind": ["expected"],
+                                           "refresh_from": ["3"]}
+
+
+@st.composite
+def letter_offers(draw: st.DrawFn, name: str) -> dict[str, object]:
+    """An offer with some of the keys of an offer letter, as a user writes them."""
+    fields = draw(offers(name))
+    for key, values in {**LETTER_KEYS, **(REFRESHER_KEYS if fields.get("refresh") else {})}.items():
+        if draw(st.booleans()):
+            fields[key] = draw(st.sampled_from(values))
+    if "start" in fields and draw(st.booleans()):
+        fields["bonus_prorated"] = True
+    return fields
+
+
+@fewer()
+@given(letter_offers("Acme"), letter_offers("Globex"), st.sampled_from([0, 1, 2]), st.sampled_from([1, 1.5, 4]))
+def test_the_letter_keys_work_the_same_inline_in_toml_json_and_on_stdin(a, b, style, horizon):
+    with tempfile.TemporaryDirectory() as scratch:
+        acme, globex = Path(scratch, "acme.toml"), Path(scratch, "globex.json")
+        acme.write_text(toml(a))
+        globex.write_text(json.dumps(b))
+        ways = [load_offers([str(acme), str(globex)], lambda: ""),
+                load_offers([inline(a, style), inline(b, style)], lambda: ""),
+                load_offers(["-", str(globex)], lambda: json.dumps(a))]
+    results = [compare(loaded, horizon=horizon, leave=True).as_dict() for loaded in ways]
+    assert results[0] == results[1] == results[2]
+    for offer in results[0]["offers"]:
+        for year in offer["by_year"]:
+            counted = [c.key for c in COMPONENTS if c.key in year and c.counted]
+            assert year["total"] == sum(year[key] for key in counted), year

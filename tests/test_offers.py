@@ -5,6 +5,8 @@ Every expected number is worked out by hand in the test name or a comment.
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -30,7 +32,7 @@ def offer(**fields: object):
 
 
 def column(years, key: str) -> list[int]:
-    return [getattr(y, key) for y in years]
+    return [y.as_dict()[key] for y in years]
 
 
 # ---- money ----------------------------------------------------------------------------------------
@@ -87,11 +89,11 @@ def test_bonus_is_a_rate_below_one_or_with_percent_else_an_amount(value, bonus):
     ("33.5/33.25/33.25", (33.5, 33.25, 33.25)),
 ])
 def test_schedules(value, shares):
-    assert parse_schedule(value) == shares
+    assert parse_schedule(value).yearly == shares
 
 
 @pytest.mark.parametrize(("value", "message"), [
-    ("10/10", "sum to 20, must sum to 100"),
+    ("10/10", "sum to 20, 80 short of 100: they must sum to 100"),
     ([0.25, 0.25, 0.25, 0.25], "percentages, not fractions"),
     ("frontloaded", "Did you mean 'front-loaded'?"),
     ([], "at least one year"),
@@ -150,10 +152,10 @@ def test_growth_argument_overrides_the_offer():
 
 def test_bonus_as_percent_and_as_amount():
     # 15% of 240k = 36k; a flat 20k
-    assert cash_flows(offer(base="240k", bonus="15%"), 1)[0].bonus == 36_000
-    assert cash_flows(offer(base="240k", bonus="20k"), 1)[0].bonus == 20_000
+    assert cash_flows(offer(base="240k", bonus="15%"), 1)[0]["bonus"] == 36_000
+    assert cash_flows(offer(base="240k", bonus="20k"), 1)[0]["bonus"] == 20_000
     # 0.125 of 100,001 = 12,500.125 -> 12,500
-    assert cash_flows(offer(base=100_001, bonus=0.125), 1)[0].bonus == 12_500
+    assert cash_flows(offer(base=100_001, bonus=0.125), 1)[0]["bonus"] == 12_500
 
 
 def test_horizon_shorter_than_vesting():
@@ -219,7 +221,7 @@ def test_order_of_offers_never_changes_the_numbers_or_the_best(a, b, horizon):
     assert {o.name: o.as_dict() for o in ab.offers} == {o.name: o.as_dict() for o in ba.offers}
     for result in ab.offers:
         assert result.total == sum(y.total for y in result.by_year)
-        assert all(y.total == y.base + y.bonus + y.equity + y.one_time for y in result.by_year)
+        assert all(y.total == y["base"] + y["bonus"] + y["equity"] + y["one_time"] for y in result.by_year)
         assert result.delta_to_best <= 0
 
 
@@ -356,7 +358,7 @@ def test_a_private_equity_discount_applies_to_every_year_and_every_grant():
     years = cash_flows(offer(equity="400k", refresh="40k", equity_discount="25%"), 3)
     assert column(years, "equity") == [75_000, 82_500, 90_000]
     # options: 40,000 at strike $5, share $20: 10,000 * 15 = 150,000 a year; 30% off -> 105,000
-    assert cash_flows(offer(shares="40k", share_price=20, strike=5, equity_discount=0.3), 1)[0].equity == 105_000
+    assert cash_flows(offer(shares="40k", share_price=20, strike=5, equity_discount=0.3), 1)[0]["equity"] == 105_000
 
 
 def test_a_two_year_sign_on():
@@ -565,3 +567,363 @@ def test_an_offers_own_years_or_level_are_not_overridden(bands):
     assert compare([with_level], bands=bands, defaults={"years": 1.0}).offers[0].market.level == "senior"
     # an offer with neither takes both
     assert compare([offer(name="C")], bands=bands, defaults={"level": "staff"}).offers[0].market.level == "staff"
+
+
+# ---- vesting as a calendar ------------------------------------------------------------------------
+
+def test_calendar_schedules_read_as_their_events_and_their_years():
+    # "4y quarterly": 16 quarters of 6.25%, at months 3, 6, ..., 48
+    quarterly = parse_schedule("4y quarterly")
+    assert quarterly.events == tuple((3 * j, 6.25) for j in range(1, 17))
+    assert quarterly.yearly == (25, 25, 25, 25)
+    # years 1 and 2 at their ends (5%, 15%), then each year's 40% in two halves of 20%
+    assert parse_schedule("5/15/40/40 semiannual from year 3").events == (
+        (12, 5), (24, 15), (30, 20), (36, 20), (42, 20), (48, 20))
+    # monthly over 4 years (100/48 = 2.083% a month) with a one-year cliff: 12 months' worth (25%) at
+    # month 12, then 2.083% in each of months 13..48
+    cliff = parse_schedule("4y monthly, 1y cliff")
+    assert cliff.events[0] == (12, pytest.approx(25)) and len(cliff.events) == 37
+    assert cliff.events[1] == (13, pytest.approx(100 / 48)) and cliff.events[-1][0] == 48
+    assert cliff.yearly == (25, 25, 25, 25)
+    # a list with its period is the same calendar as the text
+    listed = offer(vesting=[6.25] * 16, vesting_period="quarter").vesting
+    assert listed.events == quarterly.events
+    assert load_offers(["name=A,base=1,vesting=4y monthly, 1y cliff"], lambda: "")[0].vesting == cliff
+
+
+@pytest.mark.parametrize(("fields", "message"), [
+    ({"vesting": [6.25] * 16}, "16 entries and no vesting_period: yearly or quarterly?"),
+    ({"vesting": [50, 60]}, "yearly percentages sum to 110, 10 over 100: they must sum to 100"),
+    ({"vesting": [6.25] * 15, "vesting_period": "quarter"}, "quarterly percentages sum to 93.75, 6.25 short of 100"),
+    ({"vesting": "1y monthly, 2y cliff"}, "a cliff of 24 months is longer than the schedule (12 months)"),
+    ({"vesting": "4y fortnightly"}, "unknown schedule '4y fortnightly'"),
+    ({"vesting": "4y monthly, soon"}, "expected a cliff such as '1y cliff'"),
+    ({"vesting": [25] * 4, "vesting_period": "week"}, "vesting_period 'week': expected month, quarter, half or year"),
+    ({"vesting_period": "quarter"}, "vesting_period: give vesting too"),
+    ({"vesting": "4y quarterly", "vesting_period": "month"}, "a text such as \"4y quarterly\" says its period"),
+    ({"vesting": "5/15/40/40 quarterly from year 5"}, "'from year 5': the schedule has 4 years"),
+])
+def test_bad_calendars_say_what_is_wrong(fields, message):
+    with pytest.raises(MlcompError, match=re.escape(message)):
+        offer(**fields)
+
+
+def test_a_monthly_schedule_pays_each_year_what_the_yearly_one_does():
+    # 400k, 10/20/30/40 by the year or by the month: 40k, 80k, 120k, 160k either way, at +10% growth
+    # counted per year of the grant: 40k, 88k, 145.2k, 212.96k
+    yearly = cash_flows(offer(equity="400k", vesting="10/20/30/40", growth="10%"), 4)
+    monthly = cash_flows(offer(equity="400k", vesting="10/20/30/40 monthly", growth="10%"), 4)
+    assert column(yearly, "equity") == column(monthly, "equity") == [40_000, 88_000, 145_200, 212_960]
+
+
+# ---- leaving early --------------------------------------------------------------------------------
+
+BIG_TECH = {"name": "BigTech", "base": "205k", "equity": "420k", "vesting": "5/15/40/40", "sign_on": ["100k", "65k"],
+            "sign_on_clawback": "12m prorated"}
+
+
+def test_the_back_loaded_big_tech_offer_left_at_18_months():
+    # base: 205,000 for year 1 and 6/12 of it for months 13..18: 102,500, 307,500 in all.
+    # RSUs: 5% of 420,000 (21,000) vest at month 12; year 2's 15% would vest at month 24: forfeited
+    # 420,000 - 21,000 = 399,000. Sign-on: 100,000 at the start, 65,000 at month 13; the second is
+    # left 6 months into its 12-month clawback, so 6/12 of it is repaid: 32,500.
+    # Received: 307,500 + 21,000 + 165,000 - 32,500 = 461,000.
+    result = compare([offer(**BIG_TECH)], horizon=1.5, leave=True).offers[0]
+    assert result.total == 461_000
+    assert [y.as_dict() for y in result.by_year] == [
+        {"year": 1, "base": 205_000, "bonus": 0, "equity": 21_000, "one_time": 100_000, "benefits": 0, "repaid": 0,
+         "total": 326_000, "cumulative": 326_000},
+        {"year": 2, "base": 102_500, "bonus": 0, "equity": 0, "one_time": 65_000, "benefits": 0, "repaid": -32_500,
+         "total": 135_000, "cumulative": 461_000}]
+    assert result.leaving.as_dict() == {"months": 18, "granted": 420_000, "vested": 21_000, "forfeited": 399_000,
+                                        "forfeited_at_growth": 399_000, "sign_on_repaid": 32_500}
+    assert result.average == 307_333  # 461,000 / 1.5
+
+
+def test_the_back_loaded_offer_left_at_13_months():
+    # base: 205,000 + 205,000 / 12 = 17,083.33 -> 17,083 for month 13; RSUs 21,000 at month 12.
+    # The 65,000 paid at month 13 is left after 1 of its 12 months: 11/12 repaid = 59,583.33 -> 59,583.
+    # Received: 205,000 + 21,000 + 100,000 + 17,083 + 65,000 - 59,583 = 348,500.
+    result = compare([offer(**BIG_TECH)], horizon=13 / 12, leave=True).offers[0]
+    assert result.total == 348_500
+    assert result.leaving.sign_on_repaid == 59_583 and result.leaving.forfeited == 399_000
+    # in full: the whole 65,000 is repaid: 348,500 - 5,417 = 343,083
+    full = compare([offer(**{**BIG_TECH, "sign_on_clawback": "1y full"})], horizon=13 / 12, leave=True).offers[0]
+    assert full.total == 343_083 and full.leaving.sign_on_repaid == 65_000
+
+
+def test_a_monthly_grant_after_a_cliff_left_at_18_months():
+    # 240,000 over "4y monthly, 1y cliff": 5,000 a month; 60,000 at the cliff (month 12), then 5,000 in
+    # each of months 13..18: 90,000 vested, 150,000 forfeited.
+    # At +10% a year, year 2's months are worth 5,500: equity 60,000 + 6 * 5,500 = 93,000; what is
+    # forfeited would have been worth 6 * 5,500 + 12 * 5,000 * 1.21 + 12 * 5,000 * 1.331
+    # = 33,000 + 72,600 + 79,860 = 185,460.
+    grant = offer(name="G", base="0", equity="240k", vesting="4y monthly, 1y cliff", growth="10%")
+    result = compare([grant], horizon=1.5, leave=True).offers[0]
+    assert column(result.by_year, "equity") == [60_000, 33_000]
+    assert result.leaving.as_dict() == {"months": 18, "granted": 240_000, "vested": 90_000, "forfeited": 150_000,
+                                        "forfeited_at_growth": 185_460, "sign_on_repaid": 0}
+    # leaving at 11 months, before the cliff: nothing vested
+    assert compare([grant], horizon=11 / 12, leave=True).offers[0].leaving.vested == 0
+
+
+def test_leaving_early_decides_the_best_and_the_break_even():
+    # Over 4 years the back-loaded offer (BigTech) is far ahead of a plain 280k base (1,120,000):
+    # 820,000 + 420,000 + 165,000 = 1,405,000. Left at 18 months it is 461,000 against 420,000.
+    plain = offer(name="Cash", base="280k")
+    assert compare([offer(**BIG_TECH), plain]).best == "BigTech"
+    left = compare([offer(**BIG_TECH), plain], horizon=1.5, leave=True)
+    assert left.best == "BigTech" and left.offers[1].delta_to_best == -41_000
+    # left at 13 months: 348,500 against 280,000 + 23,333 = 303,333; with the full clawback
+    # still BigTech; left at 12 months: 326,000 against 280,000
+    assert compare([offer(**BIG_TECH), plain], horizon=1, leave=True).offers[1].total == 280_000
+    # a refresher granted at the start of year 2 is granted, and forfeited, when leaving at 18 months
+    refreshed = compare([offer(equity="400k", refresh="40k")], horizon=1.5, leave=True).offers[0].leaving
+    assert refreshed.granted == 440_000 and refreshed.vested == 100_000 and refreshed.forfeited == 340_000
+
+
+@pytest.mark.parametrize(("value", "message"), [
+    ("12m", "expected a period and how it is repaid, such as '12m prorated'"),
+    ("sometimes prorated", "expected a span such as 18m"),
+    ("361m full", "to 30 years"),
+])
+def test_bad_clawbacks(value, message):
+    with pytest.raises(MlcompError, match=re.escape(message)):
+        offer(sign_on="10k", sign_on_clawback=value)
+
+
+@pytest.mark.parametrize(("text", "months"), [
+    ("18m", 18), ("1.5y", 18), ("1.5", 18), (4, 48), ("2 years", 24), ("30y", 360), (" 13 months ", 13),
+])
+def test_spans(text, months):
+    from mlcomp.money import parse_months
+
+    assert parse_months(text) == months
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("1.4y", "must come to whole months, got '1.4y' (16.8 months)"), ("0", "from 1 month to 30 years"),
+    ("31y", "from 1 month to 30 years"), ("soon", "expected a span such as 18m"), (True, "expected a span"),
+    ("1e9y", "expected a span"), (10**400, "expected a span"),
+])
+def test_bad_spans(text, message):
+    from mlcomp.money import parse_months
+
+    with pytest.raises(ValueError, match=re.escape(message)):
+        parse_months(text)
+
+
+# ---- the start date -------------------------------------------------------------------------------
+
+def test_a_prorated_first_bonus_counts_the_months_left_in_its_calendar_year():
+    # 15% of 120,000 = 18,000 a year; starting in March leaves 10 months of 2027: 18,000 * 10/12 = 15,000;
+    # in December 1 month: 1,500; year 2 pays the whole bonus. Without bonus_prorated, all of it.
+    for start, first in (("2027-03", 15_000), ("2027-12", 1_500), ("2027-01", 18_000)):
+        years = cash_flows(offer(base="120k", bonus="15%", start=start, bonus_prorated=True), 2)
+        assert column(years, "bonus") == [first, 18_000], start
+    assert column(cash_flows(offer(base="120k", bonus="15%", start="2027-03"), 1), "bonus") == [18_000]
+
+
+@pytest.mark.parametrize(("fields", "message"), [
+    ({"start": "1989-12"}, "start: must be from 1990 to 2100, got '1989-12'"),
+    ({"start": "2101-01"}, "must be from 1990 to 2100"),
+    ({"start": "2027-13"}, "expected a month such as 2027-03, got '2027-13'"),
+    ({"start": "March"}, "expected a month such as 2027-03"),
+    ({"start": 2027}, "expected a month such as 2027-03"),
+])
+def test_bad_start_dates(fields, message):
+    with pytest.raises(MlcompError, match=re.escape(message)):
+        offer(**fields)
+
+
+def test_a_prorated_bonus_needs_a_start():
+    with pytest.raises(MlcompError, match="bonus_prorated: give start too"):
+        compare([offer(name="A", bonus="10%", bonus_prorated=True)])
+
+
+# ---- refreshers -----------------------------------------------------------------------------------
+
+def test_a_quarterly_refresher_stack_over_four_years():
+    # 400k even (100k a year) and a 40k refresher every year from year 2, each vesting by the quarter
+    # over 4 years (2,500 a quarter, 10,000 a year). At +10% a year, a refresher's year i is worth
+    # 1.1^(i-1): year 2: 110,000 (100k * 1.1) + 10,000; year 3: 121,000 + 11,000 + 10,000;
+    # year 4: 133,100 + 12,100 + 11,000 + 10,000.
+    stack = offer(equity="400k", refresh="40k", refresh_vesting="4y quarterly", growth="10%")
+    assert column(cash_flows(stack, 4), "equity") == [100_000, 120_000, 142_000, 166_200]
+    # left at 18 months: the year-2 refresher is granted at month 12 and 2 of its quarters have vested
+    # (5,000); the initial grant's first 25% (100,000): 440,000 granted, 105,000 vested, 335,000 forfeited
+    left = compare([stack], horizon=1.5, leave=True, growth=0.0).offers[0].leaving
+    assert (left.granted, left.vested, left.forfeited) == (440_000, 105_000, 335_000)
+
+
+def test_expected_refreshers_are_their_own_component_and_the_first_year_can_be_later():
+    # the same stack, expected: equity keeps the initial grant, expected_equity the refreshers
+    # (10,000, 21,000, 33,100); from year 3 only: 0, 0, 10,000, 21,000
+    expected = offer(equity="400k", refresh="40k", refresh_vesting="4y quarterly", growth="10%",
+                     refresh_kind="expected")
+    years = cash_flows(expected, 4)
+    assert column(years, "equity") == [100_000, 110_000, 121_000, 133_100]
+    assert column(years, "expected_equity") == [0, 10_000, 21_000, 33_100]
+    later = cash_flows(offer(equity="400k", refresh="40k", refresh_from=3, refresh_kind="expected",
+                             refresh_vesting="4y quarterly", growth="10%"), 4)
+    assert column(later, "expected_equity") == [0, 0, 10_000, 21_000]
+    # a comparison without expected refreshers has no such key
+    assert "expected_equity" not in cash_flows(offer(equity="400k", refresh="40k"), 1)[0].as_dict()
+
+
+def test_refreshers_in_shares_are_worth_the_share_price_of_their_year():
+    # 100 shares a year from year 3, monthly over 4 years (25 shares a year), at $250 growing 10%:
+    # year 3: 25 * 250 * 1.21 = 7,562.50; year 4: 50 * 250 * 1.331 = 16,637.50 (no initial grant)
+    refreshed = offer(refresh_shares=100, share_price=250, refresh_from=3, refresh_vesting="4y monthly",
+                      growth="10%")
+    assert column(cash_flows(refreshed, 4), "equity") == [0, 0, 7_563, 16_638]
+
+
+@pytest.mark.parametrize(("fields", "message"), [
+    ({"refresh": "10k", "refresh_shares": 10, "share_price": 1}, "refresh and refresh_shares: give one"),
+    ({"refresh_shares": 10}, "refresh_shares: also give share_price"),
+    ({"refresh_vesting": "even"}, "describe a refresher: give its size too"),
+    ({"refresh": "10k", "refresh_from": 1}, "refresh_from: must be a whole number of years from 2 to 30"),
+    ({"refresh": "10k", "refresh_kind": "hoped"}, "refresh_kind: must be 'guaranteed' or 'expected'"),
+    ({"refresh": "10k", "refresh_vesting": [10] * 10}, "refresh_vesting: 10 entries and no vesting_period"),
+])
+def test_bad_refreshers(fields, message):
+    with pytest.raises(MlcompError, match=re.escape(message)):
+        offer(**fields)
+
+
+# ---- bonus odds -----------------------------------------------------------------------------------
+
+def test_a_target_bonus_times_its_expected_payout():
+    # 15% of 240,000 = 36,000, paid at 1.25 times: 45,000; 20k x 1.1 = 22,000; x 0: nothing
+    assert cash_flows(offer(base="240k", bonus="15% x 1.25"), 1)[0]["bonus"] == 45_000
+    assert cash_flows(offer(base="240k", bonus="20k x 1.1"), 1)[0]["bonus"] == 22_000
+    assert cash_flows(offer(base="240k", bonus="15%x0"), 1)[0]["bonus"] == 0
+
+
+def test_a_bonus_range_gives_low_middle_and_high_scenarios():
+    # Trading: 200k base, 50%-100%: 100k, 150k or 200k a year -> 2 years: 600k, 700k, 800k.
+    # Tech: 250k + 45,000... (15% x 1.25 of 250k = 46,875) + 50k equity = 346,875 a year: 693,750.
+    # Tech leads at the low end; Trading at the middle and the high end.
+    from mlcomp.offers import scenarios
+
+    trading, tech = offer(name="Trading", base="200k", bonus="50%-100%"), \
+        offer(name="Tech", base="250k", bonus="15% x 1.25", equity="200k")
+    runs = scenarios([trading, tech], [None], horizon=2)
+    assert [(r.bonus, r.best, r.offers[0].total) for r in runs] == [
+        ("low", "Tech", 600_000), ("middle", "Trading", 700_000), ("high", "Trading", 800_000)]
+    assert runs[0].as_dict()["bonus_case"] == "low"
+    # without a range there is one scenario, and no bonus_case key
+    (plain,) = scenarios([tech, offer(name="B")], [None])
+    assert plain.bonus is None and "bonus_case" not in plain.as_dict()
+
+
+@pytest.mark.parametrize(("value", "message"), [
+    ("15% x 6", "the payout multiplier must be from 0 to 5, got '6'"),
+    ("15% x lots", "the payout multiplier must be from 0 to 5"),
+    ("100%-50%", "a bonus range's low end is above its high end, got '100%-50%'"),
+    ("10%-30k", "a bonus range's ends are both percentages or both amounts"),
+])
+def test_bad_bonus_odds(value, message):
+    with pytest.raises(MlcompError, match=re.escape(message)):
+        offer(bonus=value)
+
+
+# ---- startup equity -------------------------------------------------------------------------------
+
+def test_a_startup_offer_with_strike_409a_and_preferred_prices():
+    # 80,000 options over 4 years (20,000 a year), strike $1.20, 409A $2.40, preferred $9.50:
+    # valued at the preferred price: 20,000 * (9.50 - 1.20) = 166,000 a year, at 70% for a 30% discount:
+    # 116,200; exercising a year's options costs 20,000 * 1.20 = 24,000 and their spread at the 409A
+    # price is 20,000 * (2.40 - 1.20) = 24,000, shown, not added to the total (190,000 + 116,200).
+    fields = {"name": "S", "base": "190k", "shares": "80k", "strike": 1.2, "fmv": 2.4, "preferred_price": 9.5,
+              "equity_discount": "30%"}
+    (year,) = compare([offer(**fields)], horizon=1).offers[0].by_year
+    assert (year["equity"], year["exercise_cost"], year["spread_at_fmv"]) == (116_200, 24_000, 24_000)
+    assert year.total == 306_200
+    # at +50% a year, year 2: the preferred price 14.25: 20,000 * 13.05 * 0.7 = 182,700; the 409A
+    # price 3.60: spread 20,000 * 2.40 = 48,000; the exercise cost stays 24,000
+    second = compare([offer(**fields)], horizon=2, growth=0.5).offers[0].by_year[1]
+    assert (second["equity"], second["exercise_cost"], second["spread_at_fmv"]) == (182_700, 24_000, 48_000)
+    # valued at the 409A price: 20,000 * 1.20 * 0.7 = 16,800
+    at_fmv = compare([offer(**fields, valued_at="fmv")], horizon=1).offers[0]
+    assert at_fmv.by_year[0]["equity"] == 16_800
+    assert at_fmv.notes == ("S: shares valued at the 409A price, $2.40 a share.",)
+    assert compare([offer(**fields)], horizon=1).offers[0].notes == (
+        "S: shares valued at the preferred price, $9.50 a share (409A $2.40).",)
+
+
+def test_a_strike_above_the_preferred_price_is_worth_nothing_and_said_so():
+    under = compare([offer(name="U", shares="10k", strike=12, preferred_price=10)], horizon=1).offers[0]
+    assert under.by_year[0]["equity"] == 0
+    assert "U: the strike ($12.00) is not below the price shares are valued at ($10.00)" in under.notes[1]
+
+
+def test_double_trigger_rsus_pay_nothing_before_the_liquidity_event():
+    # 10,000 RSUs at a $30 preferred price, 2,500 (75,000) a year; start 2027-03, liquidity 2029-06:
+    # the event is in month 28 (year 3): the 150,000 of years 1 and 2 is paid then, with year 3's 75,000
+    rsus = {"name": "P", "base": "0", "shares": "10k", "preferred_price": 30, "start": "2027-03"}
+    years = cash_flows(offer(**rsus, liquidity="2029-06"), 4)
+    assert column(years, "equity") == [0, 0, 225_000, 75_000]
+    assert column(cash_flows(offer(**rsus, liquidity="none"), 4), "equity") == [0, 0, 0, 0]
+    # leaving after 18 months: half the shares' first year vested by time, not paid
+    left = compare([offer(**rsus, liquidity="2029-06")], horizon=1.5, leave=True).offers[0]
+    assert left.total == 0 and left.leaving.vested == 75_000
+    with pytest.raises(MlcompError, match=re.escape("liquidity: 2026-06 is before the start (2027-03)")):
+        compare([offer(**rsus, liquidity="2026-06")])
+    with pytest.raises(MlcompError, match="liquidity: give start too"):
+        compare([offer(name="Q", shares=1, preferred_price=1, liquidity="2029-06")])
+
+
+@pytest.mark.parametrize(("fields", "message"), [
+    ({"shares": 10, "share_price": 1, "preferred_price": 2}, "share_price and preferred_price: give one"),
+    ({"shares": 10, "fmv": 2}, "shares: also give share_price"),
+    ({"shares": 10, "preferred_price": 2, "valued_at": "fmv"}, "valued_at: fmv needs fmv"),
+    ({"fmv": 2}, "fmv: applies only to a grant given in shares"),
+    ({"shares": 10, "preferred_price": 2, "liquidity": "soon"}, "expected a month such as 2027-03, got 'soon'; or"),
+    ({"shares": 10, "preferred_price": "$2,000,000"}, "must be at most $1,000,000 a share"),
+])
+def test_bad_startup_equity(fields, message):
+    with pytest.raises(MlcompError, match=re.escape(message)):
+        offer(**fields)
+
+
+# ---- benefits, itemised ---------------------------------------------------------------------------
+
+def test_benefits_itemised_each_in_its_own_component():
+    # 401(k): 50% of what goes in, up to 6% of 240,000 (14,400): 7,200. ESPP: 10% of base (24,000)
+    # is more than 25,000 of shares at 85% (21,250) may buy; the 15% discount on them is worth
+    # 21,250 * 0.15 / 0.85 = 3,750. HSA 1,000, other benefits 2,000: 253,950 in the year.
+    years = cash_flows(offer(base="240k", match_401k="50% up to 6%", espp="15% discount, 10% of base",
+                             hsa="1k", benefits="2k"), 1)
+    assert years[0].as_dict() == {"year": 1, "base": 240_000, "bonus": 0, "equity": 0, "one_time": 0,
+                                  "benefits": 2_000, "match_401k": 7_200, "espp": 3_750, "hsa": 1_000,
+                                  "total": 253_950, "cumulative": 253_950}
+    # 6% of 500,000 is 30,000, more than the 2026 employee limit of 24,500: a 100% match pays 24,500
+    assert cash_flows(offer(base="500k", match_401k="100% up to 6%"), 1)[0]["match_401k"] == 24_500
+    # 5% of 100,000 = 5,000 buys 5,882.35 of shares: a gain of 5,000 * 0.15 / 0.85 = 882.35 -> 882
+    assert cash_flows(offer(base="100k", espp="15% discount, 5% of base"), 1)[0]["espp"] == 882
+    # leaving after 6 months: half a year of each
+    left = cash_flows(offer(base="240k", match_401k="50% up to 6%", hsa="1k"), 0.5, leave=True)[0]
+    assert (left["match_401k"], left["hsa"]) == (3_600, 500)
+
+
+def test_the_limits_are_data_with_their_sources():
+    from mlcomp.offers import limits
+
+    data = limits()
+    assert data.year == 2026
+    assert data.employee_deferral_401k.amount == 24_500 and "402(g)" in data.employee_deferral_401k.source
+    assert data.espp_purchase.amount == 25_000 and "423(b)(8)" in data.espp_purchase.source
+
+
+@pytest.mark.parametrize(("fields", "message"), [
+    ({"match_401k": "lots"}, "expected a match such as '50% up to 6%'"),
+    ({"match_401k": "300% up to 6%"}, "from 0% to 200%, got '300%'"),
+    ({"espp": "20% discount, 10% of base"}, "from 0% to 15%, got '20%'"),
+    ({"espp": "15%"}, "expected an ESPP such as '15% discount, 10% of base'"),
+    ({"hsa": "-1k"}, "hsa: must not be negative"),
+])
+def test_bad_benefits(fields, message):
+    with pytest.raises(MlcompError, match=re.escape(message)):
+        offer(**fields)

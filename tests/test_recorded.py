@@ -119,3 +119,19 @@ def test_where_0_2_put_premiums_on_base_the_base_is_now_never_higher():
         new = estimate(make_profile(bands, **options), bands).as_dict()
         # (a dollar of tolerance: the products are multiplied in another order)
         assert all(new["base"][end] <= was + 1 for end, was in zip(("low", "mid", "high"), old["base"], strict=True))
+
+
+# ---- offers: what `compare` printed before its components were declared once ----------------------
+
+RECORDED_OFFERS = Path(__file__).parent / "data" / "recorded_offers.json"
+
+
+def test_every_recorded_comparison_prints_the_same_json_csv_and_table():
+    from record_offers import outputs
+
+    records = json.loads(RECORDED_OFFERS.read_text(encoding="utf-8"))
+    assert len(records) >= 150
+    for record in records:
+        now = outputs(record["offers"], record["horizon"], record["growth"])
+        for key in ("json", "csv", "table"):
+            assert now[key] == record[key], (key, record["offers"], record["horizon"], record["growth"])

@@ -41,9 +41,14 @@ class OfferAfterTax:
 
 def offer_after_tax(result: Any, *, state: str | None, city: str | None, filing: str) -> OfferAfterTax:
     """One offer of a comparison (an offers.Result) after tax, in `state` (or `city`'s)."""
-    pays = tuple(take_home(y.base, supplemental=y.bonus + y.equity + y.one_time, state=state, city=city,
-                           filing=filing) for y in result.by_year)
-    return OfferAfterTax(result.name, pays, sum(y.benefits for y in result.by_year), result.total)
+    from mlcomp.offers import components_of
+
+    def part(year: Any, kinds: tuple[str, ...]) -> int:  # the year's counted components of these kinds
+        return sum(year[c.key] for c in components_of(year) if c.counted and c.kind in kinds and c.key != "base")
+
+    pays = tuple(take_home(y["base"], supplemental=part(y, ("recurring cash", "one-time cash", "equity")),
+                           state=state, city=city, filing=filing) for y in result.by_year)
+    return OfferAfterTax(result.name, pays, sum(part(y, ("benefits",)) for y in result.by_year), result.total)
 
 
 def comparison_after_tax(comparison: Any, places: Mapping[str, tuple[str | None, str | None]],

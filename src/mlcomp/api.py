@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from functools import cache, partial
 from typing import TYPE_CHECKING, Any, TypeAlias, TypeVar
 
@@ -57,8 +57,9 @@ TOO_FEW = ("give at least two offers to compare (files, '-' for stdin, or key=va
            "or one offer with --years or --level for its market view")
 
 
-def compare(offers: Iterable[OfferLike], *, horizon: int | str = 4, growth: float | str | None = None,
-            target: float | str = 0.5,
+def compare(offers: Iterable[OfferLike], *, horizon: float | str | None = None,
+            growth: float | str | None = None, target: float | str = 0.5, leave_after: float | str | None = None,
+            start: str | None = None, bonus: str | None = None,
             years: float | str | None = None, level: str | None = None, city: str | None = None,
             tier: str | None = None, industry: str | None = None, specialization: str | None = None,
             full_lifecycle: bool | str = False, remote_first: bool | str = False, role: str | None = None,
@@ -69,7 +70,12 @@ def compare(offers: Iterable[OfferLike], *, horizon: int | str = 4, growth: floa
     An offer is a dict of the keys an offer file has (``{"name": "Acme", "base": "240k",
     "bonus": "15%"}``), an `Offer`, a path to a .toml or .json file, or an inline spec such as
     ``"name=Acme,base=240k,bonus=15%"`` ('-' reads standard input, or calls `read_stdin`).
-    `horizon` is 1 to 30 years (a number or text). `growth` (``"10%"`` or 0.1) replaces every offer's
+    `horizon` is 1 to 30 years (a number or text; default 4) or months (``"18m"``); `leave_after`
+    (years or ``"18m"``, in place of `horizon`) compares what each offer pays by then, when the holder
+    leaves: what is vested and forfeited, and the sign-on repaid. `start` (``"2027-03"``) is the
+    month the job starts, for offers that do not give their own. `bonus` (``"low"``, ``"middle"``,
+    ``"high"``) is the end of bonus ranges (``"50%-100%"``) to count (`scenarios` compares each).
+    `growth` (``"10%"`` or 0.1) replaces every offer's
     equity growth (`scenarios` compares several rates); `target` is where in the market's total-comp
     range the suggested ask should reach (0 the low end, 1 the high end, or ``"75%"``).
     The profile keywords (as `estimate` takes them) fill in what offers leave out and turn on the market
@@ -77,34 +83,59 @@ def compare(offers: Iterable[OfferLike], *, horizon: int | str = 4, growth: floa
     (its `field` names the keyword). The result's `notes` say what the caller may want to know.
     """
     profile = given(locals())
-    return _comparisons(offers, [growth], horizon, target, profile, bands, read_stdin)[0]
+    if bonus not in (None, "low", "middle", "high"):
+        raise MlcompError(f"expected low, middle or high, got {bonus!r}", usage=True, field="bonus")
+    terms = Terms(horizon, target, leave_after, start, [bonus])
+    return _comparisons(offers, [growth], terms, profile, bands, read_stdin)[0]
 
 
-def scenarios(offers: Iterable[OfferLike], growths: Sequence[float | str | None], *, horizon: int | str = 4,
-              target: float | str = 0.5,
+def scenarios(offers: Iterable[OfferLike], growths: Sequence[float | str | None], *,
+              horizon: float | str | None = None, target: float | str = 0.5,
+              leave_after: float | str | None = None, start: str | None = None,
               years: float | str | None = None, level: str | None = None, city: str | None = None,
               tier: str | None = None, industry: str | None = None, specialization: str | None = None,
               full_lifecycle: bool | str = False, remote_first: bool | str = False, role: str | None = None,
               ml_focus: str | None = None, bands: Bands | None = None,
               read_stdin: Callable[[], str] | None = None) -> list[Comparison]:
-    """`compare` once per equity growth rate of `growths` (None: each offer's own), the offers read
-    once; at most offers.MAX_SCENARIOS rates (MlcompError naming `growth` if more)."""
+    """`compare` once per equity growth rate of `growths` (None: each offer's own) and, when an offer's
+    bonus is a range, per case of it (low, middle, high), the offers read once; at most
+    offers.MAX_SCENARIOS rates (MlcompError naming `growth` if more), and at most
+    offers.MAX_OFFER_YEARS offers x scenarios x years."""
     profile = given(locals())
-    return _comparisons(offers, growths, horizon, target, profile, bands, read_stdin)
+    return _comparisons(offers, growths, Terms(horizon, target, leave_after, start), profile, bands, read_stdin)
 
 
-def _comparisons(offers: Iterable[OfferLike], growths: Sequence[float | str | None], horizon: object,
-                 target: object, profile: dict[str, Any], bands: Bands | None,
+@dataclass(frozen=True)
+class Terms:
+    """A comparison's terms as given: the span (`horizon` or `leave_after`), the target, the start
+    month for offers without one, and the bonus cases (None: those the offers need)."""
+
+    horizon: object
+    target: object
+    leave_after: object = None
+    start: str | None = None
+    bonuses: Sequence[str | None] | None = None
+
+
+def _comparisons(offers: Iterable[OfferLike], growths: Sequence[float | str | None], terms: Terms,
+                 profile: dict[str, Any], bands: Bands | None,
                  read_stdin: Callable[[], str] | None) -> list[Comparison]:
+    from mlcomp.offers import bonus_cases, check_size
     from mlcomp.offers import compare as run_compare
 
     bands = bands if bands is not None else shipped()
-    span, goal = _terms(horizon, target)
+    (span, leave), goal = span_of(terms.horizon, terms.leave_after), _target(terms.target)
     rates = _rates(growths)
     defaults = profile_values(bands, profile)
     loaded = _offers(list(offers), read_stdin)
-    results = [run_compare(loaded, horizon=span, growth=rate, bands=bands, defaults=defaults, target=goal)
-               for rate in rates]
+    if terms.start is not None:
+        month = start_month(terms.start)
+        loaded = [offer if offer.start else offer.model_copy(update={"start": month}) for offer in loaded]
+    cases = bonus_cases(loaded) if terms.bonuses is None else terms.bonuses
+    check_size(len(loaded), len(rates) * len(cases), span)
+    results = [run_compare(loaded, horizon=span, growth=rate, bands=bands, defaults=defaults, target=goal,
+                           leave=leave, bonus=case)
+               for rate in rates for case in cases]
     if len(loaded) < 2 and results[0].offers[0].market is None:
         raise MlcompError(TOO_FEW, usage=True)
     said = level_notes(defaults.get("years"), defaults.get("level"), bands)
@@ -127,13 +158,34 @@ def _rates(growths: Sequence[float | str | None]) -> list[float | None]:
     return [None if rate is None else _parsed("growth", partial(parse_rate, rate)) for rate in growths]
 
 
-def _terms(horizon: object, target: object) -> tuple[int, float]:
-    """The comparison's horizon and target, parsed; MlcompError naming the keyword."""
-    from mlcomp.money import parse_count, parse_rate
-    from mlcomp.offers import MAX_HORIZON
+def _target(target: object) -> float:
+    """The comparison's target, parsed; MlcompError naming the keyword."""
+    from mlcomp.money import parse_rate
 
-    return (_parsed("horizon", lambda: parse_count(horizon, 1, MAX_HORIZON, "years")),
-            _parsed("target", lambda: parse_rate(target, low=0.0, high=1.0, what="a position")))
+    return _parsed("target", lambda: parse_rate(target, low=0.0, high=1.0, what="a position"))
+
+
+def start_month(text: str) -> Any:
+    """The start month for offers that give none; a bad one names the keyword (`start`)."""
+    from mlcomp.offers import parse_month
+
+    return _parsed("start", lambda: parse_month(text))
+
+
+def span_of(horizon: object, leave_after: object) -> tuple[float, bool]:
+    """The years a comparison spans, and whether the holder leaves at their end: `horizon` (years, or
+    months as "18m"; default 4) or `leave_after`, not both."""
+    from mlcomp.money import parse_months
+    from mlcomp.offers import MAX_HORIZON, span_years
+
+    if horizon is not None and leave_after is not None:
+        raise MlcompError("give the horizon or when you leave, not both: leaving after 18 months compares "
+                          "those 18 months", usage=True, field="leave_after")
+    field, value = ("horizon", 4 if horizon is None else horizon)
+    if leave_after is not None:
+        field, value = "leave_after", leave_after
+    months = _parsed(field, lambda: parse_months(value, high=MAX_HORIZON * 12))
+    return span_years(months), leave_after is not None
 
 
 def _offers(items: list[OfferLike], read_stdin: Callable[[], str] | None) -> list[Offer]:

@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from rich.text import Text
 
     from mlcomp.engine import Estimate
-    from mlcomp.offers import Comparison
+    from mlcomp.offers import Comparison, Component
 
 
 @dataclass(frozen=True, slots=True)
@@ -248,22 +248,27 @@ def compare_chart(comparison: Comparison, out: Console | None = None, *, title: 
     `title` (e.g. a growth scenario) heads both."""
     from rich.text import Text
 
+    from mlcomp.offers import components_of
+
     out = out or render.console()
     offers = comparison.offers
-    one_time = any(y.one_time for o in offers for y in o.by_year)
-    benefits = any(y.benefits for o in offers for y in o.by_year)
-    names = ["base", "bonus", "equity"] + (["one-time"] if one_time or benefits else []) + \
-        (["benefits"] if benefits else [])
-    year_width = len(f"Year {comparison.horizon}")
+    parts: dict[str, list[Component]] = {}
+    for component in (c for c in components_of(offers[0].by_year[0]) if c.chart):
+        parts.setdefault(component.chart, []).append(component)
+    drawn = [name for name, group in parts.items()
+             if any(c.always or any(y[c.key] for o in offers for y in o.by_year) for c in group)]
+    names = list(parts)[:list(parts).index(drawn[-1]) + 1]  # fills are by position: keep those before
+    years = len(offers[0].by_year)
+    year_width = len(f"Year {years}")
     bars: list[Bar] = []
-    for i in range(comparison.horizon):
+    for i in range(years):
         if i:
             bars.append(Bar("", ()))
         for n, offer in enumerate(offers):
             year = offer.by_year[i]
             head = f"Year {i + 1}" if n == 0 else ""
             bars.append(stacked(f"{head:<{year_width}}  {offer.name}",
-                                [year.base, year.bonus, year.equity, year.one_time, year.benefits]))
+                                [max(sum(year[c.key] for c in group), 0) for group in parts.values()]))
     out.print()
     out.print(Text(f"{title}: total per year" if title else "Total per year"))
     print_chart(bars, out, zero=True, names=names, note="USD per year")

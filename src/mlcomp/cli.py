@@ -333,6 +333,23 @@ def growth_rates(text: str | None) -> list[str | None]:
     return [None] if text is None else list[str | None](text.split(","))
 
 
+def _offer_completion(incomplete: str) -> list[str]:
+    """An OFFER argument: the keys of an inline offer after its last comma (name=A,vest -> vesting=,
+    vesting_period=), and before any comma .toml/.json files and folders too."""
+    import glob
+
+    from mlcomp.offers import KEYS
+
+    head, sep, last = incomplete.rpartition(",")
+    if "=" in last:
+        return []
+    keys = [f"{head}{sep}{key}=" for key in KEYS if key.startswith(last)]
+    if sep:
+        return keys
+    paths = [Path(p) for p in glob.glob(glob.escape(incomplete) + "*")]
+    return keys + [f"{p}/" if p.is_dir() else str(p) for p in paths if p.is_dir() or p.suffix in (".toml", ".json")]
+
+
 def _compare_bounds() -> dict[str, Any]:
     from mlcomp.offers import MAX_HORIZON, MAX_SCENARIOS
 
@@ -343,12 +360,20 @@ def _compare_bounds() -> dict[str, Any]:
 def compare(
     ctx: typer.Context,
     offers: Annotated[list[str] | None, typer.Argument(
-        metavar="OFFER", show_default=False, hidden=True,
+        metavar="OFFER", show_default=False, hidden=True, autocompletion=_offer_completion,
         help="Offers: a .toml or .json file, '-' for stdin (once), or key=value,... such as "
              "name=Acme,base=240k,bonus=15%,equity=400k. Two or more; one is enough with a profile "
              "(--years or --level, or years/level in the offer).")] = None,
-    horizon: Annotated[str, typer.Option(
-        "--horizon", "-n", metavar="N", help="Years to compare, 1 to {max_horizon}.")] = "4",
+    horizon: Annotated[str | None, typer.Option(
+        "--horizon", "-n", metavar="N", show_default=False,
+        help="Years to compare, 1 to {max_horizon} (default 4), or months such as 18m.")] = None,
+    leave_after: Annotated[str | None, typer.Option(
+        "--leave-after", metavar="SPAN",
+        help="Compare what each offer pays if you leave after 18m or 1.5y (instead of --horizon): equity "
+             "vested and forfeited, sign-on repaid.")] = None,
+    start: Annotated[str | None, typer.Option(
+        "--start", metavar="YYYY-MM",
+        help="The month the jobs start, such as 2027-03, for offers that give no start.")] = None,
     growth: Annotated[str | None, typer.Option(
         "--growth", "-g", metavar="RATE[,RATE...]",
         help="Yearly change of equity value for every offer, e.g. 10% or -0.2 (overrides the offers'); "
@@ -404,8 +429,8 @@ def compare(
     stdin_once(ctx, *offers)
     saving = exporting(env, export, fmt is Format.table)
     bands = load(ctx)
-    results = api.scenarios(offers, growth_rates(growth), horizon=horizon, target=target, **profile,
-                            bands=bands)
+    results = api.scenarios(offers, growth_rates(growth), horizon=horizon, target=target, leave_after=leave_after,
+                            start=start, **profile, bands=bands)
     notes(results[0].notes)
     taxed = offers_after_tax(results[0], bands, after_tax, city=where(profile), state=state, filing=filing)
     _show_compare(env, results, fmt, chart, export, saving, taxed)
@@ -427,9 +452,8 @@ def _show_compare(env: Environment, results: list[Any], fmt: Format, chart: bool
                 from mlcomp import charts
 
                 for result in results:
-                    charts.compare_chart(result, env.console(), title=f"Equity growth "
-                                         f"{render.rate_text(result.growth)} a year"
-                                         if several and result.growth is not None else "")
+                    charts.compare_chart(result, env.console(), title=render.scenario_label(result)
+                                         if several and (result.growth is not None or result.bonus) else "")
         if not any(o.market for o in results[0].offers):
             to_stderr("Market view: give --years or --level (or years/level in the offers).\n")
 
@@ -547,7 +571,7 @@ def compared(results: list[Any], fmt: Format, taxed: dict[str, Any] | None = Non
     if fmt in (Format.csv, Format.tsv):
         write((row for r in results for row in tax_rows(formats.compare_rows(r, growth=several), taxed)), fmt)
     else:
-        write(({"growth": r.growth, **o.as_dict()} if several else with_offer_tax(o.as_dict(), taxed)
+        write(({**formats.scenario(r), **o.as_dict()} if several else with_offer_tax(o.as_dict(), taxed)
                for r in results for o in r.offers),
               fmt, document={"scenarios": [{"growth": r.growth, **r.as_dict()} for r in results]} if several
               else with_offer_tax(results[0].as_dict(), taxed))

@@ -147,15 +147,21 @@ def delimited_lines(rows: Iterable[Mapping[str, Any]], fmt: str) -> Iterator[str
 def compare_rows(comparison: Any, *, growth: bool = False) -> Iterator[dict[str, Any]]:
     """One flat row per offer per year of a Comparison, for CSV and TSV: the year's amounts, then the
     offer's break-even growth and (when any offer has one) its market view, flattened (market_ask_base,
-    ...). With `growth`, a first column says the scenario's growth rate."""
+    ...). With `growth`, first columns say the scenario's growth rate (and bonus case)."""
     markets = [market_cells(o.market) for o in comparison.offers if o.market]
     blank = dict.fromkeys(markets[0], "") if markets else {}
     for offer in comparison.offers:
         market = market_cells(offer.market) if offer.market else blank
-        extra = {"break_even_growth": offer.break_even_growth, **market}
+        leave = flatten(offer.leaving.as_dict(), "leave_") if offer.leaving else {}
+        extra = {"break_even_growth": offer.break_even_growth, **leave, **market}
         for year in offer.by_year:
-            lead = {"growth": comparison.growth} if growth else {}
+            lead = scenario(comparison) if growth else {}
             yield {**lead, "name": offer.name, **year.as_dict(), **extra}
+
+
+def scenario(comparison: Any) -> dict[str, Any]:
+    """What a row of a scenario starts with: its growth and (for bonus ranges) its bonus case."""
+    return {"growth": comparison.growth, **({"bonus_case": comparison.bonus} if comparison.bonus else {})}
 
 
 def market_cells(market: Any) -> dict[str, Any]:

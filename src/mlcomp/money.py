@@ -103,3 +103,31 @@ def parse_count(value: object, low: int, high: int, unit: str = "") -> int:
         of = f" of {unit}" if unit else ""
         raise ValueError(f"must be a whole number{of} from {low} to {high}, got {quote(value)}")
     return number
+
+
+_SPAN = re.compile(r"^(\d+(?:\.\d+)?|\.\d+)\s*(y|yr|yrs|years?|m|mo|months?)?$", re.IGNORECASE)
+
+
+def parse_months(value: object, *, low: int = 1, high: int = 360, unit: str = "y") -> int:
+    """A span of time in whole months: "18m", "1.5y", "2 years"; a bare number is in `unit` ("y" or "m").
+    Fractions are allowed when they come to whole months (1.5y, not 1.4y); from `low` to `high` months."""
+    shown = quote(value)
+    top = f"{high // 12} years" if high % 12 == 0 else f"{high} months"
+    allowed = f"a span such as 18m, 1.5y or {'4 (years)' if unit == 'y' else '12 (months)'}, from {low} " \
+              f"month{'s' if low != 1 else ''} to {top}"
+    number = math.nan
+    suffix = unit
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        number = float(value) if abs(value) <= 1e6 else math.inf
+    elif isinstance(value, str):
+        match = _SPAN.match(value.strip())
+        if match:
+            number, suffix = float(match.group(1)), (match.group(2) or unit)[0].lower()
+    if not math.isfinite(number):
+        raise ValueError(f"expected {allowed}, got {shown}")
+    months = number * 12 if suffix == "y" else number
+    if abs(months - round(months)) > 1e-9:
+        raise ValueError(f"must come to whole months, got {shown} ({months:.4g} months)")
+    if not low <= round(months) <= high:
+        raise ValueError(f"expected {allowed}, got {shown}")
+    return round(months)

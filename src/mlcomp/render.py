@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import itertools
 import sys
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import IO, TYPE_CHECKING, Any
 
 from mlcomp.environment import make_console
@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
     from mlcomp.bands import Bands
     from mlcomp.engine import Adjustment, Estimate
-    from mlcomp.offers import Comparison
+    from mlcomp.offers import Comparison, Result
 
 def money(amount: float) -> str:
     return f"${round(amount):,}"
@@ -279,16 +279,55 @@ def _break_even(comparison: Comparison) -> list[str]:
             else "any" if o.break_even_growth <= -1 else rate_text(o.break_even_growth) for o in comparison.offers]
 
 
-def compare_table(comparison: Comparison, *, out: Console | None = None) -> None:
-    """Offers side by side: one column per offer, the best one marked."""
+def span_text(months: int) -> str:
+    """'4 years', '1 year', '18 months'."""
+    if months % 12:
+        return f"{months} month{'s' if months != 1 else ''}"
+    return f"{months // 12} year{'s' if months != 12 else ''}"
+
+
+def amount(dollars: int) -> str:
+    """'$240,000'; a sum paid back: '-$32,500'."""
+    return money(dollars) if dollars >= 0 else signed_money(dollars)
+
+
+def _year_rows(row: Callable[..., None], comparison: Comparison) -> None:
+    """A block per year: each component's row (a row that is 0 in every offer is left out, unless the
+    component is always shown), the year's total and the total so far."""
+    from mlcomp.offers import components_of
+
+    offers = comparison.offers
+    if any(o.start for o in offers):
+        row("Starts", (str(o.start or "n/a") for o in offers), end_section=True)
+    for i in range(len(offers[0].by_year)):
+        years = [offer.by_year[i] for offer in offers]
+        head = f"Year {i + 1}" + (f" ({years[0].months} months)" if years[0].months < 12 else "")
+        for n, part in enumerate(components_of(years[0])):
+            if n == 0 or part.always or any(y[part.key] for y in years):
+                row(f"{head} {part.label}" if n == 0 else f"  {part.label}", (amount(y[part.key]) for y in years))
+        row("  total", (money(y.total) for y in years), style="bold")
+        row("  so far", (money(y.cumulative) for y in years), end_section=True)
+
+
+def _leave_rows(row: Callable[..., None], comparison: Comparison) -> None:
+    """What leaving at the end of the span keeps and loses."""
+    leaving = [o.leaving for o in comparison.offers if o.leaving]
+    row("On leaving: equity granted", (money(x.granted) for x in leaving))
+    row("  vested", (money(x.vested) for x in leaving))
+    row("  forfeited at grant value", (money(x.forfeited) for x in leaving))
+    row("  forfeited at its growth", (money(x.forfeited_at_growth) for x in leaving))
+    row("  sign-on repaid", (money(x.sign_on_repaid) for x in leaving), end_section=True)
+
+
+def _offers_table(comparison: Comparison, span: str) -> Any:
+    """The comparison's table, with a column per offer, the best one marked."""
     from rich import box
     from rich.table import Table
     from rich.text import Text
 
-    out = out or console()
-    span = f"{comparison.horizon} year{'s' if comparison.horizon != 1 else ''}"
     several = len(comparison.offers) > 1
-    table = Table(title=f"Offers over {span}" if several else f"The offer over {span}", box=box.SIMPLE_HEAD,
+    over = f", leaving after {span}" if comparison.leave else f" over {span}"
+    table = Table(title=f"Offers{over}" if several else f"The offer{over}", box=box.SIMPLE_HEAD,
                   caption="USD per year." if not several else "USD per year. Close call: no best marked."
                   if comparison.close_call else "USD per year. * = best (highest total).",
                   caption_justify="left")
@@ -298,42 +337,43 @@ def compare_table(comparison: Comparison, *, out: Console | None = None) -> None
         if offer.name == comparison.best and several and not comparison.close_call:
             header.append(" *", style="bold")
         table.add_column(header, justify="right", no_wrap=True)
+    return table
+
+
+def _growth_rows(row: Callable[..., None], table: Any, offers: Sequence[Result]) -> None:
+    """The growth and discount the equity was counted at, when any is not 0."""
+    if any(o.growth for o in offers) or any(o.equity_discount for o in offers):
+        row("Equity growth per year", (percent(o.growth) for o in offers))
+        if any(o.equity_discount for o in offers):
+            row("Private-equity discount", (rate_text(o.equity_discount) for o in offers))
+        table.rows[-1].end_section = True
+
+
+def compare_table(comparison: Comparison, *, out: Console | None = None) -> None:
+    """Offers side by side: one column per offer, the best one marked."""
+    out = out or console()
+    span = span_text(comparison.months)
+    table = _offers_table(comparison, span)
     offers = comparison.offers
 
     def row(label: str, cells: Iterable[str], style: str = "", end_section: bool = False) -> None:
         table.add_row(label, *cells, style=style, end_section=end_section)
 
-    for i in range(comparison.horizon):
-        _year_rows(i, [offer.by_year[i] for offer in offers], row)
+    _year_rows(row, comparison)
     row("First-year total", (money(o.first_year) for o in offers))
     row("Average per year", (money(o.average) for o in offers))
     row(f"Total over {span}", (money(o.total) for o in offers), style="bold", end_section=len(offers) < 2)
     if len(offers) > 1:
         row("Difference to best", (signed_money(o.delta_to_best) for o in offers))
         row("Break-even equity growth", _break_even(comparison), end_section=True)
-    if any(o.growth for o in offers) or any(o.equity_discount for o in offers):
-        row("Equity growth per year", (percent(o.growth) for o in offers))
-        if any(o.equity_discount for o in offers):
-            row("Private-equity discount", (rate_text(o.equity_discount) for o in offers))
-        table.rows[-1].end_section = True
+    if comparison.leave:
+        _leave_rows(row, comparison)
+    _growth_rows(row, table, offers)
     if any(o.market for o in offers):
         _market_rows(offers, row)
     print_wide(out, table)
-    for note in compare_notes(comparison):
+    for note in compare_notes(comparison) + expected_notes(comparison):
         out.print(one_line(note), soft_wrap=True)
-
-
-def _year_rows(i: int, years: list[Any], row: Callable[..., None]) -> None:
-    """One year of every offer: its components (one-time cash and benefits when any offer has them)."""
-    row(f"Year {i + 1} base", (money(y.base) for y in years))
-    row("  bonus", (money(y.bonus) for y in years))
-    row("  equity", (money(y.equity) for y in years))
-    if any(y.one_time for y in years):
-        row("  one-time", (money(y.one_time) for y in years))
-    if any(y.benefits for y in years):
-        row("  benefits", (money(y.benefits) for y in years))
-    row("  total", (money(y.total) for y in years), style="bold")
-    row("  so far", (money(y.cumulative) for y in years), end_section=True)
 
 
 def _market_rows(offers: tuple[Any, ...], row: Callable[..., None]) -> None:
@@ -367,6 +407,17 @@ def _market_rows(offers: tuple[Any, ...], row: Callable[..., None]) -> None:
     row("Average vs total comp mid", cells(lambda m: percent(m.total_comp_vs_mid)))
 
 
+def expected_notes(comparison: Comparison) -> list[str]:
+    """The library's sentences about each offer's equity, and one for each offer whose total counts
+    refreshers that are expected, not promised."""
+    notes = [note for offer in comparison.offers for note in offer.notes]
+    for offer in comparison.offers:
+        expected = sum(y.amounts.get("expected_equity", 0) for y in offer.by_year)
+        if expected:
+            notes.append(f"{offer.name}: {money(expected)} of its total is expected refreshers, not promised.")
+    return notes
+
+
 def scenarios_table(comparisons: list[Comparison], *, out: Console | None = None) -> None:
     """One summary block per growth scenario; * marks each scenario's best total."""
     from rich import box
@@ -374,8 +425,9 @@ def scenarios_table(comparisons: list[Comparison], *, out: Console | None = None
 
     out = out or console()
     first = comparisons[0]
-    span = f"{first.horizon} year{'s' if first.horizon != 1 else ''}"
-    table = Table(title=f"Offers over {span}, by yearly equity growth", box=box.SIMPLE_HEAD,
+    span = span_text(first.months)
+    by = "bonus and yearly equity growth" if first.bonus else "yearly equity growth"
+    table = Table(title=f"Offers over {span}, by {by}", box=box.SIMPLE_HEAD,
                   caption="USD. * = best (highest total) in its scenario." if len(first.offers) > 1 else "USD.",
                   caption_justify="left")
     table.add_column("")
@@ -383,8 +435,7 @@ def scenarios_table(comparisons: list[Comparison], *, out: Console | None = None
         table.add_column(offer.name, justify="right", no_wrap=True)
     for comparison in comparisons:
         offers = comparison.offers
-        growth = "each offer's own" if comparison.growth is None else rate_text(comparison.growth)
-        table.add_row(f"Equity growth {growth} a year", *("" for _ in offers), style="bold")
+        table.add_row(scenario_label(comparison), *("" for _ in offers), style="bold")
         several = len(offers) > 1
         table.add_row(f"  Total over {span}", *(money(o.total) + (" *" if o.name == comparison.best and several
                                                                 else "") for o in offers))
@@ -403,5 +454,14 @@ def scenarios_table(comparisons: list[Comparison], *, out: Console | None = None
     for comparison in comparisons:
         growth = "each offer's own growth" if comparison.growth is None else \
             f"the others' equity growing {rate_text(comparison.growth)} a year"
+        bonus = f"bonuses {comparison.bonus} and " if comparison.bonus else ""
         for note in compare_notes(comparison, discounts=False):
-            out.print(one_line(f"With {growth}: {note}"), soft_wrap=True)
+            out.print(one_line(f"With {bonus}{growth}: {note}"), soft_wrap=True)
+
+
+def scenario_label(comparison: Comparison) -> str:
+    """'Equity growth 20% a year', 'Bonus low', 'Bonus high, equity growth 20% a year'."""
+    growth = "each offer's own" if comparison.growth is None else rate_text(comparison.growth)
+    if comparison.bonus:
+        return f"Bonus {comparison.bonus}" + ("" if comparison.growth is None else f", equity growth {growth} a year")
+    return f"Equity growth {growth} a year"
