@@ -69,7 +69,7 @@ def test_json_contract():
     assert data["base"] == {"low": 207_000, "mid": 272_500, "high": 338_000, "typical": 301_320}
     (adj,) = data["adjustments"]
     assert adj["factor"] == "location" and adj["key"] == "sf" and (adj["low"], adj["high"]) == (0.15, 0.30)
-    assert list(adj) == ["factor", "key", "low", "high"]  # provenance with --explain
+    assert list(adj) == ["factor", "key", "low", "high", "equity_and_bonus"]  # provenance with --explain
     explained = json.loads(run("estimate", "--years", "4", "--city", "sf", "--format", "json", "--explain").stdout)
     assert "15 to 30 percent" in explained["adjustments"][0]["source"]
 
