@@ -560,10 +560,13 @@ def test_a_wide_csv_header_is_read_in_linear_time():
     def seconds(width: int) -> float:
         header = ",".join(["years", *(f"c{i}" for i in range(width))])
         text = header + "\n" + ",".join(["4"] + ["x"] * width) + "\n"
-        start = time.perf_counter()
-        result = run("estimate", "--input", "-", "-f", "jsonl", input=text)
-        assert result.exit_code == 0, result.stderr[:200]
-        return time.perf_counter() - start
+        runs = []
+        for _ in range(3):  # the best of three: a shared machine's pauses are not the code's time
+            start = time.perf_counter()
+            result = run("estimate", "--input", "-", "-f", "jsonl", input=text)
+            assert result.exit_code == 0, result.stderr[:200]
+            runs.append(time.perf_counter() - start)
+        return min(runs)
 
     small, large = seconds(10_000), seconds(100_000)
     assert large < 15 * small, (small, large)

@@ -146,10 +146,13 @@ def test_a_bands_file_with_many_problems_is_reported_in_linear_time(tmp_path):
     for size in (1_000, 10_000):
         path = tmp_path / f"b{size}.toml"
         path.write_text(overlay(size))
-        start = time.perf_counter()
-        with pytest.raises(MlcompError) as caught:
-            load_bands(path)
-        times[size] = time.perf_counter() - start
+        runs = []
+        for _ in range(3):  # the best of three: a shared machine's pauses are not the code's time
+            start = time.perf_counter()
+            with pytest.raises(MlcompError) as caught:
+                load_bands(path)
+            runs.append(time.perf_counter() - start)
+        times[size] = min(runs)
         lines = caught.value.message.split("\n")
         assert len(lines) == MAX_SHOWN + 1
         assert lines[0] == f"{path}: cities.c0.low: must be a valid number (line 3)"
