@@ -49,6 +49,7 @@ EXTENSIONS = {".csv": "csv", ".tsv": "tsv", ".tab": "tsv", ".jsonl": "jsonl", ".
               ".json": "jsonl"}
 CACHE_SIZE = 10_000  # cell values kept per field, and column sets
 ENTRIES = 20_000  # profiles kept (a few hundred bytes each), and compiled rows
+HINTED = 1_000  # columns whose names are checked for a typo of a profile column
 CELL = inputs.MAX_BYTES  # the longest CSV cell a batch reads, in characters: as long as a whole document
 LINE = 2 * CELL  # the longest line a batch reads, in characters; checked while it is read
 
@@ -668,12 +669,19 @@ class Estimator:
             self.report(message)
 
     def notice(self, names: Iterable[str]) -> None:
-        """On the first row: a note for each carried column named close to an input."""
+        """On the first row: a note for each carried column named close to an input (among the first
+        HINTED columns: a typo search costs far more than reading a column)."""
         self.first = True
-        for name in names:
+        if self.report is None:
+            return
+        names = tuple(names)
+        for name in names[:HINTED]:
             hint = did_you_mean(name.lower(), INPUTS) if _column(name) is None else ""
-            if hint and self.report is not None:
+            if hint:
                 self.report(one_line(f"note: column '{name}' is carried through unchanged.{hint}"))
+        if len(names) > HINTED:
+            self.report(f"note: {len(names):,} columns; the names of the first {HINTED:,} were checked for typos "
+                        "of the profile's columns")
 
     def rows(self, lines: Iterable[str], fmt: str | None = None, name: str = "-",
              progress: Callable[[Iterable[Any]], Iterable[Any]] = lambda rows: rows
