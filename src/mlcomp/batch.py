@@ -38,13 +38,13 @@ from mlcomp import engine, formats, inputs
 from mlcomp.bands import Bands
 from mlcomp.engine import Profile, parse_years, profile_values
 from mlcomp.errors import MlcompError, did_you_mean, one_line
+from mlcomp.fields import BOOLEANS
 
 # The profile's fields, from the engine's Profile: a column named like one (any case, '-' or ' ' for '_')
 # feeds it; any other column is only carried through.
 INPUTS = tuple(f.name for f in fields(Profile))
 FLAGS = tuple(f.name for f in fields(Profile) if f.type in ("bool", bool))
 TEXT = tuple(name for name in INPUTS if name != "years" and name not in FLAGS)
-BOOLEANS = {"true": True, "yes": True, "1": True, "false": False, "no": False, "0": False}
 EXTENSIONS = {".csv": "csv", ".tsv": "tsv", ".tab": "tsv", ".jsonl": "jsonl", ".ndjson": "jsonl",
               ".json": "jsonl"}
 CACHE_SIZE = 10_000  # cell values kept per field, and column sets
