@@ -35,7 +35,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
 
 from mlcomp import inputs, money
-from mlcomp.bands import Bands
+from mlcomp.bands import Ask, Bands
 from mlcomp.engine import Profile, estimate, make_profile, profile_values
 from mlcomp.errors import MlcompError, did_you_mean, from_pydantic, one_line, shown
 from mlcomp.money import parse_months
@@ -1129,87 +1129,119 @@ class Market:
 NO_ASK: dict[str, Any] = {"base": None, "equity": None, "shares": None, "sign_on": None, "short": 0, "reasons": {}}
 
 
-def _reaches(offer: Offer, goal: int, horizon: int, growth: float) -> bool:
-    """Whether the offer pays `goal` a year on average over the horizon (its total, goal x horizon)."""
-    return horizon_total(offer, horizon, growth) >= goal * horizon
+@dataclass(frozen=True, slots=True)
+class Aim:
+    """What an ask must reach: `goal` dollars a year on average over the comparison's own `horizon`
+    (months count: 1.5 is 18), leaving at it when `leave` (the sign-on repaid under its clawback), with
+    equity growing `growth` a year and a bonus range at its `bonus` case (a target bonus times its
+    expected payout)."""
+
+    goal: int
+    horizon: float = 4
+    growth: float = 0.0
+    leave: bool = False
+    bonus: str = "middle"
+
+    def total(self, offer: Offer) -> int:
+        return horizon_total(offer, self.horizon, self.growth, leave=self.leave, bonus=self.bonus)
+
+    def reaches(self, offer: Offer) -> bool:
+        """Whether the offer pays `goal` a year on average over the horizon (its total, goal x horizon)."""
+        return self.total(offer) >= self.goal * self.horizon
+
+    def least(self, make: Callable[[int], Offer], lo: int, hi: int) -> int | None:
+        """The least n from lo to hi whose offer make(n) reaches the goal (the total never falls as n
+        grows); None when even hi does not."""
+        if hi < lo or not self.reaches(make(hi)):
+            return None
+        while lo < hi:
+            mid = (lo + hi) // 2
+            lo, hi = (lo, mid) if self.reaches(make(mid)) else (mid + 1, hi)
+        return lo
 
 
-def _least(make: Callable[[int], Offer], lo: int, hi: int, goal: int, horizon: int, growth: float) -> int | None:
-    """The least n from lo to hi whose offer make(n) reaches `goal` (the total never falls as n grows);
-    None when even hi does not."""
-    if hi < lo or not _reaches(make(hi), goal, horizon, growth):
-        return None
-    while lo < hi:
-        mid = (lo + hi) // 2
-        lo, hi = (lo, mid) if _reaches(make(mid), goal, horizon, growth) else (mid + 1, hi)
-    return lo
-
-
-def ask_for(offer: Offer, market: Mapping[str, dict[str, int]], goal: int, horizon: int, growth: float,
-            target: float, raise_max: float = math.inf) -> dict[str, Any]:
-    """One ask, as a negotiator makes it, that brings the offer's average yearly total to `goal`: the
-    base up to the market's base at the target's place (never above the market's base high nor more
-    than `raise_max` over the offered base, never below what is offered), then the rest in the offer's
-    own equity (more shares for a grant in shares, more dollars for a dollar grant), or as a year-1
-    sign-on when it has no equity (at most one year's base). Each part is the new amount to ask for,
-    with a one-line reason; `short` is what a year still misses when the sign-on's bound stops it."""
-    if _reaches(offer, goal, horizon, growth):
+def ask_for(offer: Offer, market: Mapping[str, dict[str, int]], aim: Aim, target: float,
+            bounds: Ask | None = None) -> dict[str, Any]:
+    """One ask, as a negotiator makes it and a recruiter could sign it, that brings the offer's
+    average yearly total over the comparison's horizon (leaving at it, with --leave-after) to the
+    aim's goal: the base up to the market's base at the target's place (never above the market's base
+    high nor more than `bounds.base_raise_max` over the offered base, never below what is offered),
+    then the rest in the offer's own equity (more shares for a grant in shares, more dollars for a
+    dollar grant; at most `bounds.equity_raise_max` more than the grant), then what is still missing
+    as a year-1 sign-on (at most one year's base). Each part is the new amount to ask for, with a
+    one-line reason; `short` is what a year still misses when the bounds stop it."""
+    if aim.reaches(offer):
         return dict(NO_ASK)
+    raise_max = bounds.base_raise_max if bounds else math.inf
     ask, reasons = dict(NO_ASK), {}
     base = market["base"]
     market_goal = min(math.ceil(base["low"] + target * (base["high"] - base["low"])), base["high"])
     most = math.floor(round(offer.base * (1 + raise_max), 6)) if raise_max < math.inf else market_goal
     base_goal = min(market_goal, most)
     if offer.base < base_goal:
-        least = _least(lambda n: offer.model_copy(update={"base": n}), offer.base, base_goal, goal, horizon,
-                       growth)
+        least = aim.least(lambda n: offer.model_copy(update={"base": n}), offer.base, base_goal)
         asked = base_goal if least is None else least
         ask["base"] = asked
         bound = "" if base_goal == market_goal else f"; a counter-offer moves base by {raise_max:.0%} at most"
         reasons["base"] = (f"the base ({money.dollars(offer.base):,}) is under the market's base at "
                            f"{target:.0%} of its range ({market_goal:,}; its high is {base['high']:,}){bound}")
         offer = offer.model_copy(update={"base": asked})
-    if not _reaches(offer, goal, horizon, growth):
-        _rest(offer, ask, reasons, goal, horizon, growth)
+    if not aim.reaches(offer):
+        offer, why = _more_equity(offer, ask, reasons, aim, bounds.equity_raise_max if bounds else math.inf)
+        if why:
+            _sign_on(offer, ask, reasons, aim, why)
     ask["reasons"] = reasons
     return ask
 
 
-def _rest(offer: Offer, ask: dict[str, Any], reasons: dict[str, str], goal: int, horizon: int,
-          growth: float) -> None:
-    """What the base leaves to close: more of the offer's own equity, else a sign-on."""
-    if offer.shares:
-        have = math.ceil(offer.shares)
-        shares = _least(lambda n: offer.model_copy(update={"shares": float(n)}), have, MAX_SHARES, goal,
-                        horizon, growth)
-        if shares is not None:
-            ask["shares"] = shares
-            reasons["shares"] = (f"the rest in the grant's own units: {shares - have:,} more shares "
-                                 f"({have:,} to {shares:,}), vesting on its schedule")
-            return
-    elif offer.equity and offer.equity_discount < 1:
-        equity = _least(lambda n: offer.model_copy(update={"equity": n}), offer.equity, money.MAX_MONEY, goal,
-                        horizon, growth)
-        if equity is not None:
-            ask["equity"] = equity
-            reasons["equity"] = (f"the rest in the grant: {equity - offer.equity:,} more ({offer.equity:,} to "
-                                 f"{equity:,}), vesting on its schedule")
-            return
+def _more_equity(offer: Offer, ask: dict[str, Any], reasons: dict[str, str], aim: Aim,
+                 raise_max: float) -> tuple[Offer, str]:
+    """More of the offer's own grant (shares or dollars), at most `raise_max` more than it: the offer as
+    asked, and why the rest is left to a sign-on ("" when nothing is)."""
+    key = "shares" if offer.shares else "equity"
+    have = math.ceil(offer.shares) if offer.shares else offer.equity
+    if not have or offer.equity_discount >= 1:
+        return offer, "the offer has no equity to add to" if not have else "more equity cannot close it"
+    top = MAX_SHARES if key == "shares" else money.MAX_MONEY
+    if raise_max < math.inf:
+        top = min(top, math.floor(round(have * (1 + raise_max), 6)))
+
+    def granted(n: int) -> Offer:
+        return offer.model_copy(update={key: float(n) if key == "shares" else n})
+
+    least = aim.least(granted, have, top)
+    asked = top if least is None else least
+    if least is None and raise_max == math.inf:
+        return offer, "more equity cannot close it"
+    if least is None and aim.total(granted(top)) == aim.total(offer):
+        return offer, "more equity vests nothing within the horizon"
+    ask[key] = asked
+    more, own = ("more shares", "'s own units") if key == "shares" else ("more", "")
+    bound = "" if least is not None else f"; a counter-offer moves a grant by {raise_max:.0%} at most"
+    reasons[key] = (f"the rest in the grant{own}: {asked - have:,} {more} ({have:,} to {asked:,}), "
+                    f"vesting on its schedule{bound}")
+    why = "" if least is not None else "what the grant's bound leaves"
+    return granted(asked), why
+
+
+def _sign_on(offer: Offer, ask: dict[str, Any], reasons: dict[str, str], aim: Aim, why: str) -> None:
+    """The rest as a year-1 sign-on, at most one year's base; `short` what a year still misses."""
     first, later = offer.sign_on[0], offer.sign_on[1:]
     ceiling = max(money.dollars(offer.base), first)
 
     def signed(n: int) -> Offer:
         return offer.model_copy(update={"sign_on": (n, *later)})
 
-    sign_on = _least(signed, first, ceiling, goal, horizon, growth)
-    why = "the offer has no equity to add to" if not (offer.shares or offer.equity) else \
-        "more equity cannot close it"
-    ask["sign_on"] = sign_on if sign_on is not None else ceiling
-    reasons["sign_on"] = f"the rest as a year-1 sign-on: {why}; a sign-on is at most one year's base"
+    sign_on = aim.least(signed, first, ceiling)
+    kept = sign_on is not None or aim.total(signed(ceiling)) > aim.total(offer)
+    if kept:
+        ask["sign_on"] = sign_on if sign_on is not None else ceiling
+        reasons["sign_on"] = f"the rest as a year-1 sign-on: {why}; a sign-on is at most one year's base"
     if sign_on is None:
-        ask["short"] = math.ceil(goal - horizon_total(signed(ceiling), horizon, growth) / horizon)
-        reasons["short"] = (f"still {ask['short']:,} a year short of the target: the rest is more than a "
-                            "sign-on of one year's base can close")
+        ask["short"] = math.ceil(round(aim.goal - aim.total(signed(ceiling)) / aim.horizon, 6))
+        rest = "the rest is more than a counter-offer can close" if kept else \
+            f"{why}, and a sign-on would be repaid on leaving"
+        reasons["short"] = f"still {ask['short']:,} a year short of the target: {rest}"
 
 
 def market_profile(profile: Profile, est_level: str, location: str, bands: Bands) -> dict[str, Any]:
@@ -1232,20 +1264,22 @@ def _place(value: float, ends: Mapping[str, int], exact: bool = False) -> float:
 
 
 def market_position(base: float, average: int, profile: Profile, bands: Bands, *, offer: Offer | None = None,
-                    horizon: int = 4, growth: float = 0.0, target: float = 0.5) -> Market:
+                    horizon: float = 4, growth: float = 0.0, target: float = 0.5, leave: bool = False,
+                    bonus: str = "middle") -> Market:
     """base: the offer's average yearly base; average: its average yearly total (the rest of it is
     judged against the market's equity and bonus). position: where the average sits in the total-comp
     range (0 low end, 1 high end), graded by `verdict`; base_position and equity_and_bonus_position
     the same for the two parts. total_comp_vs_mid: average / total-comp midpoint - 1. ask: what
-    reaches `target` (see ask_for; needs `offer`)."""
+    reaches `target` over the same `horizon`, leaving at it with `leave`, the bonus at its `bonus` case
+    (see ask_for; needs `offer`)."""
     est = estimate(profile, bands)
     ranges = {"base": est.base.dollars(), "equity_and_bonus": est.equity_and_bonus.dollars(),
               "total_comp": est.total_comp.dollars()}
     tc = ranges["total_comp"]
     location = "remote-first" if profile.remote_first else profile.city or bands.defaults.city
     goal = math.ceil(round(tc["low"] + target * (tc["high"] - tc["low"]), 6))
-    ask = dict(NO_ASK) if offer is None else ask_for(offer, ranges, goal, horizon, growth, target,
-                                                     bands.ask.base_raise_max)
+    ask = dict(NO_ASK) if offer is None else ask_for(offer, ranges, Aim(goal, horizon, growth, leave, bonus),
+                                                     target, bands.ask)
     position = _place(average, tc, exact=True)
     return Market(
         level=est.level, location=location, profile=market_profile(profile, est.level, location, bands),
@@ -1371,8 +1405,8 @@ def compare(offers: Iterable[Offer], *, horizon: float = 4, growth: float | None
         average = money.dollars(total / horizon)
         profile = offer_profile(offer, bands, defaults or {}) if bands is not None else None
         base = sum(y["base"] for y in years) / horizon
-        market = (market_position(base, average, profile, bands, offer=offer, horizon=math.ceil(horizon),
-                                  growth=rate, target=target) if profile and bands else None)
+        market = (market_position(base, average, profile, bands, offer=offer, horizon=horizon, growth=rate,
+                                  target=target, leave=leave, bonus=bonus or "middle") if profile and bands else None)
         rows.append((offer, years, total, average, market, rate))
     if not rows:
         raise MlcompError("no offers to compare", usage=True)
