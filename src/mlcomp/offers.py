@@ -932,16 +932,33 @@ def equity_in_year(offer: Offer, year: int, growth: float, months: int = 12, *, 
     refreshers alone with `expected`, else the rest), after the offer's discount. What vests in
     year i of its grant is valued at (1 + growth)^(i - 1); a share at the share price of its year.
     `made`: the offer's grants, when the caller has them."""
+    return _worth(offer, vesting(offer, year, months, grants(offer) if made is None else made), year, growth,
+                  expected)
+
+
+def _worth(offer: Offer, parts: Sequence[tuple[float, Grant]], year: int, growth: float, expected: bool) -> float:
+    """What vests in `year` (`parts`, from vesting) is worth at `growth`, after the discount: the
+    expected refreshers alone with `expected`, else the rest."""
     value = 0.0
+    for amount, grant in parts:
+        if grant.expected == expected:
+            value += amount * grant.unit(offer, year, growth)
+    return value * (1 - offer.equity_discount)
+
+
+def vesting(offer: Offer, year: int, months: int, made: Sequence[Grant]) -> list[tuple[float, Grant]]:
+    """What of each grant vests in the first `months` months of `year` (paid then: a private company's
+    RSUs wait for its liquidity event): (dollars at grant or shares, the grant), before growth and discount."""
     liquid = liquidity_month(offer)
-    for grant in grants(offer) if made is None else made:
+    out = []
+    for grant in made:
         index = year - grant.year
         if index < 0 or (not liquid and 12 * index >= len(grant.schedule.vested) - 1):
             continue
         part = grant.schedule.percent(12 * index, 12 * index + months, liquid - 12 * (grant.year - 1)) / 100
-        if part and grant.expected == expected:
-            value += grant.size * part * grant.unit(offer, year, growth)
-    return value * (1 - offer.equity_discount)
+        if part:
+            out.append((grant.size * part, grant))
+    return out
 
 
 def liquidity_month(offer: Offer) -> float:
@@ -1047,15 +1064,30 @@ def horizon_total(offer: Offer, horizon: float, growth: float | None = None, *, 
     return sum(y.total for y in cash_flows(offer, horizon, growth, leave=leave, bonus=bonus))
 
 
+def growth_total(offer: Offer, horizon: float, *, leave: bool = False,
+                 bonus: str = "middle") -> Callable[[int], int]:
+    """horizon_total as a function of the equity growth in basis points, for a search over it: the
+    years are computed once, and only what vests is valued again at each rate (equity is the one
+    component growth moves; each year's equity and expected equity rounded once, as cash_flows does)."""
+    years = cash_flows(offer, horizon, 0.0, leave=leave, bonus=bonus)
+    fixed = sum(y.total - y["equity"] - y.amounts.get("expected_equity", 0) for y in years)
+    made = tuple(grants(offer))
+    vests = [(y.year, vesting(offer, y.year, y.months, made)) for y in years]
+
+    def total(rate: int) -> int:
+        return fixed + sum(money.dollars(_worth(offer, parts, year, rate / 10_000, expected))
+                           for year, parts in vests for expected in (False, True))
+
+    return total
+
+
 def break_even_growth(offer: Offer, horizon: float, target: int, *, leave: bool = False,
                       bonus: str = "middle") -> float | None:
     """The lowest yearly equity growth, in whole basis points from -100% to +1000%, at which this
     offer's horizon total (its equity alone growing) reaches `target`; None when even +1000% does
     not. The total never decreases as growth rises, so a binary search over the basis points finds it."""
     lo, hi = (round(rate * 10_000) for rate in GROWTH_SEARCH)
-    def total(rate: int) -> int:
-        return horizon_total(offer, horizon, rate / 10_000, leave=leave, bonus=bonus)
-
+    total = growth_total(offer, horizon, leave=leave, bonus=bonus)
     if total(hi) < target:
         return None
     while lo < hi:  # the answer is in lo..hi
