@@ -286,8 +286,10 @@ def test_one_offer_is_enough_with_a_profile():
     (solo,) = data["offers"]
     assert data["best"] == "Solo" and solo["break_even_growth"] is None
     ask = solo["market"]["ask"]
-    # base up 15% (a counter-offer's most), the rest as the dollar grant it already has
-    assert (ask["base"], ask["equity"], ask["shares"], ask["sign_on"]) == (230_000, 431_198, None, None)
+    # base up 15% (a counter-offer's most), the grant it already has up 50% (its most), a sign-on of a
+    # year's base, and still 12,800 a year short (test_offers works it out)
+    assert (ask["base"], ask["equity"], ask["shares"], ask["sign_on"], ask["short"]) == (230_000, 150_000, None,
+                                                                                         230_000, 12_800)
     result = run("name=Solo,base=200k,years=4")
     assert result.exit_code == 0 and "Market position" in result.stdout
     result = run("name=Solo,base=200k")
@@ -296,10 +298,13 @@ def test_one_offer_is_enough_with_a_profile():
 
 
 def test_target_moves_the_ask():
-    half = as_json("name=Solo,base=200k,bonus=10%,equity=100k", "-y", "4", "-c", "sf")["offers"][0]["market"]
-    high = as_json("name=Solo,base=200k,bonus=10%,equity=100k", "-y", "4", "-c", "sf", "--target", "75%")
+    # the grant up to 431,198 for the midpoint; for 75% it stops at its bound (450,000) and a sign-on
+    # of 206,000 does the rest (test_offers works both out)
+    half = as_json("name=Solo,base=200k,bonus=10%,equity=300k", "-y", "4", "-c", "sf")["offers"][0]["market"]
+    high = as_json("name=Solo,base=200k,bonus=10%,equity=300k", "-y", "4", "-c", "sf", "--target", "75%")
     assert half["target"] == 0.5 and high["offers"][0]["market"]["target"] == 0.75
-    assert high["offers"][0]["market"]["ask"]["equity"] == 655_998 > half["ask"]["equity"] == 431_198
+    assert high["offers"][0]["market"]["ask"]["equity"] == 450_000 > half["ask"]["equity"] == 431_198
+    assert (half["ask"]["sign_on"], high["offers"][0]["market"]["ask"]["sign_on"]) == (None, 206_000)
     result = run(ACME, "-y", "4", "--target", "2")
     assert result.exit_code == 2 and "Invalid value for '--target'" in result.stderr
 
@@ -650,3 +655,22 @@ def test_the_shell_completes_an_inline_offers_keys_and_offer_files():
     assert {"match_401k=", "espp=", "hsa="} <= set(complete("mlcomp compare ", 2))
     assert "examples/bigtech.toml" in complete("mlcomp compare examples/b", 2)
     assert complete("mlcomp compare name=A,vesting=4y", 2) == []  # values are the user's
+
+
+def test_the_bonus_break_even_in_the_table_json_and_csv():
+    # Trading catches Tech at the low end when its bonus pays 73.44% of base (test_offers works it out)
+    offers = ("name=Trading,base=200k,bonus=50%-100%", "name=Tech,base=250k,bonus=15% x 1.25,equity=200k")
+    out = run(*offers, "-n", "2").stdout.split("\n")
+    low = out[next(i for i, line in enumerate(out) if "Bonus low" in line):][:7]
+    assert any(line.split() == ["Break-even", "bonus", "73.44%", "of", "base", "best"] for line in low), low
+    assert "With bonuses low and each offer's own growth: Trading beats Tech if its bonus pays 73.44% of base or " \
+        "more." in out
+    data = as_json(*offers, "-n", "2")
+    assert [[o.get("break_even_bonus", "-") for o in s["offers"]] for s in data["scenarios"]] == [
+        [0.7344, None], [None, None], [None, None]]
+    rows = list(csv.DictReader(io.StringIO(run(*offers, "-n", "2", "-f", "csv").stdout)))
+    assert [(r["bonus_case"], r["name"], r["break_even_bonus"]) for r in rows if r["year"] == "1"] == [
+        ("low", "Trading", "0.7344"), ("low", "Tech", ""), ("middle", "Trading", ""), ("middle", "Tech", ""),
+        ("high", "Trading", ""), ("high", "Tech", "")]
+    # no bonus range: no column
+    assert "break_even_bonus" not in run(ACME, GLOBEX, "-f", "csv").stdout.split("\n")[0]

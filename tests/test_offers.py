@@ -881,6 +881,28 @@ def test_a_bonus_range_gives_low_middle_and_high_scenarios():
     assert plain.bonus is None and "bonus_case" not in plain.as_dict()
 
 
+def test_the_bonus_at_which_the_answer_flips():
+    # At the low end Tech (693,750) leads Trading (200k base, 2 years: 400,000 + 2 x 200,000 x r).
+    # Trading reaches it at r >= 293,750 / 400,000 = 73.4375%: in whole basis points 73.44% (73.43%
+    # gives 693,720). A range of amounts: Fund, 220k base and 20k-60k: 440,000 + 2b >= 693,750 needs
+    # b = 126,875, above its high end: none. Against a best of 520,000 it needs b = 40,000.
+    from mlcomp.offers import break_even_bonus, scenarios
+
+    trading, tech = offer(name="Trading", base="200k", bonus="50%-100%"), \
+        offer(name="Tech", base="250k", bonus="15% x 1.25", equity="200k")
+    fund = offer(name="Fund", base="220k", bonus="20k-60k")
+    low, middle, _ = scenarios([trading, tech, fund], [None], horizon=2)
+    assert [o.break_even_bonus for o in low.offers] == [0.7344, None, None]
+    assert low.as_dict()["offers"][0]["break_even_bonus"] == 0.7344
+    assert middle.best == "Trading" and middle.offers[0].break_even_bonus is None
+    assert break_even_bonus(fund, 2, 520_000) == 40_000 and break_even_bonus(fund, 2, 519_999) == 40_000
+    assert break_even_bonus(fund, 2, 520_001) == 40_001 and break_even_bonus(tech, 2, 1) is None
+    # left before a year's end, no bonus is paid: no payout closes the gap
+    assert break_even_bonus(trading, 0.5, 150_000) is None
+    # without a range, no key
+    assert "break_even_bonus" not in compare([tech, offer(name="B")]).as_dict()["offers"][0]
+
+
 @pytest.mark.parametrize(("value", "message"), [
     ("15% x 6", "the payout multiplier must be from 0 to 5, got '6'"),
     ("15% x lots", "the payout multiplier must be from 0 to 5"),

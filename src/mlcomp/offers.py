@@ -1096,6 +1096,31 @@ def break_even_growth(offer: Offer, horizon: float, target: int, *, leave: bool 
     return lo / 10_000
 
 
+def break_even_bonus(offer: Offer, horizon: float, target: int, *, growth: float | None = None,
+                     leave: bool = False) -> float | int | None:
+    """For an offer whose bonus is a range: the lowest yearly bonus in it at which the offer's horizon
+    total reaches `target`, a rate of base in whole basis points (a range of percentages) or whole
+    dollars (a range of amounts); None when even its high end does not (or its bonus is no range). The
+    total never falls as the bonus rises, so a binary search finds it."""
+    bonus = offer.bonus
+    if bonus.high_rate is None:
+        return None
+    rated = bool(bonus.rate or bonus.high_rate)
+    lo, hi = (round(bonus.rate * 10_000), round(bonus.high_rate * 10_000)) if rated else \
+        (bonus.amount, bonus.high_amount)
+
+    def total(n: int) -> int:
+        paid = Bonus(rate=n / 10_000) if rated else Bonus(amount=n)
+        return horizon_total(offer.model_copy(update={"bonus": paid}), horizon, growth, leave=leave)
+
+    if total(hi) < target:
+        return None
+    while lo < hi:
+        mid = (lo + hi) // 2
+        lo, hi = (lo, mid) if total(mid) >= target else (mid + 1, hi)
+    return lo / 10_000 if rated else lo
+
+
 # ---- market position ------------------------------------------------------------------------------
 
 def offer_profile(offer: Offer, bands: Bands, defaults: Mapping[str, Any]) -> Profile | None:
@@ -1335,6 +1360,11 @@ class Result:
     growth: float
     market: Market | None
     break_even_growth: float | None = None
+    # For a bonus range: the bonus at which this offer reaches the best (a rate of base, or dollars);
+    # `ranged` when some offer of the comparison has a bonus range (the key is there for every offer).
+    break_even_bonus: float | int | None = None
+    ranged: bool = False
+    bonus_ranged: bool = False  # this offer's own bonus is a range
     equity_discount: float = 0.0
     leaving: Leaving | None = None
     start: Month | None = None
@@ -1348,9 +1378,10 @@ class Result:
     def as_dict(self) -> dict[str, Any]:
         leave = {"leave": self.leaving.as_dict()} if self.leaving else {}
         start = {"start": str(self.start)} if self.start else {}
+        bonus = {"break_even_bonus": self.break_even_bonus} if self.ranged else {}
         return {"name": self.name, **start, "by_year": [y.as_dict() for y in self.by_year],
                 "first_year": self.first_year, "average": self.average, "total": self.total,
-                "delta_to_best": self.delta_to_best, "break_even_growth": self.break_even_growth, **leave,
+                "delta_to_best": self.delta_to_best, "break_even_growth": self.break_even_growth, **bonus, **leave,
                 "market": self.market.as_dict() if self.market else None}
 
 
@@ -1443,11 +1474,15 @@ def compare(offers: Iterable[Offer], *, horizon: float = 4, growth: float | None
     if not rows:
         raise MlcompError("no offers to compare", usage=True)
     best = min(rows, key=lambda r: (-r[2], -r[1][0].total, r[0].name.casefold(), r[0].name))
+    ranged = any(offer.bonus.ranged for offer in offers)
     results = tuple(
         Result(name=offer.name, by_year=tuple(years), first_year=years[0].total, average=average,
                total=total, delta_to_best=total - best[2], growth=rate, market=market,
                break_even_growth=None if offer is best[0] else break_even_growth(
                    offer, horizon, best[2], leave=leave, bonus=bonus or "middle"),
+               break_even_bonus=None if offer is best[0] else break_even_bonus(
+                   offer, horizon, best[2], growth=growth, leave=leave), ranged=ranged,
+               bonus_ranged=offer.bonus.ranged,
                equity_discount=offer.equity_discount, start=offer.start, notes=equity_notes(offer),
                leaving=leaving(offer, round(months), rate) if leave else None,
                city=offer.city, state=offer.state, origin=offer.origin, inline=offer.inline)
