@@ -674,3 +674,28 @@ def test_the_bonus_break_even_in_the_table_json_and_csv():
         ("high", "Trading", ""), ("high", "Tech", "")]
     # no bonus range: no column
     assert "break_even_bonus" not in run(ACME, GLOBEX, "-f", "csv").stdout.split("\n")[0]
+
+
+def test_a_list_of_refreshers_reads_the_same_in_toml_json_stdin_and_inline(tmp_path):
+    # 400k even, a 48k expected refresher in year 2 vesting monthly (12,000 a year), 20k in year 3 on
+    # the grant's schedule (5,000 a year from year 3): equity 100,000, 100,000, 105,000; expected
+    # 0, 12,000, 12,000 (the table marks it "expected refreshers")
+    toml_file = tmp_path / "r.toml"
+    toml_file.write_text('name = "R"\nbase = "200k"\nequity = "400k"\nrefreshers = [\n'
+                         '  {amount = "48k", year = 2, vesting = "4y monthly", kind = "expected"},\n'
+                         '  {amount = 20000, year = 3},\n]\n')
+    data = {"name": "R", "base": "200k", "equity": "400k", "refreshers": [
+        {"amount": "48k", "year": 2, "vesting": "4y monthly", "kind": "expected"}, {"amount": 20000, "year": 3}]}
+    json_file = tmp_path / "r.json"
+    json_file.write_text(json.dumps(data))
+    inline = "name=R,base=200k,equity=400k,refreshers=48k in year 2 on 4y monthly expected; 20k in year 3"
+    ways = [as_json(str(toml_file), GLOBEX, "-n", "3"), as_json(str(json_file), GLOBEX, "-n", "3"),
+            as_json("-", GLOBEX, "-n", "3", input=json.dumps(data)), as_json(inline, GLOBEX, "-n", "3")]
+    assert ways[0] == ways[1] == ways[2] == ways[3]
+    years = ways[0]["offers"][0]["by_year"]
+    assert [(y["equity"], y["expected_equity"]) for y in years] == [(100_000, 0), (100_000, 12_000),
+                                                                     (105_000, 12_000)]
+    assert "expected refreshers" in run(inline, GLOBEX, "-n", "3").stdout
+    bad = run("name=R,base=200k,refreshers=48k in yr 2", GLOBEX)
+    assert bad.exit_code == 2 and "refreshers: expected a refresher such as '50k in year 2'" in bad.stderr
+    assert complete("mlcomp compare name=A,refreshers", 2) == ["name=A,refreshers="]

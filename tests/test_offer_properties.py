@@ -340,6 +340,7 @@ LETTER_KEYS: dict[str, list[object]] = {
     "espp": ["15% discount, 10% of base"],
     "hsa": ["1k", 2000],
     "start": ["2027-03"],
+    "refreshers": ["50k in year 2 on 4y quarterly expected; 30k in year 3", "20k in year 1 on 4y monthly, 1y cliff"],
 }
 REFRESHER_KEYS: dict[str, list[object]] = {"refresh_vesting": ["4y monthly"], "refresh_kind": ["expected"],
                                            "refresh_from": ["3"]}

@@ -18,6 +18,7 @@ from mlcomp.offers import (
     Bonus,
     cash_flows,
     compare,
+    leaving,
     load_offers,
     make_offer,
     market_position,
@@ -817,6 +818,44 @@ def test_a_quarterly_refresher_stack_over_four_years():
     # (5,000); the initial grant's first 25% (100,000): 440,000 granted, 105,000 vested, 335,000 forfeited
     left = compare([stack], horizon=1.5, leave=True, growth=0.0).offers[0].leaving
     assert (left.granted, left.vested, left.forfeited) == (440_000, 105_000, 335_000)
+
+
+def test_a_list_of_refreshers_each_with_its_year_size_and_schedule():
+    # 400k even (100k a year at each year's end); a 48k expected refresher granted in year 2 vesting
+    # monthly over 4 years (1,000 a month: 12,000 a year in years 2..5), and 200 shares in year 3 on the
+    # grant's own schedule (50 a year at $100 = 5,000 at the ends of years 3..6), at +10% a year: the
+    # share price of year 3 is 100 x 1.1^2 = 121 (6,050), year 4: 133.10 (6,655); the dollar refresher
+    # grows from its own year: 12,000, 13,200, 14,520 in years 2..4.
+    fields = {"name": "R", "base": "200k", "shares": 4000, "share_price": 100, "growth": "10%", "refreshers": [
+        {"amount": "48k", "year": 2, "vesting": "4y monthly", "kind": "expected"}, {"shares": 200, "year": 3}]}
+    listed = offer(**fields)
+    years = cash_flows(listed, 4)
+    # the initial 4,000 shares: 1,000 a year at 100, 110, 121, 133.10
+    assert column(years, "equity") == [100_000, 110_000, 121_000 + 6_050, 133_100 + 6_655]
+    assert column(years, "expected_equity") == [0, 12_000, 13_200, 14_520]
+    # the same list as text, as an inline spec writes it
+    text = offer(**{**fields, "refreshers": "48k in year 2 on 4y monthly expected; 200 shares in year 3"})
+    assert cash_flows(text, 4) == years
+    # left at 30 months: granted 400,000 + 48,000 + 20,000 (at grant: a share at $100); vested 200,000
+    # of the initial grant, 18 of 48 months of the refresher (18,000), none of the year-3 shares
+    left = leaving(listed, 30, 0.0)
+    assert (left.granted, left.vested, left.forfeited) == (468_000, 218_000, 250_000)
+    # a refresher granted after leaving is not granted
+    assert leaving(listed, 20, 0.0).granted == 448_000
+
+
+@pytest.mark.parametrize(("fields", "message"), [
+    ({"refreshers": [{"year": 2}]}, "give amount (dollars at grant) or shares, one of them"),
+    ({"refreshers": [{"amount": 1, "shares": 1, "year": 2}]}, "give amount (dollars at grant) or shares"),
+    ({"refreshers": [{"amount": 1, "year": 31}]}, "refreshers.0.year"),
+    ({"refreshers": [{"amount": 1, "year": 2, "vesting": "4y monthly, 5y cliff"}]}, "is longer than the schedule"),
+    ({"refreshers": "50k in yr 2"}, "expected a refresher such as '50k in year 2'"),
+    ({"refreshers": [{"shares": 10, "year": 2}]}, "refreshers in shares: also give share_price"),
+    ({"refreshers": 5}, "expected a list of refreshers"),
+])
+def test_bad_refresher_lists(fields, message):
+    with pytest.raises(MlcompError, match=re.escape(message)):
+        offer(name="A", base="100k", **fields)
 
 
 def test_expected_refreshers_are_their_own_component_and_the_first_year_can_be_later():

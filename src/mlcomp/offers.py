@@ -502,6 +502,54 @@ def parse_payments(value: object) -> tuple[int, ...]:
 
 Money = Annotated[int, BeforeValidator(money.parse_money)]
 Rate01 = Annotated[float, BeforeValidator(lambda v: money.parse_rate(v, low=0.0, high=1.0))]
+REFRESHER_TEXT = re.compile(r"\s*(?P<size>\S+)(?P<shares>\s+shares)?\s+in\s+year\s+(?P<year>\d{1,3})"
+                            r"(?:\s+on\s+(?P<vesting>.+?))?(?:\s+(?P<kind>expected|guaranteed))?\s*", re.I)
+
+
+class Refresher(BaseModel):
+    """One refresher grant of a list (`refreshers`): its size in dollars (`amount`) or `shares`, the
+    `year` of the offer it is granted in, its own `vesting` (else the grant's) and its `kind`."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    amount: Money = 0
+    shares: Annotated[float, BeforeValidator(parse_shares)] = 0.0
+    year: Annotated[int, BeforeValidator(lambda v: money.parse_count(v, 1, MAX_HORIZON, "years"))]
+    vesting: Annotated[Schedule | None, BeforeValidator(lambda v: v if v is None else parse_schedule(v))] = None
+    kind: Literal["guaranteed", "expected"] = "guaranteed"
+
+    @model_validator(mode="after")
+    def _sized(self) -> Refresher:
+        if ({"amount", "shares"} <= self.model_fields_set) or not ({"amount", "shares"} & self.model_fields_set):
+            raise ValueError("give amount (dollars at grant) or shares, one of them")
+        return self
+
+
+def _refresher(value: object) -> object:
+    """ "50k in year 2 on 4y quarterly expected", "400 shares in year 3": a refresher as text, read
+    into its keys; a table is kept as it is."""
+    if not isinstance(value, str):
+        return value
+    match = REFRESHER_TEXT.fullmatch(value)
+    if not match:
+        raise ValueError(f"expected a refresher such as '50k in year 2', '400 shares in year 3 on 4y quarterly "
+                         f"expected', or a table {{amount = 50000, year = 2, vesting = \"4y quarterly\"}}; "
+                         f"got {shown(value)}")
+    size = "shares" if match["shares"] else "amount"
+    return {size: match["size"], "year": match["year"],
+            **{key: match[key] for key in ("vesting", "kind") if match[key]}}
+
+
+def parse_refreshers(value: object) -> object:
+    """A list of refreshers (tables or texts), or one text with them separated by ';'."""
+    if isinstance(value, str):
+        value = [part for part in value.split(";") if part.strip()]
+    if not isinstance(value, list | tuple):
+        raise ValueError("expected a list of refreshers such as [{amount = 50000, year = 2}] or "
+                         "'50k in year 2; 50k in year 3'")
+    if len(value) > MAX_HORIZON:
+        raise ValueError(f"at most {MAX_HORIZON} refreshers, got {len(value)}")
+    return [_refresher(part) for part in value]
 
 
 class Offer(BaseModel):
@@ -534,6 +582,7 @@ class Offer(BaseModel):
     refresh_vesting: Annotated[Schedule | None, BeforeValidator(lambda v: v if v is None else parse_schedule(v))] = None
     refresh_from: Annotated[int, BeforeValidator(lambda v: money.parse_count(v, 2, MAX_HORIZON, "years"))] = 2
     refresh_kind: Literal["guaranteed", "expected"] = "guaranteed"
+    refreshers: Annotated[tuple[Refresher, ...], BeforeValidator(parse_refreshers)] = ()
     growth: Annotated[float | None, BeforeValidator(lambda v: money.parse_rate(v))] = None
     raise_: Annotated[float, BeforeValidator(lambda v: money.parse_rate(v, low=0.0, high=1.0)),
                       Field(alias="raise")] = 0.0
@@ -597,13 +646,15 @@ GRANT_RULES: tuple[tuple[Callable[[Offer, set[str]], bool], str], ...] = (
     (lambda o, g: {"refresh", "refresh_shares"} <= g, "refresh and refresh_shares: give one, not both"),
     (lambda o, g: "refresh_shares" in g and not _priced(o, g),
      "refresh_shares: also give share_price (the value of one share today), or preferred_price"),
+    (lambda o, g: any(r.shares for r in o.refreshers) and not _priced(o, g),
+     "refreshers in shares: also give share_price (the value of one share today), or preferred_price"),
     (lambda o, g: bool(REFRESHER & g) and not {"refresh", "refresh_shares"} & g,
      "refresh_vesting, refresh_from and refresh_kind describe a refresher: give its size too (refresh in "
      "dollars or refresh_shares)"),
     (lambda o, g: {"share_price", "preferred_price"} <= g,
      "share_price and preferred_price: give one (preferred_price, with fmv, for a private company)"),
     (lambda o, g: o.valued_at == "fmv" and "fmv" not in g, "valued_at: fmv needs fmv (the 409A price of a share)"),
-    *((lambda o, g, key=key: key in g and not IN_SHARES & g,
+    *((lambda o, g, key=key: key in g and not IN_SHARES & g and not any(r.shares for r in o.refreshers),
        f"{key}: applies only to a grant given in shares; give shares too (or the grant in dollars as equity)")
       for key in ("share_price", "strike", "fmv", "preferred_price", "valued_at")),
 )
@@ -804,6 +855,11 @@ class Component:
     counted: bool = True
 
 
+def expects(offer: Offer) -> bool:
+    """Whether some of the offer's refreshers are expected, not promised."""
+    return offer.refresh_kind == "expected" or any(r.kind == "expected" for r in offer.refreshers)
+
+
 def base_in(offer: Offer, year: int) -> float:
     """The yearly base in `year`, after the raises."""
     return offer.base * (1 + offer.raise_) ** (year - 1)
@@ -843,7 +899,7 @@ COMPONENTS = (
               lambda o, s: equity_in_year(o, s.year, s.growth, s.months, made=s.grants), always=True),
     Component("expected_equity", "expected refreshers", "equity", "equity",
               lambda o, s: equity_in_year(o, s.year, s.growth, s.months, expected=True, made=s.grants),
-              when=lambda offers, leave: any(o.refresh_kind == "expected" for o in offers)),
+              when=lambda offers, leave: any(expects(o) for o in offers)),
     Component("one_time", "one-time", "one-time cash", "one-time", _one_time),
     Component("benefits", "benefits", "benefits", "benefits", lambda o, s: _months_of(o.benefits, s)),
     Component("match_401k", "401(k) match", "benefits", "benefits",
@@ -923,6 +979,8 @@ def grants(offer: Offer, months: int = MAX_HORIZON * 12) -> list[Grant]:
         made += [Grant(g, size, bool(offer.refresh_shares), offer.refresh_vesting or offer.vesting,
                        offer.refresh_kind == "expected")
                  for g in range(offer.refresh_from, MAX_HORIZON + 1) if 12 * (g - 1) < months]
+    made += [Grant(r.year, r.shares or float(r.amount), bool(r.shares), r.vesting or offer.vesting,
+                   r.kind == "expected") for r in offer.refreshers if 12 * (r.year - 1) < months]
     return made
 
 
