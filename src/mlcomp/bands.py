@@ -199,9 +199,10 @@ class Constraints(Sourced):
 
 
 class Ask(Sourced):
-    """How far a counter-offer moves the offered base (compare's ask)."""
+    """How far a counter-offer moves the offered base and the offered grant (compare's ask)."""
 
     base_raise_max: Share
+    equity_raise_max: Share
 
 
 class Defaults(_Model):
