@@ -709,7 +709,7 @@ def bands_command(
     listing(ctx, level_rows(load(ctx)), fmt, [
         ("Level", "key", "key"), ("Aliases", "aliases", "text"), ("Experience", "years", "years"),
         ("Low", "low", "money"), ("Mid", "mid", "money"), ("High", "high", "money"),
-        ("Source", "source", "source")])
+        ("Source", "source", "source")], drop=("Mid", "Aliases"))
 
 
 @command()
@@ -734,8 +734,8 @@ def factors(
     from mlcomp.bands import factor_rows
 
     listing(ctx, factor_rows(load(ctx)), fmt, [
-        ("Option", "group", "key"), ("Key", "key", "key"), ("Aliases", "aliases", "text"),
-        ("Low", "low", "percent"), ("High", "high", "percent"), ("Source", "source", "source")])
+        ("Option", "group", "group"), ("Key", "key", "key"), ("Aliases", "aliases", "text"),
+        ("Low", "low", "percent"), ("High", "high", "percent"), ("Source", "source", "source")], drop=("Aliases",))
 
 
 def write(rows: Iterable[dict[str, Any]], fmt: Format, *, document: Any = None, field: str | None = None) -> None:
@@ -751,12 +751,14 @@ def write(rows: Iterable[dict[str, Any]], fmt: Format, *, document: Any = None, 
     formats.write(itertools.chain([first], rows), fmt.value, sys.stdout, document=document, field=field)
 
 
-def listing(ctx: typer.Context, rows: list[dict[str, Any]], fmt: Format, columns: list[tuple[str, str, str]]) -> None:
-    """`bands` and `factors`: a table of `columns`, or the rows in a data format."""
+def listing(ctx: typer.Context, rows: list[dict[str, Any]], fmt: Format, columns: list[tuple[str, str, str]],
+            drop: tuple[str, ...] = ()) -> None:
+    """`bands` and `factors`: a table of `columns` (a narrow terminal loses those in `drop` first), or
+    the rows in a data format."""
     from mlcomp import formats
 
     if fmt is Format.table:
-        render.listing(rows, columns, screen=environment(ctx).console())
+        render.listing(rows, columns, screen=environment(ctx).console(), drop=drop)
     else:
         write([formats.listing_row(row) if fmt in (Format.csv, Format.tsv) else row for row in rows], fmt,
               document=rows)
