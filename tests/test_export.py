@@ -22,7 +22,7 @@ COMMANDS = {
 }
 
 
-CHART = {"estimate": "low to high;", "curve": "Bars:", "compare": "midpoint)"}  # words of the charts
+CHART = {"estimate": "low to high;", "curve": "Bars to the total-comp mid:", "compare": "midpoint)"}  # words of the charts
 
 
 def run(*args: str):
