@@ -94,7 +94,7 @@ def test_help_ends_with_the_examples_then_the_docs_page(command):
 
     text = mlcomp(command, "--help", COLUMNS="80").stdout.rstrip()
     last = text.split("\n")[-1].strip()
-    assert last.startswith("More in docs/") and last.endswith(".md.") or ".md#" in last, last
+    assert last.startswith("More in docs/") and (last.endswith(".md.") or ".md#" in last), last
     page = last.removeprefix("More in ").removesuffix(".").split("#")[0]
     assert (Path(__file__).resolve().parents[1] / page).is_file(), page
     assert text.index("Examples:") < text.index("╭─") and command in REGISTERED
