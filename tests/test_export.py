@@ -22,7 +22,8 @@ COMMANDS = {
 }
 
 
-CHART = {"estimate": "low to high;", "curve": "Bars:", "compare": "midpoint)"}  # words of the charts
+# words of the charts
+CHART = {"estimate": "low to high;", "curve": "Bars to the total-comp mid:", "compare": "midpoint)"}
 
 
 def run(*args: str):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import inspect
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -39,6 +40,85 @@ def test_help_fits_80_columns_and_shows_no_python_types(command):
         assert internal not in result.stdout, internal
 
 
+def help_records(command: str) -> list[tuple[str, str]]:
+    """(names as --help shows them, panel) of each option of a command, from the click command."""
+    import typer
+
+    group = get_command(app)
+    ctx = typer.Context(group, info_name="mlcomp")
+    built = group.get_command(ctx, command)  # type: ignore[attr-defined]
+    sub = typer.Context(built, info_name=command, parent=ctx)
+    found = []
+    for param in built.get_params(sub):
+        record = None if param.hidden else param.get_help_record(sub)
+        if record:
+            names = re.sub(r"^(-\w), (--[\w-]+)", r"\2, \1", record[0])  # '-y, --years N': '--years, -y N'
+            found.append((names, getattr(param, "rich_help_panel", None) or "Options"))
+    return found
+
+
+@pytest.mark.parametrize("width", [60, 80])
+@pytest.mark.parametrize("command", list(COMMANDS))
+def test_help_at_60_and_80_columns_never_cuts_an_option_or_its_value(command, width):
+    """Every option's names and metavar ('--specialization, -s SPECIALIZATION') whole on one line,
+    no line wider than the terminal, nothing cut with '…'."""
+    result = mlcomp(command, "--help", COLUMNS=str(width))
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.split("\n")
+    assert max(len(line) for line in lines) <= width
+    assert "…" not in result.stdout
+    for names, _ in help_records(command):
+        assert any(f"│ {names}" in line for line in lines), (names, width)
+
+
+@pytest.mark.parametrize("command", list(COMMANDS))
+def test_options_are_grouped_in_their_declared_panels(command):
+    """Each option sits in the panel declared with it (the profile's in mlcomp.fields); the panels
+    come in the order of fields.PANELS."""
+    from mlcomp.fields import FIELDS, PANELS, PROFILE
+
+    text = mlcomp(command, "--help", COLUMNS="100").stdout
+    lines = text.split("\n")
+    titles = [line.split("─ ")[1].split(" ─")[0] for line in lines if line.startswith("╭─ ")]
+    assert titles == [p for p in PANELS if p in titles] + [t for t in titles if t not in PANELS]
+    for names, panel in help_records(command):
+        at = next(i for i, line in enumerate(lines) if f"│ {names}" in line)
+        assert [t for t in lines[:at] if t.startswith("╭─ ")][-1].startswith(f"╭─ {panel} "), names
+    profile = {f.option for f in FIELDS}
+    assert all(panel == PROFILE for names, panel in help_records(command) if names.split(",")[0].split()[0] in profile)
+
+
+@pytest.mark.parametrize("command", list(COMMANDS))
+def test_help_ends_with_the_examples_then_the_docs_page(command):
+    from mlcomp.shell import COMMANDS as REGISTERED
+
+    text = mlcomp(command, "--help", COLUMNS="80").stdout.rstrip()
+    last = text.split("\n")[-1].strip()
+    assert last.startswith("More in docs/") and (last.endswith(".md.") or ".md#" in last), last
+    page = last.removeprefix("More in ").removesuffix(".").split("#")[0]
+    assert (Path(__file__).resolve().parents[1] / page).is_file(), page
+    assert text.index("Examples:") < text.index("╭─") and command in REGISTERED
+
+
+@pytest.mark.parametrize("command", list(COMMANDS))
+def test_at_60_columns_a_long_example_is_continued_indented_not_broken(command):
+    """An example longer than the terminal wraps at its spaces onto lines indented under it, so its
+    words, put back together, are the example."""
+    lines = mlcomp(command, "--help", COLUMNS="60").stdout.split("\n")
+
+    def continued(first: int) -> list[str]:
+        words = lines[first].split()
+        for line in lines[first + 1:]:
+            if not line.startswith("         ") or not line.strip():
+                break
+            words += line.split()
+        return words
+
+    starts = [i for i, line in enumerate(lines) if line.startswith("     ") and not line.startswith("      ")]
+    for example in examples(command):
+        assert example.split() in [continued(i) for i in starts], example
+
+
 @pytest.mark.parametrize("command", list(COMMANDS))
 def test_every_example_is_one_whole_line_in_one_style(command):
     """Each example is printed on a line of its own, indented the same in every command."""
@@ -65,7 +145,7 @@ def test_compare_usage_names_the_offers():
 def test_flags_have_no_metavar_but_values_do():
     help_text = mlcomp("estimate", "--help", COLUMNS="160").stdout
     explain = next(line for line in help_text.splitlines() if line.startswith("│ --explain"))
-    assert explain.split("--explain")[1].split()[:2] == ["-e", "Show"]  # nothing between -e and the help
+    assert explain.split("--explain, -e")[1].split()[:1] == ["Show"]  # nothing between -e and the help
     years = next(line for line in help_text.splitlines() if line.startswith("│ --years"))
     assert " N " in years
 

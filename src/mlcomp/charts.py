@@ -184,45 +184,66 @@ def bar_text(bar: Bar, axis: Axis, width: int, glyphs: Glyphs) -> Text:
     return text
 
 
-def legend(names: Sequence[str], glyphs: Glyphs) -> Text:
-    """'# base  = bonus ...': what each fill means."""
+def legend(names: Sequence[str], glyphs: Glyphs) -> list[Text]:
+    """'## base', '== bonus', ...: what each fill means, an item each (see `packed`)."""
     from rich.text import Text
 
-    text = Text()
-    for kind, name in enumerate(names):
-        text.append(glyphs.fills[kind % len(glyphs.fills)] * 2, style=STYLES[kind % len(STYLES)])
-        text.append(f" {name}  ")
-    text.rstrip()
-    return text
+    return [Text(glyphs.fills[kind % len(glyphs.fills)] * 2, style=STYLES[kind % len(STYLES)]) + Text(f" {name}")
+            for kind, name in enumerate(names)]
+
+
+def packed(items: Sequence[Text], width: int, gap: str = "  ") -> list[Text]:
+    """Legend items on as few lines of at most `width` cells as they take, `gap` apart; an item is
+    never split (one wider than `width` has a line of its own)."""
+
+    lines: list[Text] = []
+    for item in items:
+        if lines and lines[-1].cell_len + len(gap) + item.cell_len <= width:
+            lines[-1].append(gap)
+            lines[-1].append_text(item)
+        else:
+            lines.append(item.copy())
+    return lines
+
+
+CHART_BAR = 20  # the fewest cells a bar beside its label gets; with less room each label is put above its bar
 
 
 def print_chart(bars: Sequence[Bar], out: Console | None = None, *, zero: bool = False,
-                note: str = "", names: Sequence[str] = (), max_width: int = 100) -> None:
-    """Labelled bars on one shared dollar axis, with tick labels, a legend and a note under it."""
+                note: Sequence[str] = (), names: Sequence[str] = (), max_width: int = 100) -> None:
+    """Labelled bars on one shared dollar axis, with tick labels, a legend and a note under it (its
+    parts kept whole: '{mark} midpoint'). Each label is put above its bar when labels and bars side
+    by side would leave the bars too short."""
     from rich.cells import cell_len
     from rich.text import Text
 
     out = out or render.console()
     glyphs = glyphs_for(out)
     bars = [replace(bar, label=one_line(bar.label)) for bar in bars]  # a name from the user, made visible
+    room = min(out.width, max_width)
     label_width = max((cell_len(bar.label) for bar in bars), default=0)
-    width = max(10, min(out.width, max_width) - label_width - 4)
+    above = room - label_width - 4 < CHART_BAR
+    pad = "" if above else " " * (label_width + 1)
+    width = max(10, room - len(pad) - 3)  # 3: the last tick label may run past the rule
     values = [v for bar in bars for seg in bar.segments for v in (seg.start, seg.end)]
     axis = nice_axis(values + [m for bar in bars for m in (*bar.marks, *bar.points)], width, zero=zero)
     for bar in bars:
         if not (bar.label or bar.segments or bar.marks or bar.points):
             out.print()  # an empty bar: a blank line between groups
-            continue
-        label = Text(bar.label + " " * (label_width - cell_len(bar.label) + 1))
-        out.print(label + bar_text(bar, axis, width, glyphs), no_wrap=True, crop=True)
+        elif above:
+            out.print(Text(bar.label))
+            out.print(bar_text(bar, axis, width, glyphs), no_wrap=True, crop=True)
+        else:
+            label = Text(bar.label + " " * (label_width - cell_len(bar.label) + 1))
+            out.print(label + bar_text(bar, axis, width, glyphs), no_wrap=True, crop=True)
     rule, labels = axis_lines(axis, width, glyphs)
-    pad = " " * (label_width + 1)
     out.print(Text(pad + rule), no_wrap=True, crop=True)
     out.print(Text(pad + labels), no_wrap=True, crop=True)
-    if names:
-        out.print(Text(pad) + legend(names, glyphs), no_wrap=True, crop=True)
-    if note:
-        out.print(Text(pad + note.replace("{mark}", glyphs.mark).replace("{point}", glyphs.point)))
+    for line in packed(legend(names, glyphs), room - len(pad)):
+        out.print(Text(pad) + line, no_wrap=True, crop=True)
+    parts = [Text(part.replace("{mark}", glyphs.mark).replace("{point}", glyphs.point)) for part in note]
+    for line in packed(parts, room - len(pad), gap=" "):
+        out.print(Text(pad) + line, no_wrap=True, crop=True)
 
 
 def estimate_chart(est: Estimate, out: Console | None = None) -> None:
@@ -238,7 +259,7 @@ def estimate_chart(est: Estimate, out: Console | None = None) -> None:
                         points=[base["typical"]]),
                  ranged("Total compensation", tc["low"], tc["high"], kind=1, mark=tc["mid"],
                         points=[tc["typical"]])],
-                out, note=f"{est.currency} per year, low to high; {{mark}} midpoint, {{point}} typical")
+                out, note=(f"{est.currency} per year,", "low to high;", "{mark} midpoint,", "{point} typical"))
 
 
 def compare_chart(comparison: Comparison, out: Console | None = None, *, title: str = "") -> None:
@@ -271,7 +292,7 @@ def compare_chart(comparison: Comparison, out: Console | None = None, *, title: 
                                 [max(sum(year[c.key] for c in group), 0) for group in parts.values()]))
     out.print()
     out.print(Text(f"{title}: total per year" if title else "Total per year"))
-    print_chart(bars, out, zero=True, names=names, note="USD per year")
+    print_chart(bars, out, zero=True, names=names, note=("USD per year",))
     market_bars = [ranged(f"{offer.name} ({m.level}, {m.location})", m.total_comp["low"], m.total_comp["high"],
                           kind=1, mark=m.total_comp["mid"], points=[offer.average])
                    for offer in offers if (m := offer.market)]
@@ -280,55 +301,67 @@ def compare_chart(comparison: Comparison, out: Console | None = None, *, title: 
     glyphs = glyphs_for(out)
     out.print()
     out.print(Text(f"Average per year ({glyphs.point}) on the market total-comp range ({glyphs.mark} midpoint)"))
-    print_chart(market_bars, out, note="USD per year")
+    print_chart(market_bars, out, note=("USD per year",))
+
+
+# What a narrow terminal loses first, in order: the ranges, then the level, then the typical base.
+CURVE_DROP = (("Base low", "Base high"), ("TC low", "TC high"), "Level", "Base typical")
+CURVE_BAR = 20  # the fewest cells a curve's bar is drawn in; with less room the bars are left out
 
 
 def curve_table(points: Sequence[Estimate], title: str, out: Console | None = None, *,
                 chart: bool = False, max_width: int = 150) -> None:
     """One row per year: the level (named where it changes, with a line between levels), the base
     and total-comp ranges with their typical values, and with `chart` a bar: base mid, then equity
-    and bonus up to the total-comp mid, on one axis from zero, with the typical total comp marked."""
+    and bonus up to the total-comp mid, on one axis from zero, with the typical total comp marked.
+    A narrow terminal loses the columns of CURVE_DROP first, then the bars."""
     from rich import box
     from rich.table import Table
     from rich.text import Text
 
     out = out or render.console()
     glyphs = glyphs_for(out)
-    caption = Text(f"{points[0].currency if points else 'USD'} per year")
-    if chart:
-        caption.append(". Bars: ")
-        caption.append_text(legend(["base mid", "equity and bonus, up to the total-comp mid"], glyphs))
-        caption.append(f"  {glyphs.point} typical total comp")
-    table = Table(title=title, box=box.SIMPLE_HEAD, caption=caption, caption_justify="left",
-                  show_footer=chart)
+    table = Table(title=title, box=box.SIMPLE_HEAD, caption=f"{points[0].currency if points else 'USD'} per year",
+                  caption_justify="left", show_footer=chart)
     table.add_column("Years", justify="right", no_wrap=True)
     table.add_column("Level", no_wrap=True)
     for name in ("Base low", "Base high", "Base typical", "TC low", "TC high", "TC typical"):
         table.add_column(name, justify="right", no_wrap=True)
-    rows = [(est, est.base.dollars(est.position), est.total_comp.dollars(est.position)) for est in points]
-    texts = [[f"{est.years:g}", est.level,
-              *(render.money(d[k]) for d in (base, tc) for k in ("low", "high", "typical"))]
-             for est, base, tc in rows]
-    width = 0
     if chart:
-        headers = [str(column.header) for column in table.columns]
-        # Each column takes its text, a space of padding either side and a divider, plus one edge.
-        used = sum(max(len(h), *(len(row[i]) for row in texts)) + 3 for i, h in enumerate(headers)) + 1
-        width = max(12, min(out.width, max_width) - used - 6)
-        axis = nice_axis([v for _, _, tc in rows for v in (tc["mid"], tc["typical"])], width, zero=True)
-        rule, labels = axis_lines(axis, width, glyphs)
-        foot = Text(f"{rule}\n{labels}", no_wrap=True, overflow="crop")
-        table.add_column("Mid", footer=foot, no_wrap=True, width=width + 3,
-                         overflow="crop")  # 3: room for the last tick label
+        table.add_column("Mid", no_wrap=True, overflow="crop")
+    rows = [(est, est.base.dollars(est.position), est.total_comp.dollars(est.position)) for est in points]
     previous = None
-    for (est, base, tc), row in zip(rows, texts, strict=True):
+    for est, base, tc in rows:
         changed = est.level != previous
         if changed and previous is not None:
             table.add_section()
-        cells: list[Any] = [text if i != 1 or changed else "" for i, text in enumerate(row)]
-        if chart:
-            bar = stacked("", [base["mid"], tc["mid"] - base["mid"]])
-            cells.append(bar_text(Bar("", bar.segments, points=(tc["typical"],)), axis, width, glyphs))
-        table.add_row(*cells, style="bold" if changed else "")
+        table.add_row(f"{est.years:g}", est.level if changed else "",
+                      *(render.money(d[k]) for d in (base, tc) for k in ("low", "high", "typical")),
+                      style="bold" if changed else "")
         previous = est.level
-    render.print_wide(out, table)
+    if chart and render.fit(out, table, CURVE_DROP, room=CURVE_BAR + 3):  # 3: room for the last tick label
+        width = min(out.width, max_width) - render.narrowest(out, table) - 3
+        _curve_bars(table, rows, width, glyphs)
+    elif chart:
+        table.columns.pop()
+        table.show_footer = chart = False
+    render.print_wide(out, table, CURVE_DROP)
+    if chart:
+        items = [*legend(["base mid", "equity and bonus"], glyphs), Text(f"{glyphs.point} typical total comp")]
+        for line in packed([Text("Bars to the total-comp mid:"), *items], out.width):
+            out.print(line, no_wrap=True, crop=True)
+
+
+def _curve_bars(table: Any, rows: Sequence[tuple[Estimate, dict[str, int], dict[str, int]]], width: int,
+                glyphs: Glyphs) -> None:
+    """Fill the curve's last column with bars `width` cells wide, its axis as the footer."""
+    from rich.text import Text
+
+    axis = nice_axis([v for _, _, tc in rows for v in (tc["mid"], tc["typical"])], width, zero=True)
+    bars = iter([bar_text(Bar("", stacked("", [base["mid"], tc["mid"] - base["mid"]]).segments,
+                              points=(tc["typical"],)), axis, width, glyphs) for _, base, tc in rows])
+    column = table.columns[-1]
+    render.replace_cells(column, lambda _: next(bars))
+    rule, labels = axis_lines(axis, width, glyphs)
+    column.footer = Text(f"{rule}\n{labels}", no_wrap=True, overflow="crop")
+    column.width = width + 3

@@ -19,6 +19,7 @@ import typer
 from mlcomp import __version__, render
 from mlcomp.environment import EXPORTS, Environment
 from mlcomp.errors import MlcompError, one_line, shown
+from mlcomp.fields import DATA, OUTPUT, TAX
 from mlcomp.shell import (
     COMMANDS,
     EXIT_DATA,
@@ -77,7 +78,7 @@ def _version(value: bool) -> None:
 def _global(
     ctx: typer.Context,
     bands: Annotated[str | None, typer.Option(
-        "--bands", envvar="MLCOMP_BANDS", metavar="FILE",
+        "--bands", envvar="MLCOMP_BANDS", metavar="FILE", rich_help_panel=DATA,
         help="A TOML file laid over the shipped data (same schema as data/bands.toml); '-' for stdin.")]
         = None,
     version: Annotated[bool, typer.Option(
@@ -140,19 +141,23 @@ def notes(said: Iterable[str]) -> None:
 
 
 FormatOption = Annotated[Format, typer.Option(
-    "--format", "-f", metavar="FORMAT", help="Output format: table, json, jsonl, csv or tsv.")]
+    "--format", "-f", metavar="FORMAT", rich_help_panel=OUTPUT, help="Output format: table, json, jsonl, csv or tsv.")]
 AfterTaxOption = Annotated[bool, typer.Option(
-    "--after-tax", help="Add take-home pay after 2026 federal, state and local tax (see docs/taxes.md).")]
+    "--after-tax", rich_help_panel=TAX,
+    help="Add take-home pay after 2026 federal, state and local tax (see docs/taxes.md).")]
 StateOption = Annotated[str | None, typer.Option(
-    "--state", metavar="XX", help="Two-letter state (or DC) taxed, with --after-tax. Default: the city's state; "
+    "--state", metavar="XX", rich_help_panel=TAX,
+    help="Two-letter state (or DC) taxed, with --after-tax. Default: the city's state; "
     "none for national or remote.")]
 FilingOption = Annotated[str, typer.Option(
-    "--filing", metavar="STATUS", help="Filing status, with --after-tax: single (default), joint or head.")]
+    "--filing", metavar="STATUS", rich_help_panel=TAX,
+    help="Filing status, with --after-tax: single (default), joint or head.")]
 ChartOption = Annotated[bool | None, typer.Option(
-    "--chart/--no-chart", help="Draw charts with the table. Default: only when the output is a terminal. "
+    "--chart/--no-chart", rich_help_panel=OUTPUT,
+    help="Draw charts with the table. Default: only when the output is a terminal. "
     "Never in JSON, CSV or TSV.")]
 ExportOption = Annotated[str | None, typer.Option(
-    "--export", metavar="FILE",
+    "--export", metavar="FILE", rich_help_panel=OUTPUT,
     help="Also save the table and its charts to FILE, as SVG or HTML (by the extension), "
          "to paste into a document or send.")]
 
@@ -180,23 +185,28 @@ def exporting(env: Environment, name: str | None, table: bool) -> contextlib.Abs
 
 
 # ---- commands ------------------------------------------------------------------------------------
-@command(profile=())
+@command(docs="estimate.md", profile=())
 def estimate(
     ctx: typer.Context,
     fmt: FormatOption = Format.table,
     field: Annotated[str | None, typer.Option(
-        "--field", metavar="PATH", help="Print one value of the JSON output, e.g. total_comp.mid.")] = None,
-    explain: Annotated[bool, typer.Option("--explain", "-e", help="Show each rule's source in the table.")] = False,
+        "--field", metavar="PATH", rich_help_panel=OUTPUT,
+        help="Print one value of the JSON output, e.g. total_comp.mid.")] = None,
+    explain: Annotated[bool, typer.Option("--explain", "-e", rich_help_panel=OUTPUT,
+    help="Show each rule's source in the table.")] = False,
     chart: ChartOption = None,
     input: Annotated[str | None, typer.Option(
-        "--input", metavar="FILE", help="Estimate every row of a CSV/TSV or JSON Lines file ('-' = stdin); "
+        "--input", metavar="FILE", rich_help_panel=DATA,
+        help="Estimate every row of a CSV/TSV or JSON Lines file ('-' = stdin); "
         "columns are named like the options, other columns are carried through. Options given "
         "fill empty cells.")] = None,
     input_format: Annotated[InputFormat | None, typer.Option(
-        "--input-format", help="Format of --input. Default: from the extension, else from the first line.")]
+        "--input-format", rich_help_panel=DATA,
+        help="Format of --input. Default: from the extension, else from the first line.")]
         = None,
     on_error: Annotated[OnError, typer.Option(
-        "--on-error", help="A bad row: stop (exit 1) or skip it (reported on stderr, with a summary).")]
+        "--on-error", rich_help_panel=DATA,
+        help="A bad row: stop (exit 1) or skip it (reported on stderr, with a summary).")]
         = OnError.stop,
     export: ExportOption = None,
     after_tax: AfterTaxOption = False,
@@ -270,7 +280,7 @@ def _show_estimate(env: Environment, result: Any, bands: Any, fmt: Format, field
                 charts.estimate_chart(result, out=out)
 
 
-@command(profile=("years", "level"), after="end")
+@command(docs="estimate.md#the-career-curve-mlcomp-curve", profile=("years", "level"), after="end")
 def curve(
     ctx: typer.Context,
     start: Annotated[str, typer.Option("--from", metavar="N", help="First year of experience.")] = "0",
@@ -356,7 +366,8 @@ def _compare_bounds() -> dict[str, Any]:
     return {"max_horizon": MAX_HORIZON, "max_scenarios": MAX_SCENARIOS}
 
 
-@command(options_metavar="[OPTIONS] OFFER", profile=(), after="target", bounds=_compare_bounds)
+@command(docs="compare.md", options_metavar="[OPTIONS] OFFER", profile=(), after="target",
+         bounds=_compare_bounds)
 def compare(
     ctx: typer.Context,
     offers: Annotated[list[str] | None, typer.Argument(
@@ -671,11 +682,11 @@ def _progress() -> Iterator[tuple[Callable[[Iterable[T]], Iterable[T]], Callable
         yield counted, above
 
 
-@command("bands")
+@command("bands", docs="data.md")
 def bands_command(
     ctx: typer.Context,
     check: Annotated[str | None, typer.Option(
-        "--check", metavar="FILE",
+        "--check", metavar="FILE", rich_help_panel=DATA,
         help="Validate a bands file (alone or laid over the shipped data; '-' for stdin): every problem with "
              "its key path and line; exit 0 if valid, 1 if not.")] = None,
     fmt: FormatOption = Format.table,
@@ -709,10 +720,10 @@ def bands_command(
     listing(ctx, level_rows(load(ctx)), fmt, [
         ("Level", "key", "key"), ("Aliases", "aliases", "text"), ("Experience", "years", "years"),
         ("Low", "low", "money"), ("Mid", "mid", "money"), ("High", "high", "money"),
-        ("Source", "source", "source")])
+        ("Source", "source", "source")], drop=("Mid", "Aliases"))
 
 
-@command()
+@command(docs="data.md")
 def factors(
     ctx: typer.Context,
     fmt: FormatOption = Format.table,
@@ -734,8 +745,8 @@ def factors(
     from mlcomp.bands import factor_rows
 
     listing(ctx, factor_rows(load(ctx)), fmt, [
-        ("Option", "group", "key"), ("Key", "key", "key"), ("Aliases", "aliases", "text"),
-        ("Low", "low", "percent"), ("High", "high", "percent"), ("Source", "source", "source")])
+        ("Option", "group", "group"), ("Key", "key", "key"), ("Aliases", "aliases", "text"),
+        ("Low", "low", "percent"), ("High", "high", "percent"), ("Source", "source", "source")], drop=("Aliases",))
 
 
 def write(rows: Iterable[dict[str, Any]], fmt: Format, *, document: Any = None, field: str | None = None) -> None:
@@ -751,12 +762,14 @@ def write(rows: Iterable[dict[str, Any]], fmt: Format, *, document: Any = None, 
     formats.write(itertools.chain([first], rows), fmt.value, sys.stdout, document=document, field=field)
 
 
-def listing(ctx: typer.Context, rows: list[dict[str, Any]], fmt: Format, columns: list[tuple[str, str, str]]) -> None:
-    """`bands` and `factors`: a table of `columns`, or the rows in a data format."""
+def listing(ctx: typer.Context, rows: list[dict[str, Any]], fmt: Format, columns: list[tuple[str, str, str]],
+            drop: tuple[str, ...] = ()) -> None:
+    """`bands` and `factors`: a table of `columns` (a narrow terminal loses those in `drop` first), or
+    the rows in a data format."""
     from mlcomp import formats
 
     if fmt is Format.table:
-        render.listing(rows, columns, screen=environment(ctx).console())
+        render.listing(rows, columns, screen=environment(ctx).console(), drop=drop)
     else:
         write([formats.listing_row(row) if fmt in (Format.csv, Format.tsv) else row for row in rows], fmt,
               document=rows)

@@ -20,6 +20,10 @@ from typing import Any, Literal
 from mlcomp.errors import MlcompError, shown
 
 Kind = Literal["number", "key", "flag"]
+# The panels --help groups options in, in this order: each option names its own (a profile field
+# here, the others where they are declared, typer.Option(rich_help_panel=...)); OPTIONS: the rest.
+OPTIONS, PROFILE, TAX, OUTPUT, DATA = "Options", "Profile", "After tax", "Output", "Data"
+PANELS = (OPTIONS, PROFILE, TAX, OUTPUT, DATA)
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,6 +34,7 @@ class Field:
     short: str | None = None  # the option's one-letter form
     group: str | None = None  # the bands group whose keys (and aliases) a key field takes
     metavar: str | None = None
+    panel: str = PROFILE  # the --help panel it is listed in
 
     @property
     def option(self) -> str:

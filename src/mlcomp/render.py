@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import itertools
 import sys
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import IO, TYPE_CHECKING, Any
 
 from mlcomp.environment import make_console
@@ -16,6 +16,7 @@ from mlcomp.formats import percent, pick
 
 if TYPE_CHECKING:
     from rich.console import Console
+    from rich.text import Text
 
     from mlcomp.bands import Bands
     from mlcomp.engine import Adjustment, Estimate
@@ -35,9 +36,18 @@ def console(file: IO[str] | None = None, width: int | None = None) -> Console:
     return make_console(file or sys.stdout, width=width)
 
 
+def text(value: str, style: str = "") -> Text:
+    """A rich Text of text from the user, its control characters shown escaped (\\x07, \\x1b): rich
+    itself deletes BEL, BS, VT, FF and CR when it makes a Text, so 'A\\a' and 'A' would look the same."""
+    from rich.text import Text
+
+    return Text(one_line(value), style=style)
+
+
 def visible(cell: Any) -> Any:
     """A table cell (text or rich Text) with control characters shown escaped (\\x1b, \\n): text from
-    the user (an offer name, a CSV cell, a label in a bands file) cannot drive the terminal."""
+    the user (an offer name, a CSV cell, a label in a bands file) cannot drive the terminal. (A Text
+    made from the user's text is made with `text`, before rich deletes some of them.)"""
     from rich.text import Text
 
     if isinstance(cell, str):
@@ -54,30 +64,128 @@ def replace_cells(column: Any, change: Callable[[Any], Any]) -> None:
     column._cells = [change(cell) for cell in column._cells]
 
 
-def print_wide(out: Console, table: Any) -> None:
-    """Print a table at least as wide as its narrowest form, so that no number is ever cut
-    (rich would shorten no_wrap cells to '$260,0...' on a narrow terminal; a wider line wraps instead).
-    Every table is printed here, so here its text is made visible (see `visible`)."""
+def _whole_numbers(table: Any) -> None:
+    """Each column's narrowest width, as rich would not measure it: a no_wrap cell whole (rich takes
+    its longest word), so a number or a range is never cut; a wrapping cell's longest word with the
+    cell's indent ('  Difference to best' wraps as '  Difference')."""
     from rich.cells import cell_len
-    from rich.measure import Measurement
     from rich.text import Text
 
+    for column in table.columns:
+        texts = [str(cell) for cell in (column.header, *column.cells) if isinstance(cell, (str, Text))]
+        lines = [line for text in texts for line in text.split("\n") if line.strip()]
+        if column.no_wrap:
+            widths = [cell_len(line) for line in lines]
+        else:
+            widths = [len(line) - len(line.lstrip()) + max(map(cell_len, line.split())) for line in lines]
+        column.min_width = max([column.min_width or 0, *widths])
+
+
+def narrowest(out: Console, table: Any) -> int:
+    """The width of the table's narrowest form: every no_wrap cell whole, every other one wrapped at
+    its spaces (its longest word whole)."""
+    from rich.measure import Measurement
+
+    return Measurement.get(out, out.options.update_width(10_000), table).minimum
+
+
+Drop = Sequence[str | tuple[str, ...]]  # columns a narrow terminal loses, in order; a tuple's together
+
+
+def fit(out: Console, table: Any, drop: Drop = (), room: int = 0) -> bool:
+    """Make the table fit the console's width with `room` cells to spare: first without the blank
+    edge around it, then without the columns named in `drop`, in that order; False (every column
+    kept) when it does not fit even then."""
+    _whole_numbers(table)
+    columns = list(table.columns)
+    for step, names in enumerate(((), (), *drop)):
+        if step == 1:
+            table.show_edge = table.pad_edge = False
+        gone = (names,) if isinstance(names, str) else names
+        _keep(table, [c for c in table.columns if str(c.header).strip() not in gone])
+        if narrowest(out, table) + room <= out.width:
+            return True
+    _keep(table, columns)
+    return False
+
+
+def _keep(table: Any, columns: list[Any]) -> None:
+    """The table with these of its columns. rich has no public way to drop a column: this sets
+    `Table.columns` and each column's `_index` (its place, which rich's padding reads; written
+    against rich 15.0; tests/test_layout.py checks the columns printed)."""
+    table.columns[:] = columns
+    for index, column in enumerate(columns):
+        column._index = index
+
+
+def _share(out: Console, table: Any) -> None:
+    """Column widths for a table that fits only once its words wrap: rich would shrink the widest
+    wrapping columns first, even below their longest word ('Private-equ...'); here each column gets
+    its longest word, and what is left goes, a cell at a time, to the column that lacks most."""
+    from rich.measure import Measurement
+
+    options = out.options.update_width(10_000)
+    ranges = []
+    for column in table.columns:
+        cells = [Measurement.get(out, options, cell) for cell in (column.header, *column.cells)]
+        low = max([column.width or column.min_width or 0, *(m.minimum for m in cells)])
+        ranges.append((low, column.width or max([low, *(m.maximum for m in cells)])))
+    spare = out.width - narrowest(out, table)
+    if sum(high - low for low, high in ranges) <= spare:
+        return  # it fits unwrapped: rich lays it out as it is
+    widths = [low for low, _ in ranges]
+    for _ in range(spare):
+        lack, i = max((high - width, i) for i, (width, (_, high)) in enumerate(zip(widths, ranges, strict=True)))
+        widths[i] += 1 if lack > 0 else 0
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = width
+
+
+def print_wide(out: Console, table: Any, drop: Drop = (), keys: int = 1) -> None:
+    """Print a table within the console's width without ever cutting a number or a word: words wrap
+    at spaces; when that is not enough, the columns named in `drop` are left out, in order; when even
+    that is not enough, the table is printed as a list of `label: value` lines (`as_list`, its label
+    the first `keys` columns). Every table is printed here, so here its text is made visible
+    (see `visible`)."""
     table.title, table.caption = visible(table.title), visible(table.caption)
     for column in table.columns:
         column.header = visible(column.header)
         replace_cells(column, visible)
-    for column in table.columns:  # rich measures a no_wrap cell by its longest word; make it the whole cell
-        if column.no_wrap:
-            texts = [str(cell) for cell in (column.header, *column.cells) if isinstance(cell, (str, Text))]
-            column.min_width = max([column.min_width or 0,
-                                    *(cell_len(line) for text in texts for line in text.splitlines())])
-    need = Measurement.get(out, out.options.update_width(10_000), table).minimum
-    width = out.width
-    out.width = max(width, need)
-    try:
+    if fit(out, table, drop):
+        _share(out, table)
         out.print(table)
-    finally:
-        out.width = width
+    else:
+        as_list(out, table, keys)
+
+
+def as_list(out: Console, table: Any, keys: int = 1) -> None:
+    """A table too wide for the terminal as lines: each row's label (its first `keys` cells), then
+    `header: value` for each other cell that is not empty, indented; a blank line between sections;
+    the title first and the caption last. Lines wrap at spaces."""
+    from rich.padding import Padding
+    from rich.text import Text
+
+    def plain(cell: Any) -> str:
+        return cell.plain if isinstance(cell, Text) else str(cell or "")
+
+    columns = [(plain(c.header).strip(), [plain(cell) for cell in c.cells]) for c in table.columns]
+    if table.title:
+        out.print(table.title, style="bold")
+        out.print()
+    for i, row in enumerate(table.rows):
+        label = " ".join(cells[i] for _, cells in columns[:keys] if cells[i].strip())
+        if label:
+            out.print(Text(label, style=row.style or ""))
+        indent = len(label) - len(label.lstrip()) + 2
+        for header, cells in columns[keys:]:
+            if cells[i].strip():
+                out.print(Padding(Text(f"{header}: {cells[i].strip()}" if header else cells[i].strip()),
+                                  (0, 0, 0, indent), expand=False))
+        if row.end_section:
+            out.print()
+    if table.caption:
+        out.print()
+        out.print(table.caption)
 
 
 def provenance(source: str | None, assumption: str | None) -> str:
@@ -89,7 +197,8 @@ def provenance(source: str | None, assumption: str | None) -> str:
 
 def estimate_table(est: Estimate, bands: Bands, *, explain: bool = False, out: Console | None = None) -> None:
     """The estimate as a table, one row per rule, and the typical value of each range (at p, the
-    years' place inside the level); with `explain`, numbered sources under it, and how p was found."""
+    years' place inside the level); with `explain`, numbered sources under it, and how p was found.
+    A narrow terminal loses the Mid column first."""
     from rich import box
     from rich.table import Table
 
@@ -102,40 +211,41 @@ def estimate_table(est: Estimate, bands: Bands, *, explain: bool = False, out: C
     for name in ("#", "Step", "Low", "Mid", "High", "Typical")[0 if explain else 1:]:
         table.add_column(name, justify="left" if name == "Step" else "right", no_wrap=name != "Step")
     notes: list[str] = []
-
-    def row(step: str, low: str, mid: str, high: str, typical: str = "", why: str = "", style: str = "") -> None:
+    for step, cells, why, style in _estimate_rows(est, bands):
         ref = []
         if explain:
-            if why:
-                notes.append(why)
+            notes += [why] if why else []
             ref = [f"[{len(notes)}]" if why else ""]
-        table.add_row(*ref, step, low, mid, high, typical, style=style)
-
-    def rule(adj: Adjustment, name: str, rates: Any = None) -> None:
-        rates = rates or adj
-        row(f"{name}: {adj.label}", percent(rates.low), "", percent(rates.high),
-            why=provenance(rates.source, rates.assumption))
-
-    def amounts(values: dict[str, int]) -> tuple[str, str, str, str]:
-        return money(values["low"]), money(values["mid"]), money(values["high"]), money(values["typical"])
-
-    p = est.position
-    row(f"National band ({est.level_label})", *amounts(est.band.dollars(p)),
-        why=provenance(est.band_source, level.assumption))
-    typical = level.typical if est.years is not None and level.typical else bands.typical
-    row("Typical position", "", "", "", f"p = {p:.3g}",
-        why=f"{est.position_note[:1].upper()}{est.position_note[1:]}. {provenance(typical.source, typical.assumption)}")
-    for adj in est.adjustments:
-        rule(adj, _factor_name(adj))
-    row("Base salary", *amounts(est.base.dollars(p)), style="bold")
-    rule(est.total_comp_rule, "Market")
-    for adj, eb in _own_equity_and_bonus(est):
-        rule(adj, _factor_name(adj), eb)
-    row("Equity and bonus", *amounts(est.equity_and_bonus.dollars(p)), style="bold")
-    row("Total compensation", *amounts(est.total_comp.dollars(p)), style="bold")
-    print_wide(out, table)
+        table.add_row(*ref, step, *cells, style=style)
+    print_wide(out, table, drop=("Mid",), keys=2 if explain else 1)
     for number, note in enumerate(notes, 1):
         out.print(one_line(f"[{number}] {note}"))
+
+
+def _estimate_rows(est: Estimate, bands: Bands) -> Iterator[tuple[str, tuple[str, ...], str, str]]:
+    """The estimate table's rows: (step, its low, mid, high and typical cells, its source, style)."""
+    def amounts(values: dict[str, int]) -> tuple[str, ...]:
+        return tuple(money(values[key]) for key in ("low", "mid", "high", "typical"))
+
+    def rule(adj: Adjustment, name: str, rates: Any) -> tuple[str, tuple[str, ...], str, str]:
+        return (f"{name}: {adj.label}", (percent(rates.low), "", percent(rates.high), ""),
+                provenance(rates.source, rates.assumption), "")
+
+    p, level = est.position, bands.levels[est.level]
+    typical = level.typical if est.years is not None and level.typical else bands.typical
+    yield (f"National band ({est.level_label})", amounts(est.band.dollars(p)),
+           provenance(est.band_source, level.assumption), "")
+    yield ("Typical position", ("", "", "", f"p = {p:.3g}"),
+           f"{est.position_note[:1].upper()}{est.position_note[1:]}. {provenance(typical.source, typical.assumption)}",
+           "")
+    for adj in est.adjustments:
+        yield rule(adj, _factor_name(adj), adj)
+    yield "Base salary", amounts(est.base.dollars(p)), "", "bold"
+    yield rule(est.total_comp_rule, "Market", est.total_comp_rule)
+    for adj, eb in _own_equity_and_bonus(est):
+        yield rule(adj, _factor_name(adj), eb)
+    yield "Equity and bonus", amounts(est.equity_and_bonus.dollars(p)), "", "bold"
+    yield "Total compensation", amounts(est.total_comp.dollars(p)), "", "bold"
 
 
 def _own_equity_and_bonus(est: Estimate) -> list[tuple[Adjustment, Any]]:
@@ -151,6 +261,7 @@ def _factor_name(adj: Adjustment) -> str:
 BATCH_COLUMNS = (("Level", "level"), ("Base low", "base.low"), ("Base mid", "base.mid"),
                  ("Base high", "base.high"), ("Total low", "total_comp.low"), ("Total mid", "total_comp.mid"),
                  ("Total high", "total_comp.high"))
+BATCH_DROP = (("Base low", "Base high"), ("Total low", "Total high"))  # what a narrow terminal loses first
 
 
 def batch_tables(records: Iterable[Mapping[str, Any]], *, out: Console | None = None, rows: int = 100) -> None:
@@ -170,11 +281,11 @@ def batch_tables(records: Iterable[Mapping[str, Any]], *, out: Console | None = 
             carried = list(itertools.takewhile(lambda key: key != "level", record))  # they come first
             table = Table(box=box.SIMPLE_HEAD)
             for name in carried:
-                table.add_column(Text(name), overflow="fold", min_width=min(len(name), 20))
+                table.add_column(text(name), overflow="fold", min_width=min(len(name), 20))
             table.add_column("Level", no_wrap=True)
             for title, _ in BATCH_COLUMNS[1:]:
                 table.add_column(title, justify="right", no_wrap=True)
-        cells = [Text(scalar(record.get(name))) for name in carried]
+        cells = [text(scalar(record.get(name))) for name in carried]
         for column, cell in zip(table.columns, cells, strict=False):
             column.min_width = max(column.min_width or 0, min(len(cell), 20))
         cells.append(Text(str(record["level"])))
@@ -182,45 +293,54 @@ def batch_tables(records: Iterable[Mapping[str, Any]], *, out: Console | None = 
         table.add_row(*cells)
         count += 1
         if count == rows:
-            print_wide(out, table)
+            print_wide(out, table, BATCH_DROP)
             table, count = None, 0
     if table is not None:
-        print_wide(out, table)
+        print_wide(out, table, BATCH_DROP)
 
 
 def listing(rows: list[dict[str, Any]], columns: list[tuple[str, str, str]], out: IO[str] | None = None,
-            screen: Console | None = None) -> None:
+            screen: Console | None = None, drop: Drop = ()) -> None:
     """Rows of `mlcomp bands` / `mlcomp factors` as a table of `columns` (title, key, kind: text | money |
-    percent | years | source); the data formats are formats.write's."""
-    out = out or sys.stdout
+    percent | years | source | group, a group's value heading its rows instead of a column); a narrow
+    terminal loses the columns named in `drop` first. The data formats are formats.write's."""
     from rich import box
     from rich.table import Table
 
     notes: dict[str, int] = {}  # source text -> its number; rows quoting the same words share one
-
-    def cell(row: dict[str, Any], key: str, kind: str) -> str:
-        value: Any = row.get(key)
-        if kind == "money":
-            return money(value)
-        if kind == "percent":
-            return percent(value)
-        if kind == "years":
-            return years_text(row["years_from"], row["years_to"])
-        if kind == "source":
-            return f"[{notes.setdefault(provenance(row['source'], row['assumption']), len(notes) + 1)}]"
-        return ", ".join(value) if isinstance(value, list) else scalar(value)
-
     table = Table(box=box.SIMPLE_HEAD)
+    shown = [(key, kind) for _, key, kind in columns if kind != "group"]
     for title, _, kind in columns:
-        numeric = kind in ("money", "percent", "source")
-        table.add_column(title, justify="right" if numeric else "left", overflow="fold",
-                         no_wrap=kind not in ("text", "years"))
+        if kind != "group":
+            table.add_column(title, justify="right" if kind in ("money", "percent", "source") else "left",
+                             overflow="fold", no_wrap=kind not in ("text", "years"))
+    group = next((key for _, key, kind in columns if kind == "group"), None)
+    previous = None
     for row in rows:
-        table.add_row(*(cell(row, key, kind) for _, key, kind in columns))
-    screen = screen or console(file=out)
-    print_wide(screen, table)
+        if group is not None and row[group] != previous:
+            if previous is not None:
+                table.rows[-1].end_section = True
+            table.add_row(scalar(row[group]), style="bold")
+            previous = row[group]
+        table.add_row(*(_listing_cell(row, key, kind, notes) for key, kind in shown))
+    screen = screen or console(file=out or sys.stdout)
+    print_wide(screen, table, drop)
     for note, number in notes.items():
         screen.print(one_line(f"[{number}] {note}"))
+
+
+def _listing_cell(row: dict[str, Any], key: str, kind: str, notes: dict[str, int]) -> str:
+    """A cell of `listing`; a source is numbered in `notes` (the same words, the same number)."""
+    value: Any = row.get(key)
+    if kind == "money":
+        return money(value)
+    if kind == "percent":
+        return percent(value)
+    if kind == "years":
+        return years_text(row["years_from"], row["years_to"])
+    if kind == "source":
+        return f"[{notes.setdefault(provenance(row['source'], row['assumption']), len(notes) + 1)}]"
+    return ", ".join(value) if isinstance(value, list) else scalar(value)
 
 
 def signed_money(amount: float) -> str:
@@ -343,7 +463,6 @@ def _offers_table(comparison: Comparison, span: str) -> Any:
     """The comparison's table, with a column per offer, the best one marked."""
     from rich import box
     from rich.table import Table
-    from rich.text import Text
 
     several = len(comparison.offers) > 1
     over = f", leaving after {span}" if comparison.leave else f" over {span}"
@@ -353,10 +472,10 @@ def _offers_table(comparison: Comparison, span: str) -> Any:
                   caption_justify="left")
     table.add_column("", min_width=len("Year 10 base"))  # a year's label stays whole in a narrow terminal
     for offer in comparison.offers:
-        header = Text(offer.name)
+        header = text(offer.name)
         if offer.name == comparison.best and several and not comparison.close_call:
             header.append(" *", style="bold")
-        table.add_column(header, justify="right", no_wrap=True)
+        table.add_column(header, justify="right")  # a cell wraps at its spaces: '$227,700 to' / '$338,000'
     return table
 
 
@@ -395,7 +514,7 @@ def compare_table(comparison: Comparison, *, out: Console | None = None) -> None
         _market_rows(offers, row)
     print_wide(out, table)
     for note in compare_notes(comparison) + expected_notes(comparison):
-        out.print(one_line(note), soft_wrap=True)
+        out.print(one_line(note))
 
 
 def _market_rows(offers: tuple[Any, ...], row: Callable[..., None]) -> None:
@@ -405,7 +524,7 @@ def _market_rows(offers: tuple[Any, ...], row: Callable[..., None]) -> None:
         return [get(o.market) if o.market else "n/a" for o in offers]
 
     def span(ends: Mapping[str, int]) -> str:
-        return f"{money(ends['low'])}-{money(ends['high'])}"
+        return f"{money(ends['low'])} to {money(ends['high'])}"
 
     def asked(key: str, shares: bool = False) -> Callable[[Any], str]:
         return lambda m: "" if m.ask[key] is None else f"{m.ask[key]:,} shares" if shares else money(m.ask[key])
@@ -474,13 +593,13 @@ def scenarios_table(comparisons: list[Comparison], *, out: Console | None = None
         table.rows[-1].end_section = True
     print_wide(out, table)
     for note in compare_notes(first)[:sum(1 for o in first.offers if o.equity_discount)]:
-        out.print(one_line(note), soft_wrap=True)
+        out.print(one_line(note))
     for comparison in comparisons:
         growth = "each offer's own growth" if comparison.growth is None else \
             f"the others' equity growing {rate_text(comparison.growth)} a year"
         bonus = f"bonuses {comparison.bonus} and " if comparison.bonus else ""
         for note in compare_notes(comparison, discounts=False):
-            out.print(one_line(f"With {bonus}{growth}: {note}"), soft_wrap=True)
+            out.print(one_line(f"With {bonus}{growth}: {note}"))
 
 
 def scenario_label(comparison: Comparison) -> str:

@@ -16,7 +16,7 @@ from typer.core import TyperCommand, TyperGroup
 
 from mlcomp.environment import Environment
 from mlcomp.errors import MlcompError, cut, did_you_mean, one_line, shown, wording
-from mlcomp.fields import FIELDS, Field, help_text
+from mlcomp.fields import FIELDS, OPTIONS, PANELS, Field, help_text
 
 EXIT_DATA, EXIT_USAGE, EXIT_INTERRUPTED = 1, 2, 130
 
@@ -108,18 +108,20 @@ PROFILE_AFTER = "__profile_after__"  # on a command that takes the profile: the 
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-def command(name: str | None = None, *, profile: tuple[str, ...] | None = None, after: str = "ctx",
+def command(name: str | None = None, *, docs: str, profile: tuple[str, ...] | None = None, after: str = "ctx",
             bounds: Callable[[], dict[str, Any]] | None = None, **settings: Any) -> Callable[[F], F]:
-    """Register a command (like @app.command()), built lazily by Group.get_command. With `profile`
-    (the fields it leaves out), the command takes the profile's options, after parameter `after`,
-    and receives them as keyword arguments (**profile). `bounds` fills {placeholders} in its
-    options' help with the library's constants, when the command is built."""
+    """Register a command (like @app.command()), built lazily by Group.get_command; its help ends by
+    naming its page in docs/ (`docs`, e.g. 'estimate.md'). With `profile` (the fields it leaves out),
+    the command takes the profile's options, after parameter `after`, and receives them as keyword
+    arguments (**profile). `bounds` fills {placeholders} in its options' help with the library's
+    constants, when the command is built."""
 
     def register(function: F) -> F:
         key = name or function.__name__
         setattr(function, PROFILE_AFTER, (after, profile, bounds))
         COMMANDS[key] = one = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
-        one.command(key, cls=Command, **settings)(function)
+        one.command(key, cls=Command, epilog=f"More in docs/{docs}.",
+                    **settings)(function)
         return function
 
     return register
@@ -128,10 +130,10 @@ def command(name: str | None = None, *, profile: tuple[str, ...] | None = None, 
 def profile_option(field: Field) -> Any:
     """The Annotated type of one profile field's option: help from the shipped data, keys completed."""
     if field.kind == "flag":
-        return Annotated[bool, typer.Option(field.option, help=help_text(field))]
+        return Annotated[bool, typer.Option(field.option, help=help_text(field), rich_help_panel=field.panel)]
     names = [field.option] + ([field.short] if field.short else [])
     return Annotated[str | None, typer.Option(
-        *names, help=help_text(field), metavar=field.metavar or field.name.upper(),
+        *names, help=help_text(field), metavar=field.metavar or field.name.upper(), rich_help_panel=field.panel,
         autocompletion=_completer(field.group) if field.group else None)]
 
 
@@ -167,10 +169,83 @@ def plain_flags(params: list[Any]) -> list[Any]:
 
 
 class Command(TyperCommand):
-    """A command whose help lists flags without a type."""
+    """A command whose help lists flags without a type, laid out by `print_help`."""
 
     def get_params(self, ctx: Any) -> list[Any]:
         return plain_flags(super().get_params(ctx))
+
+    def format_help(self, ctx: Any, formatter: Any) -> None:
+        print_help(self, ctx)
+
+
+# ---- help: readable in any terminal, options in panels (fields.PANELS), never an option cut ---------
+
+def print_help(command: Any, ctx: Any) -> None:
+    """A command's help on stdout: usage, its text (each example on its lines, continued indented),
+    its options in panels (each option's panel is declared with it, fields.PANELS gives the order),
+    its subcommands, and where its docs are. Option names and their values are never cut: beside
+    their help when the terminal leaves the help 30 columns, above it otherwise."""
+    from rich.console import Console
+    from rich.padding import Padding
+    from rich.text import Text
+
+    out = Console(highlight=False, markup=False, emoji=False)
+    out.print(Padding(Text(command.get_usage(ctx), style="bold"), 1))
+    doc = inspect.cleandoc(command.help or "").partition("\f")[0]
+    prose, _, examples = doc.partition("Examples:")
+    for n, paragraph in enumerate(p for p in prose.split("\n\n") if p.strip()):
+        out.print(Padding(Text(" ".join(paragraph.split()), style="" if n == 0 else "dim"), (0, 1, 1, 1)))
+    if examples.strip():
+        out.print(Padding(Text("Examples:", style="dim"), (0, 1, 1, 1)))
+        for example in (line.strip() for line in examples.split("\n") if line.strip()):
+            wrap = out.width - 5 if len(example) + 5 < out.width else out.width - 9  # 9: a line continued
+            for i, line in enumerate(Text(example).wrap(out, wrap)):
+                out.print(Text(" " * (5 if i == 0 else 9)) + line, style="dim")
+            out.print()
+    rows = _help_rows(command, ctx)
+    width = max((len(names) for group in rows.values() for names, _ in group), default=0)
+    for panel, group in rows.items():
+        out.print(_panel(panel, group, width, out.width))
+    if command.epilog:
+        out.print(Padding(Text(command.epilog), (1, 1, 0, 1)))
+
+
+def _help_rows(command: Any, ctx: Any) -> dict[str, list[tuple[str, str]]]:
+    """(names, help) of each option shown, by panel in the order of fields.PANELS (then the rest),
+    and the subcommands of a group. Names read long form first: '--years, -y N'."""
+    import re
+
+    panels: dict[str, list[tuple[str, str]]] = {name: [] for name in PANELS}
+    for param in command.get_params(ctx):
+        record = None if getattr(param, "hidden", False) else param.get_help_record(ctx)
+        if record:
+            names = re.sub(r"^(-\w), (--[\w-]+)", r"\2, \1", record[0])
+            panels.setdefault(getattr(param, "rich_help_panel", None) or OPTIONS, []).append((names, record[1]))
+    for name in getattr(command, "list_commands", lambda ctx: [])(ctx):
+        sub = command.get_command(ctx, name)
+        panels.setdefault("Commands", []).append((name, sub.get_short_help_str(limit=200)))
+    return {name: rows for name, rows in panels.items() if rows}
+
+
+def _panel(title: str, rows: list[tuple[str, str]], names_width: int, width: int) -> Any:
+    """A panel of (names, help) rows: side by side when the help keeps 30 columns, else stacked."""
+    from rich.padding import Padding
+    from rich.panel import Panel
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table.grid(padding=(0, 2))
+    side = width - 4 - names_width - 2 >= 30  # 4: the panel's border and padding
+    table.add_column(no_wrap=side, min_width=names_width if side else None)
+    if side:
+        table.add_column()
+    for names, text in rows:
+        if side:
+            table.add_row(Text(names, style="bold"), Text(text))
+        else:
+            table.add_row(Text(names, style="bold"))
+            table.add_row(Padding(Text(text), (0, 0, 0, 4)))
+    return Panel(table, title=title, title_align="left", border_style="dim")
 
 
 class Group(TyperGroup):
@@ -178,6 +253,9 @@ class Group(TyperGroup):
 
     def get_params(self, ctx: Any) -> list[Any]:
         return plain_flags(super().get_params(ctx))
+
+    def format_help(self, ctx: Any, formatter: Any) -> None:
+        print_help(self, ctx)
 
     def list_commands(self, ctx: Any) -> list[str]:
         return list(COMMANDS)

@@ -7,7 +7,7 @@ from typing import Any
 from rich.console import Console
 
 from mlcomp.formats import percent
-from mlcomp.render import console, money
+from mlcomp.render import console, money, print_wide
 from mlcomp.taxes import TakeHome, shipped
 
 FILING_LABELS = {"single": "single", "joint": "married filing jointly", "head": "head of household"}
@@ -53,7 +53,7 @@ def take_home_table(pay: TakeHome, *, out: Console | None = None, title: str = "
         table.add_row("Federal tax it adds", money(pay.supplemental_owed))
         table.add_row("Due in April" if pay.april_surprise >= 0 else "Refunded in April",
                       money(abs(pay.april_surprise)))
-    out.print(table)
+    print_wide(out, table)
 
 
 def offers_table(after: list[Any], comparison: Any, *, out: Console | None = None) -> None:
@@ -77,7 +77,7 @@ def offers_table(after: list[Any], comparison: Any, *, out: Console | None = Non
         d = offer.as_dict()
         table.add_row(offer.name, where_label(offer.by_year[0]).split(":")[0], money(offer.before_tax),
                       money(d["total_tax"]), money(offer.total), money(max(0, d["april_surprise"])))
-    out.print(table)
+    print_wide(out, table)
     sentence = verdict(comparison.best, after)
     if sentence:
         out.print(sentence)
@@ -98,4 +98,4 @@ def curve_table(points: list[Any], taxed: list[TakeHome], *, out: Console | None
     for point, pay in zip(points, taxed, strict=True):
         table.add_row(f"{point.years:g}", money(pay.wages + pay.supplemental), money(pay.total_tax),
                       money(pay.net), percent(pay.effective_rate).lstrip("+"), percent(pay.marginal_rate).lstrip("+"))
-    out.print(table)
+    print_wide(out, table)
