@@ -245,7 +245,7 @@ def image(chart_list: Sequence[Chart], title: str) -> str:
         parts.append(inner)
     return ('<?xml version="1.0" encoding="UTF-8"?>\n'
             f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH * SCALE:g}" height="{y * SCALE:g}" '
-            f'viewBox="0 0 {WIDTH} {y}" font-family="{FONT}" font-size="13">'
+            f'viewBox="0 0 {WIDTH} {y}" style="max-width:100%;height:auto" font-family="{FONT}" font-size="13">'
             f'<title>{esc(title)}</title><rect width="100%" height="100%" fill="#fff"/>{"".join(parts)}</svg>\n')
 
 
