@@ -97,5 +97,5 @@ def test_nothing_overflows_and_the_title_and_answer_are_on_the_first_screen(expo
     assert m["inner"] == width
     assert m["scroll"] <= m["inner"], m  # no sideways scrolling
     for part in ("title", "answer"):
-        top, bottom, left, right = m[part]
-        assert 0 <= top and bottom <= HEIGHT and right <= width, (part, m)
+        top, bottom, _left, right = m[part]
+        assert top >= 0 and bottom <= HEIGHT and right <= width, (part, m)

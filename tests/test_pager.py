@@ -46,7 +46,7 @@ def recorder(tmp_path: Path) -> tuple[str, Path]:
 
 def test_long_output_on_a_terminal_goes_through_mlcomp_pager_answer_first(tmp_path):
     pager, record = recorder(tmp_path)
-    code, screen = on_terminal(COMPARE + ["--chart"], {"MLCOMP_PAGER": pager, "PAGER": "false"})
+    code, screen = on_terminal([*COMPARE, "--chart"], {"MLCOMP_PAGER": pager, "PAGER": "false"})
     assert code == 0
     paged = record.read_text(encoding="utf-8")
     lines = paged.split("\n")
@@ -72,7 +72,7 @@ def test_output_that_fits_the_screen_is_not_paged(tmp_path):
 
 def test_a_tall_terminal_shows_the_years_and_no_pager(tmp_path):
     pager, record = recorder(tmp_path)
-    code, screen = on_terminal(COMPARE + ["--no-chart"], {"MLCOMP_PAGER": pager}, lines=200)
+    code, screen = on_terminal([*COMPARE, "--no-chart"], {"MLCOMP_PAGER": pager}, lines=200)
     assert code == 0 and not record.exists()
     assert "Year 1 base" in screen and "--detail" not in screen
 
@@ -88,7 +88,7 @@ def test_no_pager_and_empty_or_cat_settings_turn_it_off(off, tmp_path):
 
 def test_detail_shows_the_years_through_the_pager(tmp_path):
     pager, record = recorder(tmp_path)
-    code, _ = on_terminal(COMPARE + ["--detail"], {"MLCOMP_PAGER": pager})
+    code, _ = on_terminal([*COMPARE, "--detail"], {"MLCOMP_PAGER": pager})
     assert code == 0 and "Year 4 base" in record.read_text(encoding="utf-8")
 
 
