@@ -17,8 +17,8 @@ from typing import Annotated, Any, TypeVar
 import typer
 
 from mlcomp import __version__, render
-from mlcomp.environment import EXPORTS, Environment
-from mlcomp.errors import MlcompError, one_line, shown
+from mlcomp.environment import Environment
+from mlcomp.errors import MlcompError, one_line
 from mlcomp.fields import DATA, OUTPUT, TAX
 from mlcomp.shell import (
     COMMANDS,
@@ -83,12 +83,18 @@ def _global(
         = None,
     version: Annotated[bool, typer.Option(
         "--version", callback=_version, is_eager=True, help="Print the version and exit.")] = False,
+    no_pager: Annotated[bool, typer.Option(
+        "--no-pager", rich_help_panel=OUTPUT,
+        help="Print long output straight to the terminal. Otherwise, on a terminal, output "
+        "longer than the screen goes through MLCOMP_PAGER, PAGER or less.")] = False,
     show_completion: Annotated[str | None, typer.Option(
         "--show-completion", metavar="SHELL", callback=show_completion, is_eager=True, expose_value=False,
         help="Print the completion script for bash, zsh, fish or powershell, "
              "e.g. mlcomp --show-completion zsh > ~/.zfunc/_mlcomp")] = None,
 ) -> None:
     ctx.ensure_object(dict)["bands_file"] = bands
+    if not no_pager and not ctx.resilient_parsing:
+        ctx.with_resource(environment(ctx).paging())
 
 
 # ---- what every command shares -------------------------------------------------------------------
@@ -158,30 +164,31 @@ ChartOption = Annotated[bool | None, typer.Option(
     "Never in JSON, CSV or TSV.")]
 ExportOption = Annotated[str | None, typer.Option(
     "--export", metavar="FILE", rich_help_panel=OUTPUT,
-    help="Also save the table and its charts to FILE, as SVG or HTML (by the extension), "
-         "to paste into a document or send.")]
+    help="Also save a report to FILE: a standalone page (.html: the answer, inputs, tables, charts and "
+         "sources) or its charts as an image (.svg), to send or print.")]
 
 
-def show_chart(env: Environment, flag: bool | None, export: str | None = None) -> bool:
-    """--chart / --no-chart when given; otherwise a chart on a terminal, or in a file --export writes."""
-    return flag if flag is not None else env.stdout_isatty or export is not None
+def show_chart(env: Environment, flag: bool | None) -> bool:
+    """--chart / --no-chart when given; otherwise a chart on a terminal."""
+    return flag if flag is not None else env.stdout_isatty
 
 
-def exporting(env: Environment, name: str | None, table: bool) -> contextlib.AbstractContextManager[None]:
-    """With --export: the table and charts printed inside the block are saved to the file too.
-    Checked when called (before any work), entered around the table."""
+def exporting(name: str | None, table: bool) -> None:
+    """With --export: a file name the report can be saved to (checked before any work)."""
     if name is None:
-        return contextlib.nullcontext()
-    if not name.strip():
-        raise MlcompError("no file name given; give a .svg or .html file", usage=True, option="--export")
-    path = Path(name)
-    if path.suffix.lower() not in EXPORTS:
-        raise MlcompError(f"{shown(name)} is neither .svg nor .html; the extension chooses the format",
-                          usage=True, option="--export")
+        return
+    from mlcomp import report
+
+    report.check(name)
     if not table:
         raise MlcompError("only the table can be saved: drop --format, --field or --input, or --export",
                           usage=True, option="--export")
-    return env.recording(path, title=f"mlcomp {' '.join(sys.argv[1:])}".strip())
+
+
+def inputs(profile: dict[str, Any]) -> list[tuple[str, str]]:
+    """The profile options given, as a report lists them."""
+    return [(key.replace("_", " ").capitalize(), "yes" if value is True else str(value))
+            for key, value in profile.items() if value not in (None, False, "")]
 
 
 # ---- commands ------------------------------------------------------------------------------------
@@ -237,7 +244,7 @@ def estimate(
     env = environment(ctx)
     _estimate_options(ctx, fmt, field, explain, input)
     tax_options(ctx, after_tax, input)
-    saving = exporting(env, export, fmt is Format.table and field is None and input is None)
+    exporting(export, fmt is Format.table and field is None and input is None)
     bands = load(ctx)
     if input is not None:
         return _batch(bands, input, input_format, on_error, fmt, field, explain,
@@ -245,7 +252,11 @@ def estimate(
     result = api.estimate(**profile, bands=bands)
     notes(result.notes)
     pay = estimate_after_tax(result, bands, after_tax, city=where(profile), state=state, filing=filing)
-    _show_estimate(env, result, bands, fmt, field, explain, chart, export, saving, pay)
+    _show_estimate(env, result, bands, fmt, field, explain, chart, pay)
+    if export:
+        from mlcomp import report
+
+        report.save(report.estimate_report(result, inputs(profile)), export)
 
 
 def _estimate_options(ctx: typer.Context, fmt: Format, field: str | None, explain: bool, input: str | None) -> None:
@@ -262,22 +273,20 @@ def _estimate_options(ctx: typer.Context, fmt: Format, field: str | None, explai
 
 
 def _show_estimate(env: Environment, result: Any, bands: Any, fmt: Format, field: str | None, explain: bool,
-                   chart: bool | None, export: str | None, saving: contextlib.AbstractContextManager[None],
-                   pay: Any = None) -> None:
+                   chart: bool | None, pay: Any = None) -> None:
     from mlcomp import formats
 
     data = with_pay(result.as_dict(explain), pay)
     if field is not None or fmt is not Format.table:
         write([formats.flatten(data) if fmt in (Format.csv, Format.tsv) else data], fmt, document=data, field=field)
     else:
-        with saving:
-            out = env.console()
-            render.estimate_table(result, bands, explain=explain, out=out)
-            show_after_tax(pay, "Typical total comp after tax", out)
-            if show_chart(env, chart, export):
-                from mlcomp import charts
+        out = env.console()
+        render.estimate_table(result, bands, explain=explain, out=out)
+        show_after_tax(pay, "Typical total comp after tax", out)
+        if show_chart(env, chart):
+            from mlcomp import charts
 
-                charts.estimate_chart(result, out=out)
+            charts.estimate_chart(result, out=out)
 
 
 @command(docs="estimate.md#the-career-curve-mlcomp-curve", profile=("years", "level"), after="end")
@@ -311,16 +320,16 @@ def curve(
 
     env = environment(ctx)
     tax_options(ctx, after_tax, None)
-    saving = exporting(env, export, fmt is Format.table)
+    exporting(export, fmt is Format.table)
     bands = load(ctx)
     points = run_curve(bands, start, end, **profile)
     taxed = [estimate_after_tax(p, bands, after_tax, city=where(profile), state=state, filing=filing)
              for p in points]
-    _show_curve(env, points, fmt, chart, export, saving, taxed)
+    _show_curve(env, points, fmt, chart, export, taxed)
 
 
 def _show_curve(env: Environment, points: list[Any], fmt: Format, chart: bool | None, export: str | None,
-                saving: contextlib.AbstractContextManager[None], taxed: list[Any]) -> None:
+                taxed: list[Any]) -> None:
     from mlcomp import formats
     from mlcomp.curve import as_dict
 
@@ -328,14 +337,17 @@ def _show_curve(env: Environment, points: list[Any], fmt: Format, chart: bool | 
         flat = fmt in (Format.csv, Format.tsv)
         rows = [with_pay(as_dict(p), pay) for p, pay in zip(points, taxed, strict=True)]
         write([formats.flatten(row) if flat else row for row in rows], fmt)
-    else:
-        from mlcomp import charts
+        return
+    from mlcomp import charts
 
-        labels = [a.label for a in points[0].adjustments if a.factor != "cap"] or ["national band"]
-        with saving:
-            charts.curve_table(points, f"ML engineer pay by years of experience: {', '.join(labels)}",
-                               out=env.console(), chart=show_chart(env, chart, export))
-            show_curve_after_tax(points, taxed, env.console())
+    labels = [a.label for a in points[0].adjustments if a.factor != "cap"] or ["national band"]
+    title = f"ML engineer pay by years of experience: {', '.join(labels)}"
+    charts.curve_table(points, title, out=env.console(), chart=show_chart(env, chart))
+    show_curve_after_tax(points, taxed, env.console())
+    if export:
+        from mlcomp import report
+
+        report.save(report.curve_report(points, title), export)
 
 
 def growth_rates(text: str | None) -> list[str | None]:
@@ -395,6 +407,10 @@ def compare(
              "or 0% to 100%.")] = "0.5",
     fmt: FormatOption = Format.table,
     chart: ChartOption = None,
+    detail: Annotated[bool | None, typer.Option(
+        "--detail/--no-detail", rich_help_panel=OUTPUT,
+        help="Show each year's rows under the answer. Default: when the output is "
+        "not a terminal, or the terminal is tall enough for them.")] = None,
     export: ExportOption = None,
     after_tax: AfterTaxOption = False,
     state: StateOption = None,
@@ -438,37 +454,38 @@ def compare(
         raise MlcompError(api.TOO_FEW, usage=True)
     tax_options(ctx, after_tax, None, scenarios=len(growth_rates(growth)))
     stdin_once(ctx, *offers)
-    saving = exporting(env, export, fmt is Format.table)
+    exporting(export, fmt is Format.table)
     bands = load(ctx)
     results = api.scenarios(offers, growth_rates(growth), horizon=horizon, target=target, leave_after=leave_after,
                             start=start, **profile, bands=bands)
     notes(results[0].notes)
     taxed = offers_after_tax(results[0], bands, after_tax, city=where(profile), state=state, filing=filing)
-    _show_compare(env, results, fmt, chart, export, saving, taxed)
+    _show_compare(env, results, fmt, chart, detail, taxed)
+    if export:
+        from mlcomp import report
+
+        report.save(report.compare_report(results[0]), export)
 
 
-def _show_compare(env: Environment, results: list[Any], fmt: Format, chart: bool | None, export: str | None,
-                  saving: contextlib.AbstractContextManager[None], taxed: dict[str, Any] | None = None) -> None:
-    several = len(results) > 1
+def _show_compare(env: Environment, results: list[Any], fmt: Format, chart: bool | None, detail: bool | None,
+                  taxed: dict[str, Any] | None = None) -> None:
     if fmt is not Format.table:
         compared(results, fmt, taxed)
+        return
+    several = len(results) > 1
+    if several:
+        render.scenarios_table(results, out=env.console())
     else:
-        with saving:
-            if several:
-                render.scenarios_table(results, out=env.console())
-            else:
-                render.compare_table(results[0], out=env.console())
-            show_offers_after_tax(taxed, results[0], env.console())
-            if show_chart(env, chart, export):
-                from mlcomp import charts
+        render.compare_table(results[0], out=env.console(), detail=detail)
+    show_offers_after_tax(taxed, results[0], env.console())
+    if show_chart(env, chart):
+        from mlcomp import charts
 
-                for result in results:
-                    charts.compare_chart(result, env.console(), title=render.scenario_label(result)
-                                         if several and (result.growth is not None or result.bonus) else "")
-        if not any(o.market for o in results[0].offers):
-            to_stderr("Market view: give --years or --level (or years/level in the offers).\n")
-
-
+        for result in results:
+            charts.compare_chart(result, env.console(), title=render.scenario_label(result)
+                                 if several and (result.growth is not None or result.bonus) else "")
+    if not any(o.market for o in results[0].offers):
+        to_stderr("Market view: give --years or --level (or years/level in the offers).\n")
 
 
 # ---- --after-tax: take-home pay, from mlcomp.taxes (read only when asked for) ----------------------

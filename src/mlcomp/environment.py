@@ -1,10 +1,13 @@
 """Where a run reads and writes: the streams, whether each is a terminal, the terminal's encoding, colour
-and width, and the export recorder. The command line makes one Environment (`of_process`) and passes
+and width, and the pager. The command line makes one Environment (`of_process`) and passes
 it down; tests make their own with other fields. Nothing here is a module global.
 
 Results (JSON, JSON Lines, CSV, TSV, --field) are UTF-8 whatever the locale, so no character is ever
 lost; tables and charts, which are for people, are written in the terminal's own encoding, with '?'
 for a character it lacks (Degraded). rich is imported only when a console is made.
+
+On a terminal, tables and charts longer than the screen go through a pager (`paging`), as git and
+gh do: MLCOMP_PAGER, else PAGER, else `less` with LESS=FRX; an empty value or `cat` turns it off.
 """
 
 from __future__ import annotations
@@ -12,16 +15,16 @@ from __future__ import annotations
 import codecs
 import contextlib
 import os
+import shutil
+import signal
+import subprocess
 import sys
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, cast
 
 if TYPE_CHECKING:
     from rich.console import Console
-
-EXPORTS = {".svg": "svg", ".html": "html", ".htm": "html"}
 
 
 class Degraded:
@@ -74,7 +77,6 @@ class Environment:
     terminal_encoding: str | None = None  # stdout's encoding when it is not UTF-8: tables degrade to it
     colors: bool = True  # False with NO_COLOR set: no control codes at all
     width: int | None = None  # None: the terminal's (or rich's default)
-    recorder: Console | None = None  # while --export is on: the console that keeps what is printed
 
     @classmethod
     def of_process(cls, environ: Mapping[str, str] | None = None) -> Environment:
@@ -91,27 +93,95 @@ class Environment:
         return cls(sys.stdin, out, err, _isatty(out), _isatty(err), encoding, not environ.get("NO_COLOR"))
 
     def console(self, file: IO[str] | None = None) -> Console:
-        """The console tables and charts are printed on: the recording one while exporting, else one
-        on stdout (or `file`) that never reads markup in text (offer names, row values are literal)."""
-        if file is None and self.recorder is not None:
-            return self.recorder
+        """The console tables and charts are printed on: one on stdout (or `file`) that never reads
+        markup in text (offer names, row values are literal)."""
         return make_console(file or self.stdout or sys.stdout, width=self.width, colors=self.colors,
                             encoding=self.terminal_encoding if file is None else None)
 
     @contextlib.contextmanager
-    def recording(self, path: Path, title: str = "mlcomp") -> Iterator[None]:
-        """Print to the terminal as usual and save what was printed (tables, charts) to `path`, as SVG
-        or HTML by its extension (see EXPORTS), when the block ends without an error."""
-        out = self.console()
-        out.record = True
-        self.recorder = out
+    def paging(self, environ: Mapping[str, str] | None = None) -> Iterator[None]:
+        """While the block runs, what is printed for people on a terminal goes through the pager once
+        it is longer than the screen (see `pager_command`); off when stdout is not a terminal."""
+        command = pager_command(os.environ if environ is None else environ)
+        if not (self.stdout_isatty and command and self.stdout is not None):
+            yield
+            return
+        stream = self.stdout
+        paged = Paged(stream, command, shutil.get_terminal_size().lines, self.terminal_encoding or "utf-8")
+        self.stdout = cast("IO[str]", paged)
         try:
             yield
         finally:
-            self.recorder = None
-        svg = EXPORTS[path.suffix.lower()] == "svg"
-        path.write_text(out.export_svg(title=title) if svg else out.export_html(inline_styles=True),
-                        encoding="utf-8")
+            self.stdout = stream
+            paged.close()
+
+
+def pager_command(environ: Mapping[str, str]) -> str | None:
+    """The pager to run: MLCOMP_PAGER, else PAGER, else less -FRX if there is one; None for none
+    (a setting that is empty or `cat`)."""
+    for name in ("MLCOMP_PAGER", "PAGER"):
+        if name in environ:
+            command = environ[name].strip()
+            return None if command in ("", "cat") else command
+    return "less" if shutil.which("less") else None
+
+
+class Paged:
+    """A terminal's stdout held back until it is longer than the screen: then the pager is started
+    and given all of it, and what follows; at the end, what is held is written as it is, or the
+    pager is waited for (as git does, an interrupt while waiting is the pager's, not ours)."""
+
+    def __init__(self, stream: IO[str], command: str, height: int, encoding: str) -> None:
+        self.stream, self.command, self.height, self.encoding = stream, command, max(height, 2), encoding
+        self.held: list[str] = []
+        self.lines = 0
+        self.pager: subprocess.Popen[str] | None = None
+
+    def write(self, text: str) -> int:
+        if self.pager is None:
+            self.held.append(text)
+            self.lines += text.count("\n")
+            if self.lines >= self.height:
+                self._start()
+        else:
+            self._send(text)
+        return len(text)
+
+    def _start(self) -> None:
+        env = {**os.environ, "LESS": os.environ.get("LESS", "FRX")}  # quit if one screen, colours, no clearing
+        self.pager = subprocess.Popen(self.command, shell=True, stdin=subprocess.PIPE, env=env, text=True,
+                                      encoding=self.encoding, errors="replace")
+        self._send("".join(self.held))
+        self.held = []
+
+    def _send(self, text: str) -> None:
+        with contextlib.suppress(OSError, ValueError):  # the reader quit the pager: the rest is not wanted
+            self.pager.stdin.write(text)  # type: ignore[union-attr]
+
+    def flush(self) -> None:
+        if self.pager is None:
+            return
+        with contextlib.suppress(OSError, ValueError):
+            self.pager.stdin.flush()  # type: ignore[union-attr]
+
+    def isatty(self) -> bool:
+        return True
+
+    def fileno(self) -> int:
+        return self.stream.fileno()
+
+    def close(self) -> None:
+        if self.pager is None:
+            self.stream.write("".join(self.held))
+            self.stream.flush()
+            return
+        with contextlib.suppress(OSError, ValueError):
+            self.pager.stdin.close()  # type: ignore[union-attr]
+        previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+        try:
+            self.pager.wait()
+        finally:
+            signal.signal(signal.SIGINT, previous)
 
 
 def make_console(file: IO[str], *, width: int | None = None, colors: bool = True,

@@ -356,29 +356,85 @@ def rate_text(rate: float) -> str:
 
 
 def compare_notes(comparison: Comparison, *, discounts: bool = True) -> list[str]:
-    """The sentences under a comparison: each discount, a close call, the reasons for each ask, and
+    """The sentences about a comparison: each discount, a close call, the reasons for each ask, and
     when each other offer would catch up."""
-    notes = [f"{o.name}: equity counted at {rate_text(1 - o.equity_discount)} of its value "
-             f"({rate_text(o.equity_discount)} private-equity discount)."
-             for o in comparison.offers if o.equity_discount and discounts]
-    if comparison.close_call:
-        from mlcomp.offers import CLOSE_CALL
+    return ((discount_notes(comparison) if discounts else []) + close_call_notes(comparison)
+            + (ask_notes(comparison) if discounts else []) + break_even_notes(comparison))
 
-        totals = {o.name: o.total for o in comparison.offers}
-        names = comparison.close_call
-        gap = totals[names[0]] - totals[names[-1]]
-        notes.append(f"Close call: {_listed(names)} are within {rate_text(CLOSE_CALL)} of each other over "
-                     f"{comparison.horizon} year{'s' if comparison.horizon != 1 else ''} ({money(gap)} apart): "
-                     "no winner on the numbers; decide on what they leave out.")
-    if discounts:
-        for o in comparison.offers:
-            if o.market and o.market.ask["reasons"]:
-                notes.append(f"{o.name}, ask: " + "; ".join(o.market.ask["reasons"].values()) + ".")
-    if len(comparison.offers) > 1:
-        for o in comparison.offers:
-            if o.name != comparison.best:
-                notes += _catch_up(o, comparison.best)
+
+def discount_notes(comparison: Comparison) -> list[str]:
+    return [f"{o.name}: equity counted at {rate_text(1 - o.equity_discount)} of its value "
+            f"({rate_text(o.equity_discount)} private-equity discount)."
+            for o in comparison.offers if o.equity_discount]
+
+
+def close_call_notes(comparison: Comparison) -> list[str]:
+    if not comparison.close_call:
+        return []
+    from mlcomp.offers import CLOSE_CALL
+
+    totals = {o.name: o.total for o in comparison.offers}
+    names = comparison.close_call
+    gap = totals[names[0]] - totals[names[-1]]
+    return [f"Close call: {_listed(names)} are within {rate_text(CLOSE_CALL)} of each other over "
+            f"{comparison.horizon} year{'s' if comparison.horizon != 1 else ''} ({money(gap)} apart): "
+            "no winner on the numbers; decide on what they leave out."]
+
+
+def ask_notes(comparison: Comparison) -> list[str]:
+    """Why each ask is what it is."""
+    return [f"{o.name}, ask: " + "; ".join(o.market.ask["reasons"].values()) + "."
+            for o in comparison.offers if o.market and o.market.ask["reasons"]]
+
+
+def break_even_notes(comparison: Comparison) -> list[str]:
+    """When each other offer would catch up with the best: by its equity's growth, by its bonus."""
+    notes: list[str] = []
+    for o in comparison.offers if len(comparison.offers) > 1 else ():
+        if o.name != comparison.best:
+            notes += _catch_up(o, comparison.best)
     return notes
+
+
+def verdict(comparison: Comparison) -> list[str]:
+    """The answer, first: which offer pays most and by how much over the span (or the close call),
+    when another would catch up, and what to ask of each offer that is short of the market."""
+    return [*lead(comparison), *break_even_notes(comparison), *asks(comparison)]
+
+
+def lead(comparison: Comparison) -> list[str]:
+    """The first sentence: the best offer and its lead over the next (a close call says so instead)."""
+    span = span_text(comparison.months)
+    ranked = sorted(comparison.offers, key=lambda o: -o.total)
+    first = ranked[0]
+    if len(ranked) == 1:
+        market = f"; {first.market.verdict} of the market" if first.market else ""
+        return [f"{first.name} pays {money(first.total)} over {span} ({money(first.average)} a year{market})."]
+    if comparison.close_call:
+        return close_call_notes(comparison)
+    gap = first.total - ranked[1].total
+    share = f" ({rate_text(gap / ranked[1].total)} more)" if ranked[1].total > 0 else ""
+    return [f"{first.name} pays the most over {span}: {money(first.total)}, {money(gap)} more than "
+            f"{ranked[1].name}{share}."]
+
+
+def asks(comparison: Comparison) -> list[str]:
+    """One line per offer with a market view: what to ask for, or that it reaches the target."""
+    lines = []
+    for o in comparison.offers:
+        if not o.market:
+            continue
+        ask = o.market.ask
+        target = rate_text(o.market.target)
+        parts = [f"{label} {ask[key]:,} shares" if key == "shares" else f"{label} {money(ask[key])}"
+                 for key, label in (("base", "base"), ("shares", "equity"), ("equity", "equity"),
+                                    ("sign_on", "sign-on")) if ask[key] is not None]
+        if not ask["reasons"]:
+            lines.append(f"{o.name} reaches {target} of the market range: nothing to ask.")
+            continue
+        short = f", still {money(ask['short'])} a year short" if ask["short"] else ""
+        lines.append(f"Ask {o.name} for {_listed(parts) or 'more'} (to reach {target} of the market range{short}).")
+    return lines
 
 
 def _catch_up(o: Result, best: str) -> list[str]:
@@ -479,26 +535,67 @@ def _offers_table(comparison: Comparison, span: str) -> Any:
     return table
 
 
-def _growth_rows(row: Callable[..., None], table: Any, offers: Sequence[Result]) -> None:
+def _growth_rows(row: Callable[..., None], offers: Sequence[Result]) -> None:
     """The growth and discount the equity was counted at, when any is not 0."""
     if any(o.growth for o in offers) or any(o.equity_discount for o in offers):
-        row("Equity growth per year", (percent(o.growth) for o in offers))
-        if any(o.equity_discount for o in offers):
-            row("Private-equity discount", (rate_text(o.equity_discount) for o in offers))
-        table.rows[-1].end_section = True
+        discount = any(o.equity_discount for o in offers)
+        row("Equity growth per year", (percent(o.growth) for o in offers), end_section=not discount)
+        if discount:
+            row("Private-equity discount", (rate_text(o.equity_discount) for o in offers), end_section=True)
 
 
-def compare_table(comparison: Comparison, *, out: Console | None = None) -> None:
-    """Offers side by side: one column per offer, the best one marked."""
+def compare_table(comparison: Comparison, *, out: Console | None = None, detail: bool | None = None) -> None:
+    """The answer (`verdict`), then the offers side by side, one column per offer, the best one
+    marked. The year-by-year rows are shown with `detail`; left to choose (None), when the output is
+    not a terminal, or on a terminal tall enough for the answer and the whole table (otherwise a
+    line says --detail shows them)."""
     out = out or console()
-    span = span_text(comparison.months)
-    table = _offers_table(comparison, span)
-    offers = comparison.offers
+    answer = verdict(comparison)
+    for line in answer:
+        out.print(one_line(line))
+    out.print()
+    table = offers_table(comparison, years=detail is not False)
+    if detail is None and out.is_terminal and len(answer) + 1 + _height(out, table) > out.height:
+        table = offers_table(comparison, years=False)
+        detail = False
+    print_wide(out, table)
+    for note in discount_notes(comparison) + ask_notes(comparison) + expected_notes(comparison):
+        out.print(one_line(note))
+    if detail is False:
+        out.print("Year by year: add --detail.")
+
+
+def _height(out: Console, table: Any) -> int:
+    """The lines `table` takes on `out` (measured on a plain console of the same width)."""
+    import io
+
+    text = io.StringIO()
+    print_wide(make_console(text, width=out.width, colors=False), table)
+    return text.getvalue().count("\n")
+
+
+def offers_table(comparison: Comparison, *, years: bool = True) -> Any:
+    """The comparison's rows as a rich table (with each year's block, or the totals alone)."""
+    table = _offers_table(comparison, span_text(comparison.months))
 
     def row(label: str, cells: Iterable[str], style: str = "", end_section: bool = False) -> None:
         table.add_row(label, *cells, style=style, end_section=end_section)
 
-    _year_rows(row, comparison)
+    comparison_rows(comparison, row, years=years)
+    return table
+
+
+def comparison_rows(comparison: Comparison, row: Callable[..., None], *, years: bool = True,
+                    summary: bool = True) -> None:
+    """The rows of a comparison, each given to row(label, cells, style=, end_section=): the year
+    blocks (`years`), then the totals, leaving, growth and market rows (`summary`). The terminal's
+    table and the exported page both take their rows from here."""
+    offers = comparison.offers
+    span = span_text(comparison.months)
+    if years:
+        _year_rows(row, comparison)
+    if not summary:
+        return
     row("First-year total", (money(o.first_year) for o in offers))
     row("Average per year", (money(o.average) for o in offers))
     row(f"Total over {span}", (money(o.total) for o in offers), style="bold", end_section=len(offers) < 2)
@@ -509,12 +606,9 @@ def compare_table(comparison: Comparison, *, out: Console | None = None) -> None
             row("Break-even bonus", _bonus_break_even(comparison), end_section=True)
     if comparison.leave:
         _leave_rows(row, comparison)
-    _growth_rows(row, table, offers)
+    _growth_rows(row, offers)
     if any(o.market for o in offers):
         _market_rows(offers, row)
-    print_wide(out, table)
-    for note in compare_notes(comparison) + expected_notes(comparison):
-        out.print(one_line(note))
 
 
 def _market_rows(offers: tuple[Any, ...], row: Callable[..., None]) -> None:
@@ -566,6 +660,13 @@ def scenarios_table(comparisons: list[Comparison], *, out: Console | None = None
 
     out = out or console()
     first = comparisons[0]
+    for comparison in comparisons:  # the answer first: each scenario's
+        growth = "each offer's own growth" if comparison.growth is None else \
+            f"the others' equity growing {rate_text(comparison.growth)} a year"
+        bonus = f"bonuses {comparison.bonus} and " if comparison.bonus else ""
+        for note in lead(comparison) + break_even_notes(comparison):
+            out.print(one_line(f"With {bonus}{growth}: {note}"))
+    out.print()
     span = span_text(first.months)
     by = "bonus and yearly equity growth" if first.bonus else "yearly equity growth"
     table = Table(title=f"Offers over {span}, by {by}", box=box.SIMPLE_HEAD,
@@ -592,14 +693,8 @@ def scenarios_table(comparisons: list[Comparison], *, out: Console | None = None
             table.add_row("  Verdict", *(o.market.verdict if o.market else "n/a" for o in offers))
         table.rows[-1].end_section = True
     print_wide(out, table)
-    for note in compare_notes(first)[:sum(1 for o in first.offers if o.equity_discount)]:
+    for note in discount_notes(first):
         out.print(one_line(note))
-    for comparison in comparisons:
-        growth = "each offer's own growth" if comparison.growth is None else \
-            f"the others' equity growing {rate_text(comparison.growth)} a year"
-        bonus = f"bonuses {comparison.bonus} and " if comparison.bonus else ""
-        for note in compare_notes(comparison, discounts=False):
-            out.print(one_line(f"With {bonus}{growth}: {note}"))
 
 
 def scenario_label(comparison: Comparison) -> str:

@@ -1,7 +1,9 @@
 """Record what `compare` printed for a grid of offers into tests/data/recorded_offers.json.
 
 Run once, before a change to the offer arithmetic or its output, to keep what it printed then (0.3.0:
-recorded again when close calls came in; only the close-call key, caption and sentence changed):
+recorded again when close calls came in; only the close-call key, caption and sentence changed; 0.4.0:
+recorded again when compare put its answer first: JSON and CSV byte for byte the same, and every
+line of each table still there, with the answer's sentences added above it):
 
     python tests/data/record_offers.py
 
