@@ -75,6 +75,7 @@ class Environment:
     colors: bool = True  # False with NO_COLOR set: no control codes at all
     width: int | None = None  # None: the terminal's (or rich's default)
     recorder: Console | None = None  # while --export is on: the console that keeps what is printed
+    quiet: bool = False  # --quiet: no notes or progress on stderr (errors still)
 
     @classmethod
     def of_process(cls, environ: Mapping[str, str] | None = None) -> Environment:
