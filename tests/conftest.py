@@ -10,14 +10,21 @@ examples: settings(max_examples=max(5, settings().max_examples // 4)).
 
 docs/ and tests/data/ are on the import path, so that the tests of the generated pages import their
 scripts (make_errors, make_guide) and the recorded-values tests their recorders as modules.
+
+No test reads the user's saved profile (mlcomp config): MLCOMP_CONFIG points into a directory of the
+suite's own, for every test and every subprocess, and the file is removed after each test, so a
+profile one test saves is never another's default.
 """
 
 from __future__ import annotations
 
 import os
 import sys
+import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, settings
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "docs"))
@@ -31,3 +38,14 @@ settings.register_profile("dev", max_examples=200, deadline=None, suppress_healt
 settings.register_profile("long", max_examples=2000, deadline=None, suppress_health_check=_SLOW_CHECKS,
                           print_blob=True)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE") or "dev")
+
+SAVED_PROFILE = Path(tempfile.mkdtemp(prefix="mlcomp-tests-")) / "config.toml"
+os.environ["MLCOMP_CONFIG"] = str(SAVED_PROFILE)  # before any test module copies os.environ
+
+
+@pytest.fixture(autouse=True)
+def _no_saved_profile() -> Iterator[None]:
+    """Each test starts, and leaves, without a saved profile."""
+    SAVED_PROFILE.unlink(missing_ok=True)
+    yield
+    SAVED_PROFILE.unlink(missing_ok=True)

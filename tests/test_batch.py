@@ -477,7 +477,7 @@ def test_progress_with_rows_per_second_when_stderr_is_a_terminal(tmp_path):
             seen += chunk
         assert proc.wait(timeout=60) == 0
     os.close(leader)
-    assert b"rows read" in seen
+    assert b" rows/s" in seen and b"20,000 rows in " in seen  # the progress line, then the summary
     assert len((tmp_path / "out.csv").read_bytes().split(b"\n")[:-1]) == 20_001
 
 

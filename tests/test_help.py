@@ -194,7 +194,7 @@ def complete(words: str, cword: int) -> list[str]:
 
 def test_bash_completes_commands_options_and_keys():
     assert complete("mlcomp est", 1) == ["estimate"]
-    assert complete("mlcomp c", 1) == ["curve", "compare"]
+    assert complete("mlcomp c", 1) == ["curve", "compare", "config"]
     assert "--show-completion" in complete("mlcomp --sh", 1)
     assert complete("mlcomp compare --gr", 2) == ["--growth"]
     assert complete("mlcomp estimate --export", 2) == ["--export"]

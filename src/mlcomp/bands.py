@@ -10,7 +10,7 @@ from __future__ import annotations
 import itertools
 import math
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from functools import cached_property
 from pathlib import Path
 from typing import Annotated, Any, Literal, get_args, get_origin
@@ -18,7 +18,7 @@ from typing import Annotated, Any, Literal, get_args, get_origin
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from mlcomp import inputs
-from mlcomp.errors import MlcompError, Problem, did_you_mean, from_pydantic, key_path, shown
+from mlcomp.errors import MlcompError, Problem, closest, from_pydantic, key_path, shown
 from mlcomp.money import bounded, dollars
 
 KEY = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
@@ -375,7 +375,7 @@ class Bands(_Model):
         if name in names:
             return names[name]
         known, what = ", ".join(getattr(self, group)), GROUPS[group].replace("_", " ")
-        raise MlcompError(f"unknown {what} {shown(text)}.{did_you_mean(name, names)} Known: {known}.",
+        raise MlcompError(f"unknown {what} {shown(text)}.{_alias_hint(name, names)} Known: {known}.",
                           usage=True, field=GROUPS[group])
 
     def level_for(self, years: float) -> str:
@@ -383,6 +383,16 @@ class Bands(_Model):
             if level.years_from <= years and (level.years_to is None or years < level.years_to):
                 return key
         raise MlcompError(f"no level covers {years:g} years")
+
+
+def _alias_hint(typed: str, names: Mapping[str, str]) -> str:
+    """' Did you mean 'sf' (san-francisco)?': the key of the name (or alias) closest to what was typed,
+    with the alias that matched when it is not the key itself; '' when nothing is close."""
+    close = closest(typed, names)
+    if not close:
+        return ""
+    key = names[close[0]]
+    return f" Did you mean '{key}'{f' ({close[0]})' if close[0] != key else ''}?"
 
 
 def shipped_path() -> Path:

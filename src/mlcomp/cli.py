@@ -7,8 +7,8 @@ import contextlib
 import gc
 import itertools
 import os
+import shutil
 import sys
-import time
 from collections.abc import Callable, Iterable, Iterator
 from enum import StrEnum
 from pathlib import Path
@@ -18,7 +18,7 @@ import typer
 
 from mlcomp import __version__, render
 from mlcomp.environment import Environment
-from mlcomp.errors import MlcompError, one_line
+from mlcomp.errors import MlcompError, did_you_mean, one_line
 from mlcomp.fields import DATA, OUTPUT, TAX
 from mlcomp.shell import (
     COMMANDS,
@@ -26,6 +26,7 @@ from mlcomp.shell import (
     EXIT_INTERRUPTED,
     SHELLS,
     Group,
+    QuietOption,
     command,
     note,
     show_completion,
@@ -82,11 +83,12 @@ def _global(
         help="A TOML file laid over the shipped data (same schema as data/bands.toml); '-' for stdin.")]
         = None,
     version: Annotated[bool, typer.Option(
-        "--version", callback=_version, is_eager=True, help="Print the version and exit.")] = False,
+        "--version", "-V", callback=_version, is_eager=True, help="Print the version and exit.")] = False,
     no_pager: Annotated[bool, typer.Option(
         "--no-pager", rich_help_panel=OUTPUT,
         help="Print long output straight to the terminal. Otherwise, on a terminal, output "
         "longer than the screen goes through MLCOMP_PAGER, PAGER or less.")] = False,
+    quiet: QuietOption = False,
     show_completion: Annotated[str | None, typer.Option(
         "--show-completion", metavar="SHELL", callback=show_completion, is_eager=True, expose_value=False,
         help="Print the completion script for bash, zsh, fish or powershell, "
@@ -246,6 +248,7 @@ def estimate(
     tax_options(ctx, after_tax, input)
     exporting(export, fmt is Format.table and field is None and input is None)
     bands = load(ctx)
+    profile = saved_profile(ctx, profile, bands)
     if input is not None:
         return _batch(bands, input, input_format, on_error, fmt, field, explain,
                       {k: v or None for k, v in profile.items()}, env)
@@ -322,6 +325,7 @@ def curve(
     tax_options(ctx, after_tax, None)
     exporting(export, fmt is Format.table)
     bands = load(ctx)
+    profile = saved_profile(ctx, profile, bands)
     points = run_curve(bands, start, end, **profile)
     taxed = [estimate_after_tax(p, bands, after_tax, city=where(profile), state=state, filing=filing)
              for p in points]
@@ -456,6 +460,7 @@ def compare(
     stdin_once(ctx, *offers)
     exporting(export, fmt is Format.table)
     bands = load(ctx)
+    profile = saved_profile(ctx, profile, bands)
     results = api.scenarios(offers, growth_rates(growth), horizon=horizon, target=target, leave_after=leave_after,
                             start=start, **profile, bands=bands)
     notes(results[0].notes)
@@ -622,23 +627,53 @@ def _batch(bands: Any, name: str, input_format: InputFormat | None, on_error: On
     stats = batch.Stats()
     out = sys.stdout
     blocking(out)
-    with _frozen(), batch.open_input(name) as stream, _progress() as (counted, report):
+    with _frozen(), batch.open_input(name) as stream, _progress(env, stream, name) as meter:
         output = fmt.value if field is None else "field"
-        estimator = batch.Estimator(bands, defaults, output=output, report=report,
+        estimator = batch.Estimator(bands, defaults, output=output, report=_reporter(env, meter),
                                     skip=on_error is OnError.skip, stats=stats, explain=explain)
         given = input_format.value if input_format else None
-        if field is None and fmt is not Format.table:
-            out.flush()
-            batch.stream(stream, out.buffer, estimator, fmt=given, name=name, output=output, flush=out.isatty(),
-                         progress=counted)
-        else:
-            records = batch.records(stream, estimator, fmt=given, name=name, progress=counted)
-            if field is None:
-                render.batch_tables(records, out=env.console())
+        counted = (lambda rows: rows) if meter is None else meter.counted
+        try:
+            if field is None and fmt is not Format.table:
+                out.flush()
+                batch.stream(stream, out.buffer, estimator, fmt=given, name=name, output=output,
+                             flush=out.isatty(), progress=counted)
             else:
-                write(records, fmt, field=field)
+                records = batch.records(stream, estimator, fmt=given, name=name, progress=counted)
+                if field is None:
+                    render.batch_tables(records, out=env.console())
+                else:
+                    write(records, fmt, field=field)
+        except KeyboardInterrupt:
+            _stopped(meter, stats, exact=fmt is not Format.table or field is not None)
     if on_error is OnError.skip:
         sys.stderr.write(stats.summary() + "\n")
+
+
+def _reporter(env: Environment, meter: Any) -> Callable[[str], None]:
+    """How a batch reports a bad row or a note: a line on stderr (above the progress line); notes not
+    with --quiet."""
+
+    def report(message: str) -> None:
+        if env.quiet and message.startswith("note: "):
+            return
+        if meter is None:
+            sys.stderr.write(message + "\n")
+        else:
+            meter.above(message)
+
+    return report
+
+
+def _stopped(meter: Any, stats: Any, exact: bool) -> None:
+    """After Ctrl-C in a batch: the output's complete rows flushed, and on a terminal how many they are."""
+    with contextlib.suppress(OSError, ValueError):
+        sys.stdout.flush()
+    if meter is not None:
+        meter.erase()
+        to_stderr(meter.stopped(stats.skipped, exact) + "\n")
+        meter.draw = False
+    raise KeyboardInterrupt
 
 
 def blocking(stream: Any) -> None:
@@ -668,35 +703,27 @@ def _frozen() -> Iterator[None]:
 
 
 @contextlib.contextmanager
-def _progress() -> Iterator[tuple[Callable[[Iterable[T]], Iterable[T]], Callable[[str], None]]]:
-    """Rows read so far and rows/s on stderr, while it is a terminal (and the results go elsewhere);
-    otherwise nothing. Yields (a wrapper for the rows, a function that reports a line on stderr)."""
-
-    def plain(message: str) -> None:
-        sys.stderr.write(message + "\n")
-
-    if not (sys.stderr is not None and sys.stderr.isatty() and not sys.stdout.isatty()):
-        yield (lambda rows: rows), plain
+def _progress(env: Environment, stream: Any, name: str) -> Iterator[Any]:
+    """A batch's progress meter (mlcomp.progress) while stderr is a terminal, drawn while the results
+    go elsewhere, with a summary at the end; after Ctrl-C, how many rows the output holds. None
+    otherwise (and with --quiet): the rows are not wrapped at all."""
+    err = sys.stderr
+    if env.quiet or err is None or not env.stderr_isatty:
+        yield None
         return
-    from rich.progress import Progress, SpinnerColumn, TextColumn
+    from mlcomp.progress import Meter, position_of
 
-    with Progress(SpinnerColumn(), TextColumn("{task.completed:,} rows read"),
-                  TextColumn("{task.fields[speed]}"), console=render.console(file=sys.stderr), transient=True,
-                  redirect_stdout=False, redirect_stderr=False) as progress:
-        task = progress.add_task("rows", speed="")
-
-        def counted(rows: Iterable[T]) -> Iterator[T]:
-            start = time.perf_counter()
-            for i, row in enumerate(rows, 1):
-                if not i % 2000:
-                    speed = i / max(time.perf_counter() - start, 1e-9)
-                    progress.update(task, completed=i, speed=f"{speed:,.0f} rows/s")
-                yield row
-
-        def above(message: str) -> None:
-            progress.console.print(message, markup=False, highlight=False, soft_wrap=True)
-
-        yield counted, above
+    if name == "-" and sys.stdin is not None and sys.stdin.isatty():
+        to_stderr(f"reading rows from the terminal; end with {'Ctrl-Z, Enter' if os.name == 'nt' else 'Ctrl-D'}\n")
+    size, position = position_of(stream)
+    meter = Meter(err, draw=not env.stdout_isatty, size=size, position=position,
+                  width=shutil.get_terminal_size().columns)
+    try:
+        yield meter
+    finally:
+        meter.erase()
+    if meter.draw:
+        to_stderr(meter.summary() + "\n")
 
 
 @command("bands", docs="data.md")
@@ -764,6 +791,147 @@ def factors(
     listing(ctx, factor_rows(load(ctx)), fmt, [
         ("Option", "group", "group"), ("Key", "key", "key"), ("Aliases", "aliases", "text"),
         ("Low", "low", "percent"), ("High", "high", "percent"), ("Source", "source", "source")], drop=("Aliases",))
+
+
+# ---- the saved profile, templates, help ------------------------------------------------------------
+def saved_profile(ctx: typer.Context, profile: dict[str, Any], bands: Any) -> dict[str, Any]:
+    """The profile options, with the saved profile's values (mlcomp.config) for those the command line
+    does not give; years and level go together (either given: neither is taken from the file). A
+    note says which values were taken, and from where."""
+    from mlcomp import config
+
+    where = config.path()
+    values = config.saved(where, bands)
+    if not values:
+        return profile
+    pair = ("years", "level")
+    taken = {name: value for name, value in values.items() if name in profile and not given(ctx, name)
+             and not (name in pair and any(given(ctx, other) for other in pair if other in profile))}
+    if not taken:
+        return profile
+    note(f"saved defaults ({config.shown_path(where)}): "
+         + ", ".join(config.described(name, value) for name, value in taken.items()))
+    return {**profile, **{name: config.option_text(value) for name, value in taken.items()}}
+
+
+class ConfigAction(StrEnum):
+    show = "show"
+    set = "set"
+    unset = "unset"
+    path = "path"
+
+
+@command("config", docs="scripting.md")
+def config_command(
+    ctx: typer.Context,
+    action: Annotated[ConfigAction, typer.Argument(
+        metavar="ACTION", help="show (the default), set KEY VALUE..., unset KEY... or path. KEY: a profile "
+        "field, named as its option is (years, city, remote_first, ...).")] = ConfigAction.show,
+    words: Annotated[list[str] | None, typer.Argument(
+        metavar="KEY VALUE", show_default=False, hidden=True,
+        help="The profile's fields, as the options are named (years, city, remote_first, ...).")] = None,
+) -> None:
+    """Save a profile, so that commands need not be given it again: mlcomp config set years 4 city sf.
+
+    A saved value is a default: an option on the command line wins.
+
+    Batch rows and offer files keep their own values: it fills only what they leave empty.
+
+    A note on stderr names the values used; 'mlcomp config show' says where each comes from.
+
+    The file is config.toml in the platform's config directory ('mlcomp config path'), or MLCOMP_CONFIG's.
+
+    Examples:
+
+        mlcomp config set years 4 city sf
+
+        mlcomp config show
+
+        mlcomp config unset city
+
+        MLCOMP_CONFIG=./team.toml mlcomp estimate --tier faang
+    """
+    from mlcomp import config
+
+    where = config.path()
+    if action is ConfigAction.path:
+        print(where)
+        return
+    if action is ConfigAction.show:
+        if words:
+            raise MlcompError("config show takes no keys", usage=True)
+        print(config.show(where, load(ctx)))
+        return
+    current = config.read(where, strict=False)
+    if action is ConfigAction.set:
+        changed = config.checked(config.pairs(words or []), load(ctx))
+        if not changed:
+            raise MlcompError("config set: give KEY VALUE pairs, such as: years 4 city sf", usage=True)
+        current = {**current, **changed}
+    else:
+        if not words:
+            raise MlcompError("config unset: give the keys to remove, such as: city", usage=True)
+        gone = config.keys(words, present=current)
+        current = {k: v for k, v in current.items() if k not in gone}
+    config.write(where, current)
+    note(f"saved in {config.shown_path(where)}")
+
+
+class Template(StrEnum):
+    offer = "offer"
+
+
+@command("new", docs="compare.md")
+def new_command(
+    kind: Annotated[Template, typer.Argument(metavar="KIND", help="What to write: offer.")],
+) -> None:
+    """Print a file to fill in: mlcomp new offer > offer.toml writes every key an offer takes, commented.
+
+    The name and base are filled in; every other key is commented out, with an example value.
+
+    Fill in what the offer says, uncomment those lines, and compare it.
+
+    Examples:
+
+        mlcomp new offer > offer.toml
+
+        mlcomp compare offer.toml "name=Other,base=230k,equity=300k" --years 4
+
+        mlcomp new offer | grep vesting
+    """
+    from mlcomp import templates
+
+    sys.stdout.write(templates.offer())
+
+
+@command("help", docs="scripting.md")
+def help_command(
+    ctx: typer.Context,
+    name: Annotated[str | None, typer.Argument(metavar="COMMAND", hidden=True, show_default=False)] = None,
+) -> None:
+    """Show a command's help: mlcomp help estimate is mlcomp estimate --help.
+
+    Without a command: the list of commands, as mlcomp --help shows it.
+
+    Examples:
+
+        mlcomp help
+
+        mlcomp help estimate
+
+        mlcomp help compare
+    """
+    root = ctx.find_root()
+    if name is None:
+        print(root.get_help())
+        return
+    group = root.command
+    if name not in COMMANDS:
+        raise MlcompError(f"no command '{name}'.{did_you_mean(name, COMMANDS)} Commands: {', '.join(COMMANDS)}.",
+                          usage=True)
+    sub = group.get_command(root, name)  # type: ignore[attr-defined]
+    with sub.make_context(name, ["--help"], parent=root):
+        pass  # --help prints the help, and exits
 
 
 def write(rows: Iterable[dict[str, Any]], fmt: Format, *, document: Any = None, field: str | None = None) -> None:

@@ -182,10 +182,11 @@ def make_profile(bands: Bands, *, years: object = None, level: str | None = None
                  specialization: str | None = None, full_lifecycle: bool | str = False,
                  remote_first: bool | str = False, role: str | None = None, ml_focus: str | None = None) -> Profile:
     """Validate what a user typed into a Profile with canonical keys; MlcompError(usage=True) if not."""
-    if (years is None or years == "") and not level:
+    values = profile_values(bands, given(locals()))  # a misspelt value is the first thing to fix
+    if "years" not in values and "level" not in values:
         raise MlcompError("give --years (years of experience) or --level "
                           f"({', '.join(bands.levels)})", usage=True)
-    return Profile(**profile_values(bands, given(locals())))
+    return Profile(**values)
 
 
 def profile_values(bands: Bands, raw: Mapping[str, Any]) -> dict[str, Any]:

@@ -77,6 +77,7 @@ class Environment:
     terminal_encoding: str | None = None  # stdout's encoding when it is not UTF-8: tables degrade to it
     colors: bool = True  # False with NO_COLOR set: no control codes at all
     width: int | None = None  # None: the terminal's (or rich's default)
+    quiet: bool = False  # --quiet: no notes or progress on stderr (errors still)
 
     @classmethod
     def of_process(cls, environ: Mapping[str, str] | None = None) -> Environment:

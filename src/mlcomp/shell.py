@@ -5,6 +5,7 @@ mlcomp.fields, and shell completion. The commands themselves are in mlcomp.cli."
 from __future__ import annotations
 
 import contextlib
+import functools
 import inspect
 import os
 import sys
@@ -12,11 +13,12 @@ from collections.abc import Callable
 from typing import IO, Annotated, Any, NoReturn, TypeVar
 
 import typer
+from typer._click.globals import get_current_context
 from typer.core import TyperCommand, TyperGroup
 
 from mlcomp.environment import Environment
 from mlcomp.errors import MlcompError, cut, did_you_mean, one_line, shown, wording
-from mlcomp.fields import FIELDS, OPTIONS, PANELS, Field, help_text
+from mlcomp.fields import FIELDS, OPTIONS, OUTPUT, PANELS, Field, help_text
 
 EXIT_DATA, EXIT_USAGE, EXIT_INTERRUPTED = 1, 2, 130
 
@@ -57,7 +59,30 @@ def fail(message: str, code: int) -> NoReturn:
 
 
 def note(message: str) -> None:
-    to_stderr(f"note: {one_line(message)}\n")
+    """A note on stderr, unless the run is --quiet."""
+    if not quiet():
+        to_stderr(f"note: {one_line(message)}\n")
+
+
+def quiet() -> bool:
+    """Whether this run was given --quiet (held by its Environment, in the root context)."""
+    ctx = get_current_context(silent=True)
+    obj = ctx.find_root().obj if ctx is not None else None
+    env = obj.get("env") if isinstance(obj, dict) else None
+    return isinstance(env, Environment) and env.quiet
+
+
+def _set_quiet(ctx: typer.Context, value: bool) -> None:
+    obj = ctx.find_root().ensure_object(dict)
+    if value and isinstance(obj.get("env"), Environment):
+        obj["env"].quiet = True
+
+
+# --quiet (-q): taken before the command or after it, by every command (prepare gives it to each).
+QuietOption = Annotated[bool, typer.Option(
+    "--quiet", "-q", callback=_set_quiet, is_eager=True, expose_value=False, rich_help_panel=OUTPUT,
+    help="No notes, hints or progress on stderr (errors are still shown).")]
+QUIET = inspect.Parameter("quiet", inspect.Parameter.KEYWORD_ONLY, default=False, annotation=QuietOption)
 
 
 # Options that belong elsewhere: what to say instead of "No such option" (command, option) -> hint.
@@ -118,10 +143,14 @@ def command(name: str | None = None, *, docs: str, profile: tuple[str, ...] | No
 
     def register(function: F) -> F:
         key = name or function.__name__
-        setattr(function, PROFILE_AFTER, (after, profile, bounds))
+
+        @functools.wraps(function)
+        def run(*args: Any, quiet: bool = False, **kwargs: Any) -> Any:  # --quiet acts in its callback
+            return function(*args, **kwargs)
+
+        setattr(run, PROFILE_AFTER, (after, profile, bounds))
         COMMANDS[key] = one = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
-        one.command(key, cls=Command, epilog=f"More in docs/{docs}.",
-                    **settings)(function)
+        one.command(key, cls=Command, epilog=f"More in docs/{docs}.", **settings)(run)
         return function
 
     return register
@@ -152,12 +181,12 @@ def prepare(function: Callable[..., Any]) -> None:
                 if isinstance(getattr(info, "help", None), str):
                     info.help = info.help.format(**values)
     if exclude is None:
-        function.__signature__ = inspect.Signature(own)  # type: ignore[attr-defined]
+        function.__signature__ = inspect.Signature([*own, QUIET])  # type: ignore[attr-defined]
         return
     at = next(i for i, p in enumerate(own) if p.name == after) + 1
     options = [inspect.Parameter(f.name, inspect.Parameter.KEYWORD_ONLY, default=False if f.kind == "flag" else None,
                                  annotation=profile_option(f)) for f in FIELDS if f.name not in exclude]
-    function.__signature__ = inspect.Signature([*own[:at], *options, *own[at:]])  # type: ignore[attr-defined]
+    function.__signature__ = inspect.Signature([*own[:at], *options, *own[at:], QUIET])  # type: ignore[attr-defined]
 
 
 def plain_flags(params: list[Any]) -> list[Any]:
@@ -334,7 +363,24 @@ def completion_script(shell: str) -> str:
                           option="--show-completion")
     script: str = completion().get_completion_script(prog_name="mlcomp", complete_var=COMPLETE_VAR,
                                                      shell=shell)
-    return script
+    return zsh_first_tab(script) if shell == "zsh" else script
+
+
+ZSH_REGISTER = "compdef _mlcomp_completion mlcomp"
+ZSH_EITHER_WAY = """# Autoloaded from a file _mlcomp in $fpath (compinit), this runs at the first Tab: complete now.
+# Sourced (source <(mlcomp --show-completion zsh)), it registers the function for the Tabs to come.
+if [[ "${zsh_eval_context[-1]}" == loadautofunc ]]; then
+  _mlcomp_completion "$@"
+else
+  compdef _mlcomp_completion mlcomp
+fi"""
+
+
+def zsh_first_tab(script: str) -> str:
+    """Typer's zsh script, made to complete on the first Tab when zsh autoloads it from $fpath: as
+    written it only registers its function then, so the first Tab in a new shell did nothing."""
+    head, found, tail = script.rpartition(ZSH_REGISTER)
+    return head + ZSH_EITHER_WAY + tail if found else script
 
 
 def show_completion(ctx: typer.Context, value: str | None) -> None:
