@@ -336,7 +336,7 @@ class Estimator:
         self.text_format = output if output in formats.FORMATS else "jsonl"
         self.null = "" if self.delimited else "null"  # years not given, as the output writes it
         self.written_lines: list[str] = []
-        self.writer = formats.delimited(output if self.delimited else "csv", self.written_lines.append, "")
+        self.writer = formats.delimited(output if self.delimited else "csv", self.written_lines.append, None)
         self._levels(bands)
         self.default_keys: dict[str, Any] = bands.defaults.model_dump()
         self.known: dict[str, dict[Any, Any]] = {name: {} for name in INPUTS}
@@ -636,7 +636,7 @@ class Estimator:
             self.writer.writerow([*cells, ""] if plan.strings else [*map(formats.cell, cells), ""])
         except formats.NotJson as e:
             raise _not_json(dict(zip(plan.carried, cells, strict=True)), e) from None
-        return self.written_lines.pop() + tail
+        return self.written_lines.pop()[:-2] + tail
 
     def record(self, plan: Plan, row: Any) -> dict[str, Any]:
         """A row's output record: the carried columns, then the estimate contract."""
