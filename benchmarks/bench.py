@@ -2,6 +2,7 @@
 
     python benchmarks/bench.py            # full run: batches of 1,000,000 rows
     python benchmarks/bench.py --quick    # fewer rounds, 100,000 rows
+    python benchmarks/bench.py --only compare --against ../other/src   # compare, two versions side by side
 
 The machine is shared and noisy, so absolute times mean little; the ratios printed are measured
 side by side (the commands compared alternate, round after round) and are what to read.
@@ -172,6 +173,47 @@ def start_up(rounds: int) -> list[bool]:
     return results
 
 
+VESTING = ["even", "back-loaded", "4y monthly, 1y cliff", "4y quarterly", "5/15/40/40 semiannual from year 3"]
+
+
+def offer_files(tmp: Path, count: int, seed: int = 5) -> list[Path]:
+    """`count` offers as JSON files, every calendar and most keys that move money varied."""
+    rng = random.Random(seed)
+    paths = []
+    for i in range(count):
+        offer = {"name": f"Offer {i}", "base": rng.randint(150, 400) * 1000, "bonus": f"{rng.randint(0, 30)}%",
+                 "equity": rng.randint(0, 800) * 1000, "vesting": rng.choice(VESTING),
+                 "sign_on": [rng.randint(0, 100) * 1000, rng.randint(0, 50) * 1000],
+                 "sign_on_clawback": "12m prorated", "refresh": rng.randint(0, 100) * 1000,
+                 "refresh_vesting": "4y quarterly", "growth": rng.choice(["0%", "10%", "-20%"]), "raise": "3%"}
+        paths.append(tmp / f"offer-{i:03d}.json")
+        paths[-1].write_text(json.dumps(offer), encoding="utf-8")
+    return paths
+
+
+def comparisons(tmp: Path, rounds: int, against: str | None = None) -> list[bool]:
+    """compare with many offers over a long horizon: the year-by-year calendar and a break-even search
+    per offer, against the start-up floor (what is left is compare's own work). With `against` (the
+    src directory of another checkout), that version runs alternating with this one, and the ratio
+    this / that is printed too."""
+    files = [str(p) for p in offer_files(tmp, 100)]
+    cases = {"30y": ["compare", *files, "--horizon", "30", "-f", "json"],
+             "leave": ["compare", *files, "--leave-after", "18m", "-f", "json"]}
+    commands = {"floor": ([*FLOOR_APP, "--years", "4", "--city", "sf"], None, None),
+                **{name: ([*MLCOMP, *args], None, None) for name, args in cases.items()}}
+    if against:
+        other = {**ENV, "PYTHONPATH": against}
+        commands.update({f"{name} before": ([PY, "-m", "mlcomp", *args], None, other) for name, args in cases.items()})
+    runs = side_by_side(commands, rounds)
+    for name in cases if against else ():
+        print(f"      {name}: {runs[name] * 1000:.0f} ms, before {runs[name + ' before'] * 1000:.0f} ms: "
+              f"ratio {runs[name] / runs[name + ' before']:.2f}", flush=True)
+    return [report("compare, 100 offers over 30 years", runs["30y"] / runs["floor"], 8.0,
+                   f"{runs['30y'] * 1000:.0f} ms vs floor {runs['floor'] * 1000:.0f} ms"),
+            report("compare, 100 offers, --leave-after 18m", runs["leave"] / runs["floor"], 4.0,
+                   f"{runs['leave'] * 1000:.0f} ms")]
+
+
 def batches(tmp: Path, rows: int, rounds: int) -> list[bool]:
     files = write_data(tmp, rows, "big")
     json_pad, csv_pad = pads(tmp)
@@ -239,6 +281,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer rounds, 100,000 rows")
     parser.add_argument("--rows", type=int, help="rows of each batch file (default 1,000,000; --quick 100,000)")
+    parser.add_argument("--only", choices=["start-up", "compare", "batch"], help="run one group of cases")
+    parser.add_argument("--against", metavar="SRC", help="compare cases: also run the mlcomp in SRC (another "
+                        "checkout's src directory, with its data) side by side, and print the ratios")
     args = parser.parse_args()
     rounds = 3 if args.quick else 11
     rows = args.rows or (100_000 if args.quick else 1_000_000)
@@ -246,9 +291,13 @@ def main() -> int:
     results = []
     try:
         print(f"python {sys.version.split()[0]}, medians; ratios are mlcomp / floor\n", flush=True)
-        results += start_up(rounds)
+        if args.only in (None, "start-up"):
+            results += start_up(rounds)
+        if args.only in (None, "compare"):
+            results += comparisons(tmp, rounds, args.against)
         try:
-            results += batches(tmp, rows, 1 if args.quick else 3)
+            if args.only in (None, "batch"):
+                results += batches(tmp, rows, 1 if args.quick else 3)
         except RuntimeError as e:
             print(f"FAIL  batch and memory: {e}")
             results.append(False)

@@ -286,8 +286,10 @@ def test_one_offer_is_enough_with_a_profile():
     (solo,) = data["offers"]
     assert data["best"] == "Solo" and solo["break_even_growth"] is None
     ask = solo["market"]["ask"]
-    # base up 15% (a counter-offer's most), the rest as the dollar grant it already has
-    assert (ask["base"], ask["equity"], ask["shares"], ask["sign_on"]) == (230_000, 431_198, None, None)
+    # base up 15% (a counter-offer's most), the grant it already has up 50% (its most), a sign-on of a
+    # year's base, and still 12,800 a year short (test_offers works it out)
+    assert (ask["base"], ask["equity"], ask["shares"], ask["sign_on"], ask["short"]) == (230_000, 150_000, None,
+                                                                                         230_000, 12_800)
     result = run("name=Solo,base=200k,years=4")
     assert result.exit_code == 0 and "Market position" in result.stdout
     result = run("name=Solo,base=200k")
@@ -296,10 +298,13 @@ def test_one_offer_is_enough_with_a_profile():
 
 
 def test_target_moves_the_ask():
-    half = as_json("name=Solo,base=200k,bonus=10%,equity=100k", "-y", "4", "-c", "sf")["offers"][0]["market"]
-    high = as_json("name=Solo,base=200k,bonus=10%,equity=100k", "-y", "4", "-c", "sf", "--target", "75%")
+    # the grant up to 431,198 for the midpoint; for 75% it stops at its bound (450,000) and a sign-on
+    # of 206,000 does the rest (test_offers works both out)
+    half = as_json("name=Solo,base=200k,bonus=10%,equity=300k", "-y", "4", "-c", "sf")["offers"][0]["market"]
+    high = as_json("name=Solo,base=200k,bonus=10%,equity=300k", "-y", "4", "-c", "sf", "--target", "75%")
     assert half["target"] == 0.5 and high["offers"][0]["market"]["target"] == 0.75
-    assert high["offers"][0]["market"]["ask"]["equity"] == 655_998 > half["ask"]["equity"] == 431_198
+    assert high["offers"][0]["market"]["ask"]["equity"] == 450_000 > half["ask"]["equity"] == 431_198
+    assert (half["ask"]["sign_on"], high["offers"][0]["market"]["ask"]["sign_on"]) == (None, 206_000)
     result = run(ACME, "-y", "4", "--target", "2")
     assert result.exit_code == 2 and "Invalid value for '--target'" in result.stderr
 
@@ -650,3 +655,47 @@ def test_the_shell_completes_an_inline_offers_keys_and_offer_files():
     assert {"match_401k=", "espp=", "hsa="} <= set(complete("mlcomp compare ", 2))
     assert "examples/bigtech.toml" in complete("mlcomp compare examples/b", 2)
     assert complete("mlcomp compare name=A,vesting=4y", 2) == []  # values are the user's
+
+
+def test_the_bonus_break_even_in_the_table_json_and_csv():
+    # Trading catches Tech at the low end when its bonus pays 73.44% of base (test_offers works it out)
+    offers = ("name=Trading,base=200k,bonus=50%-100%", "name=Tech,base=250k,bonus=15% x 1.25,equity=200k")
+    out = run(*offers, "-n", "2").stdout.split("\n")
+    low = out[next(i for i, line in enumerate(out) if "Bonus low" in line):][:7]
+    assert any(line.split() == ["Break-even", "bonus", "73.44%", "of", "base", "best"] for line in low), low
+    assert "With bonuses low and each offer's own growth: Trading beats Tech if its bonus pays 73.44% of base or " \
+        "more." in out
+    data = as_json(*offers, "-n", "2")
+    assert [[o.get("break_even_bonus", "-") for o in s["offers"]] for s in data["scenarios"]] == [
+        [0.7344, None], [None, None], [None, None]]
+    rows = list(csv.DictReader(io.StringIO(run(*offers, "-n", "2", "-f", "csv").stdout)))
+    assert [(r["bonus_case"], r["name"], r["break_even_bonus"]) for r in rows if r["year"] == "1"] == [
+        ("low", "Trading", "0.7344"), ("low", "Tech", ""), ("middle", "Trading", ""), ("middle", "Tech", ""),
+        ("high", "Trading", ""), ("high", "Tech", "")]
+    # no bonus range: no column
+    assert "break_even_bonus" not in run(ACME, GLOBEX, "-f", "csv").stdout.split("\n")[0]
+
+
+def test_a_list_of_refreshers_reads_the_same_in_toml_json_stdin_and_inline(tmp_path):
+    # 400k even, a 48k expected refresher in year 2 vesting monthly (12,000 a year), 20k in year 3 on
+    # the grant's schedule (5,000 a year from year 3): equity 100,000, 100,000, 105,000; expected
+    # 0, 12,000, 12,000 (the table marks it "expected refreshers")
+    toml_file = tmp_path / "r.toml"
+    toml_file.write_text('name = "R"\nbase = "200k"\nequity = "400k"\nrefreshers = [\n'
+                         '  {amount = "48k", year = 2, vesting = "4y monthly", kind = "expected"},\n'
+                         '  {amount = 20000, year = 3},\n]\n')
+    data = {"name": "R", "base": "200k", "equity": "400k", "refreshers": [
+        {"amount": "48k", "year": 2, "vesting": "4y monthly", "kind": "expected"}, {"amount": 20000, "year": 3}]}
+    json_file = tmp_path / "r.json"
+    json_file.write_text(json.dumps(data))
+    inline = "name=R,base=200k,equity=400k,refreshers=48k in year 2 on 4y monthly expected; 20k in year 3"
+    ways = [as_json(str(toml_file), GLOBEX, "-n", "3"), as_json(str(json_file), GLOBEX, "-n", "3"),
+            as_json("-", GLOBEX, "-n", "3", input=json.dumps(data)), as_json(inline, GLOBEX, "-n", "3")]
+    assert ways[0] == ways[1] == ways[2] == ways[3]
+    years = ways[0]["offers"][0]["by_year"]
+    assert [(y["equity"], y["expected_equity"]) for y in years] == [(100_000, 0), (100_000, 12_000),
+                                                                     (105_000, 12_000)]
+    assert "expected refreshers" in run(inline, GLOBEX, "-n", "3").stdout
+    bad = run("name=R,base=200k,refreshers=48k in yr 2", GLOBEX)
+    assert bad.exit_code == 2 and "refreshers: expected a refresher such as '50k in year 2'" in bad.stderr
+    assert complete("mlcomp compare name=A,refreshers", 2) == ["name=A,refreshers="]

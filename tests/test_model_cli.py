@@ -133,7 +133,8 @@ def test_the_market_table_shows_three_positions_and_one_ask_with_its_reasons():
                   "Equity and bonus position", "Market position (total)", "Verdict (on the total)"):
         assert label in out, label
     assert "Location-adjusted" not in out
-    assert "$230,000" in out and "$431,198" in out  # base up 15%, the rest as the grant
+    # base up 15%, the grant up 50% (its bound), the rest as a sign-on of a year's base, 12,800 a year short
+    assert "$230,000" in out and "$150,000" in out and "$12,800" in out
     assert "Offer, ask: the base (200,000) is under the market's base" in out
 
 

@@ -236,15 +236,18 @@ def test_break_even_growth_is_where_the_total_reaches_the_best(fields, best_base
 # ---- asking for the market -------------------------------------------------------------------------
 
 @fewer(2)
-@given(full_offers(), st.integers(1, 8), st.integers(0, 100).map(lambda p: p / 100),
-       st.sampled_from([{"years": 4.0, "city": "sf"}, {"level": "staff"}, {"years": 1.0, "remote_first": True}]))
-def test_the_asked_offer_reaches_the_target(fields, horizon, target, profile):
-    """The one ask, applied whole (base, then shares, equity or sign-on), reaches the target, or says by
-    how much a year it cannot; the base never goes above the market's base high nor the sign-on above a
-    year's base."""
+@given(full_offers(), st.sampled_from([1, 1.5, 2, 4, 8, 13 / 12]), st.integers(0, 100).map(lambda p: p / 100),
+       st.sampled_from([{"years": 4.0, "city": "sf"}, {"level": "staff"}, {"years": 1.0, "remote_first": True}]),
+       st.booleans(), st.sampled_from(["none", "12m prorated", "12m full"]))
+def test_the_asked_offer_reaches_the_target(fields, horizon, target, profile, leave, clawback):
+    """The one ask, applied whole (base, then shares, equity or sign-on), reaches the target over the
+    comparison's own horizon (leaving at it or not), or says by how much a year it cannot; the base
+    never goes above the market's base high nor 15% over the offer's, the grant never 50% over it, nor
+    the sign-on above a year's base."""
     bands = load_bands()
-    first = compare([make_offer(fields, origin="t", default_name="A")], horizon=horizon, bands=bands,
-                    defaults=profile, target=target).offers[0].market
+    fields = {**fields, "sign_on_clawback": clawback}
+    options = {"horizon": horizon, "leave": leave, "bands": bands, "defaults": profile, "target": target}
+    first = compare([make_offer(fields, origin="t", default_name="A")], **options).offers[0].market
     assert first is not None
     ask = first.ask
     if not ask["reasons"]:
@@ -253,17 +256,18 @@ def test_the_asked_offer_reaches_the_target(fields, horizon, target, profile):
         return
     asked = dict(fields)
     if ask["base"] is not None:
-        assert fields["base"] < ask["base"] <= first.base["high"]
+        assert fields["base"] < ask["base"] <= min(first.base["high"], round(fields["base"] * 1.15, 6))  # type: ignore[operator]
         asked["base"] = ask["base"]
     for key in ("equity", "shares"):
         if ask[key] is not None:
+            given = make_offer(fields, origin="t", default_name="A")
+            assert getattr(given, key) < ask[key] <= getattr(given, key) * 1.5 + 1
             asked[key] = ask[key]
     if ask["sign_on"] is not None:
         assert ask["sign_on"] <= max(asked["base"], fields["sign_on"][0])  # type: ignore[index]
         asked["sign_on"] = [ask["sign_on"], *fields["sign_on"][1:]]  # type: ignore[index]
     assert set(ask["reasons"]) >= {k for k in ("base", "equity", "shares", "sign_on") if ask[k] is not None}
-    result = compare([make_offer(asked, origin="t", default_name="A")], horizon=horizon, bands=bands,
-                     defaults=profile, target=target).offers[0]
+    result = compare([make_offer(asked, origin="t", default_name="A")], **options).offers[0]
     again = result.market
     assert again is not None
     if ask["short"]:
@@ -336,6 +340,7 @@ LETTER_KEYS: dict[str, list[object]] = {
     "espp": ["15% discount, 10% of base"],
     "hsa": ["1k", 2000],
     "start": ["2027-03"],
+    "refreshers": ["50k in year 2 on 4y quarterly expected; 30k in year 3", "20k in year 1 on 4y monthly, 1y cliff"],
 }
 REFRESHER_KEYS: dict[str, list[object]] = {"refresh_vesting": ["4y monthly"], "refresh_kind": ["expected"],
                                            "refresh_from": ["3"]}

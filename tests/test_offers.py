@@ -18,6 +18,7 @@ from mlcomp.offers import (
     Bonus,
     cash_flows,
     compare,
+    leaving,
     load_offers,
     make_offer,
     market_position,
@@ -461,34 +462,43 @@ SF4 = {"years": 4.0, "city": "sf"}
 def test_one_ask_base_to_the_markets_base_at_the_target_then_the_rest_as_equity(bands):
     # base 200k + 10% bonus + 100k even = 245,000 a year; the target (the midpoint) is 360,800.
     # The market's base at 50% is 207,000 + 0.5 x 131,000 = 272,500, but a counter-offer moves base by
-    # 15% at most: 230,000, averaging 230,000 x 1.1 = 253,000 before equity. The grant must bring
-    # 4 x 360,800 - 4 x 253,000 = 431,200 over 4 years, a quarter a year, each year's rounded half up:
-    # 4 x round(g / 4) >= 431,200 -> g / 4 >= 107,799.5: a grant of 431,198.
+    # 15% at most: 230,000, averaging 230,000 x 1.1 = 253,000 before equity. A grant moves by 50% at
+    # most (150,000: 37,500 a year): 290,500 a year; the rest, 4 x (360,800 - 290,500) = 281,200, is
+    # more than a sign-on of one year's base (230,000) closes: (281,200 - 230,000) / 4 = 12,800 a year short.
     fields = {"name": "A", "base": "200k", "bonus": "10%", "equity": "100k"}
     market = compare([offer(**fields)], bands=bands, defaults=SF4).offers[0].market
     assert market.position == -0.0151   # (245000 - 248400) / 224800 = -0.01512
     assert market.verdict == "below range"
     ask = market.ask
-    assert (ask["base"], ask["equity"], ask["shares"], ask["sign_on"], ask["short"]) == (230_000, 431_198, None,
-                                                                                         None, 0)
-    assert set(ask["reasons"]) == {"base", "equity"} and "272,500" in ask["reasons"]["base"]
-    assert "15% at most" in ask["reasons"]["base"]
+    assert (ask["base"], ask["equity"], ask["shares"], ask["sign_on"], ask["short"]) == (230_000, 150_000, None,
+                                                                                         230_000, 12_800)
+    assert set(ask["reasons"]) == {"base", "equity", "sign_on", "short"} and "272,500" in ask["reasons"]["base"]
+    assert "15% at most" in ask["reasons"]["base"] and "50% at most" in ask["reasons"]["equity"]
+    # a grant of 300k (75,000 a year): 328,000 with the base; the grant must bring 4 x 360,800 - 4 x 253,000
+    # = 431,200 over 4 years, a quarter a year, each year's rounded half up: 4 x round(g / 4) >= 431,200
+    # -> g / 4 >= 107,799.5: a grant of 431,198, under 1.5 x 300,000 = 450,000
+    fields = {**fields, "equity": "300k"}
+    ask = compare([offer(**fields)], bands=bands, defaults=SF4).offers[0].market.ask
+    assert (ask["base"], ask["equity"], ask["sign_on"], ask["short"]) == (230_000, 431_198, None, 0)
+    assert set(ask["reasons"]) == {"base", "equity"}
     again = compare([offer(**{**fields, "base": ask["base"], "equity": ask["equity"]})], bands=bands,
                     defaults=SF4).offers[0].market
     assert again.position == 0.5 and again.ask["reasons"] == {}
-    # target 0.75 (417,000 a year): the base stops at 230,000 again; the grant brings
-    # 4 x 417,000 - 1,012,000 = 656,000: g / 4 >= 163,999.5, 655,998
+    # target 0.75 (417,000 a year): the base stops at 230,000 again; the grant at 450,000 (112,500 a
+    # year), and the rest, 4 x 417,000 - 4 x (253,000 + 112,500) = 206,000, as a sign-on
     high = compare([offer(**fields)], bands=bands, defaults=SF4, target=0.75).offers[0].market
-    assert (high.ask["base"], high.ask["equity"]) == (230_000, 655_998)
+    assert (high.ask["base"], high.ask["equity"], high.ask["sign_on"], high.ask["short"]) == (230_000, 450_000,
+                                                                                              206_000, 0)
 
 
 def test_the_base_ask_stops_at_the_markets_base_at_the_target(bands):
     # 280k base, 10k bonus, 20k equity a year = 310,000 a year, 50,800 short; the base may rise to the
-    # market's 272,500 at most, which it already passes: all of the rest is equity, 4 x (20,000 + 50,800)
-    # = 283,200 over 4 years, a quarter a year, each year's rounded half up: a grant of 283,198
+    # market's 272,500 at most, which it already passes: the rest is equity, the grant at most 50% more
+    # (120,000: 30,000 a year), then 4 x (50,800 - 10,000) = 163,200 as a year-1 sign-on
     market = compare([offer(name="A", base="280k", bonus="10k", equity="80k")], bands=bands,
                      defaults=SF4).offers[0].market
-    assert market.ask["base"] is None and market.ask["equity"] == 283_198
+    assert (market.ask["base"], market.ask["equity"], market.ask["sign_on"], market.ask["short"]) == (
+        None, 120_000, 163_200, 0)
 
 
 def test_the_base_ask_stops_where_the_total_is_reached(bands):
@@ -500,11 +510,13 @@ def test_the_base_ask_stops_where_the_total_is_reached(bands):
 
 def test_ask_counts_raises_discount_and_growth(bands):
     # base 100k raising 10%, asked 115,000 (15% more): 115,000 + 126,500 + 139,150 + 153,065 = 533,715.
-    # equity 100k even at 50% off: g / 8 a year; the target needs 4 x 360,800 = 1,443,200 in all:
-    # 4 x round(g / 8) >= 1,443,200 - 533,715 = 909,485 -> round(g / 8) >= 227,372 -> g >= 1,818,972
+    # equity 100k even at 50% off: g / 8 a year, the grant at most 150,000: 18,750 a year, 75,000 in
+    # all; the target needs 4 x 360,800 = 1,443,200: a sign-on of one year's base (115,000) leaves
+    # (1,443,200 - 533,715 - 75,000 - 115,000) / 4 = 179,871.25 a year: 179,872 short
     fields = {"name": "A", "base": "100k", "raise": "10%", "equity": "100k", "equity_discount": "50%"}
     market = compare([offer(**fields)], bands=bands, defaults=SF4).offers[0].market
-    assert (market.ask["base"], market.ask["equity"]) == (115_000, 1_818_972)
+    assert (market.ask["base"], market.ask["equity"], market.ask["sign_on"], market.ask["short"]) == (
+        115_000, 150_000, 115_000, 179_872)
     # a 100% discount: no grant counts; a sign-on of one year's base (115,000) leaves
     # (1,443,200 - 533,715 - 115,000) / 4 = 198,621.25 a year: 198,622 short
     full = compare([offer(**{**fields, "equity_discount": 1})], bands=bands, defaults=SF4).offers[0].market
@@ -532,11 +544,63 @@ def test_an_options_offer_is_asked_more_options(bands):
                      defaults=SF4).offers[0].market
     assert (market.ask["base"], market.ask["shares"], market.ask["equity"]) == (172_500, 107_600, None)
     # at a base of 272,500 already, the rest is options: 10,000 options, 17,500 a year: 290,000; 70,800 a
-    # year short: round(1.75 n) >= 70,800 -> n >= 40,456.9: 40,457 more
+    # year short. 15,000 options at most (50% more: 8,750 a year more), then a sign-on of
+    # 4 x (70,800 - 8,750) = 248,200, under a year's base
     market = compare([offer(name="S", base="272.5k", shares=10_000, share_price=9.5, strike=2.5)], bands=bands,
                      defaults=SF4).offers[0].market
-    assert (market.ask["base"], market.ask["shares"], market.ask["equity"]) == (None, 50_457, None)
-    assert "40,457 more shares" in market.ask["reasons"]["shares"]
+    assert (market.ask["base"], market.ask["shares"], market.ask["equity"], market.ask["sign_on"]) == (
+        None, 15_000, None, 248_200)
+    assert "5,000 more shares" in market.ask["reasons"]["shares"]
+
+
+BIGCO = {"name": "BigCo", "base": "230k", "bonus": "15%", "raise": "3%", "shares": 1600, "share_price": 250,
+         "sign_on": ["60k", "40k"], "benefits": "12k", "tier": "faang"}
+STARTUP = {"name": "Startup", "base": "205k", "shares": 100_000, "share_price": 9.5, "strike": 2.5,
+           "equity_discount": "30%", "benefits": "4k", "tier": "ai-startup"}
+
+
+def test_the_ask_on_leaving_after_18_months_is_for_those_18_months(bands):
+    # years 4 in sf: total comp 351,900..527,280 for both (as docs/compare.md shows): the goal is
+    # 439,590 a year, 659,385 over 18 months.
+    # BigCo left at 18 months: base 230,000 + 236,900 / 2 = 118,450, bonus 34,500 (year 2's is paid
+    # at its end, after leaving), 400 RSUs x $250 at month 12, sign-on 60,000 + 40,000 (no clawback),
+    # benefits 18,000: 600,950. Base at most 15% more, 264,500: + 34,500 + 5,175 of bonus + 17,768
+    # for months 13..18 = 658,393, 992 short; a share more vests a quarter in year 1 at $250 (62.50):
+    # 16 more shares (1,000). A recruiter signs that.
+    # Startup: 205,000 x 1.5 + 25,000 options x $7.00 x 70% (122,500) + 6,000 benefits = 436,000.
+    # Base 235,750 (+46,125), options at most 50% more: 150,000 (12,500 more vest at month 12: 61,250),
+    # 543,375; the rest, 659,385 - 543,375 = 116,010, as a year-1 sign-on (under a year's base).
+    # Before, the ask was made over 2 whole years without leaving.
+    result = compare([offer(**BIGCO), offer(**STARTUP)], horizon=1.5, leave=True, bands=bands, defaults=SF4)
+    big, small = (o.market.ask for o in result.offers)
+    assert (result.offers[0].total, result.offers[1].total) == (600_950, 436_000)
+    assert (big["base"], big["shares"], big["equity"], big["sign_on"], big["short"]) == (264_500, 1_616, None,
+                                                                                         None, 0)
+    assert (small["base"], small["shares"], small["sign_on"], small["short"]) == (235_750, 150_000, 116_010, 0)
+    assert "50% at most" in small["reasons"]["shares"]
+    # the offers as asked, left at 18 months, reach the goal and ask nothing more
+    asked = [offer(**{**BIGCO, "base": 264_500, "shares": 1_616}),
+             offer(**{**STARTUP, "base": 235_750, "shares": 150_000, "sign_on": 116_010})]
+    again = compare(asked, horizon=1.5, leave=True, bands=bands, defaults=SF4)
+    assert [o.market.ask["reasons"] for o in again.offers] == [{}, {}]
+    assert [o.total >= 659_385 for o in again.offers] == [True, True]
+
+
+def test_the_ask_counts_the_bonus_as_expected_and_the_sign_on_clawback(bands):
+    # a 10% target paid at 1.5x is a 15% bonus: the same ask
+    plain = compare([offer(name="A", base="200k", bonus="15%", equity="300k")], bands=bands, defaults=SF4)
+    times = compare([offer(name="A", base="200k", bonus="10% x 1.5", equity="300k")], bands=bands, defaults=SF4)
+    assert plain.offers[0].market.ask == times.offers[0].market.ask
+    # left at 6 months, a year-1 sign-on under a 12-month full clawback is repaid whole: asking for
+    # more of it closes nothing, and the ask says it is short rather than ask for it: 300,000 a year,
+    # 60,800 short of 360,800
+    cash = {"name": "Cash", "base": "300k", "sign_on_clawback": "12m full"}
+    ask = compare([offer(**cash)], horizon=0.5, leave=True, bands=bands, defaults=SF4).offers[0].market.ask
+    assert (ask["base"], ask["sign_on"], ask["short"]) == (None, None, 60_800)
+    assert "would be repaid on leaving" in ask["reasons"]["short"]
+    # kept past the clawback (18 months), the sign-on closes it: 1.5 x 60,800 = 91,200
+    ask = compare([offer(**cash)], horizon=1.5, leave=True, bands=bands, defaults=SF4).offers[0].market.ask
+    assert (ask["sign_on"], ask["short"]) == (91_200, 0)
 
 
 def test_ask_is_null_when_the_target_is_reached(bands):
@@ -756,6 +820,44 @@ def test_a_quarterly_refresher_stack_over_four_years():
     assert (left.granted, left.vested, left.forfeited) == (440_000, 105_000, 335_000)
 
 
+def test_a_list_of_refreshers_each_with_its_year_size_and_schedule():
+    # 400k even (100k a year at each year's end); a 48k expected refresher granted in year 2 vesting
+    # monthly over 4 years (1,000 a month: 12,000 a year in years 2..5), and 200 shares in year 3 on the
+    # grant's own schedule (50 a year at $100 = 5,000 at the ends of years 3..6), at +10% a year: the
+    # share price of year 3 is 100 x 1.1^2 = 121 (6,050), year 4: 133.10 (6,655); the dollar refresher
+    # grows from its own year: 12,000, 13,200, 14,520 in years 2..4.
+    fields = {"name": "R", "base": "200k", "shares": 4000, "share_price": 100, "growth": "10%", "refreshers": [
+        {"amount": "48k", "year": 2, "vesting": "4y monthly", "kind": "expected"}, {"shares": 200, "year": 3}]}
+    listed = offer(**fields)
+    years = cash_flows(listed, 4)
+    # the initial 4,000 shares: 1,000 a year at 100, 110, 121, 133.10
+    assert column(years, "equity") == [100_000, 110_000, 121_000 + 6_050, 133_100 + 6_655]
+    assert column(years, "expected_equity") == [0, 12_000, 13_200, 14_520]
+    # the same list as text, as an inline spec writes it
+    text = offer(**{**fields, "refreshers": "48k in year 2 on 4y monthly expected; 200 shares in year 3"})
+    assert cash_flows(text, 4) == years
+    # left at 30 months: granted 400,000 + 48,000 + 20,000 (at grant: a share at $100); vested 200,000
+    # of the initial grant, 18 of 48 months of the refresher (18,000), none of the year-3 shares
+    left = leaving(listed, 30, 0.0)
+    assert (left.granted, left.vested, left.forfeited) == (468_000, 218_000, 250_000)
+    # a refresher granted after leaving is not granted
+    assert leaving(listed, 20, 0.0).granted == 448_000
+
+
+@pytest.mark.parametrize(("fields", "message"), [
+    ({"refreshers": [{"year": 2}]}, "give amount (dollars at grant) or shares, one of them"),
+    ({"refreshers": [{"amount": 1, "shares": 1, "year": 2}]}, "give amount (dollars at grant) or shares"),
+    ({"refreshers": [{"amount": 1, "year": 31}]}, "refreshers.0.year"),
+    ({"refreshers": [{"amount": 1, "year": 2, "vesting": "4y monthly, 5y cliff"}]}, "is longer than the schedule"),
+    ({"refreshers": "50k in yr 2"}, "expected a refresher such as '50k in year 2'"),
+    ({"refreshers": [{"shares": 10, "year": 2}]}, "refreshers in shares: also give share_price"),
+    ({"refreshers": 5}, "expected a list of refreshers"),
+])
+def test_bad_refresher_lists(fields, message):
+    with pytest.raises(MlcompError, match=re.escape(message)):
+        offer(name="A", base="100k", **fields)
+
+
 def test_expected_refreshers_are_their_own_component_and_the_first_year_can_be_later():
     # the same stack, expected: equity keeps the initial grant, expected_equity the refreshers
     # (10,000, 21,000, 33,100); from year 3 only: 0, 0, 10,000, 21,000
@@ -816,6 +918,28 @@ def test_a_bonus_range_gives_low_middle_and_high_scenarios():
     # without a range there is one scenario, and no bonus_case key
     (plain,) = scenarios([tech, offer(name="B")], [None])
     assert plain.bonus is None and "bonus_case" not in plain.as_dict()
+
+
+def test_the_bonus_at_which_the_answer_flips():
+    # At the low end Tech (693,750) leads Trading (200k base, 2 years: 400,000 + 2 x 200,000 x r).
+    # Trading reaches it at r >= 293,750 / 400,000 = 73.4375%: in whole basis points 73.44% (73.43%
+    # gives 693,720). A range of amounts: Fund, 220k base and 20k-60k: 440,000 + 2b >= 693,750 needs
+    # b = 126,875, above its high end: none. Against a best of 520,000 it needs b = 40,000.
+    from mlcomp.offers import break_even_bonus, scenarios
+
+    trading, tech = offer(name="Trading", base="200k", bonus="50%-100%"), \
+        offer(name="Tech", base="250k", bonus="15% x 1.25", equity="200k")
+    fund = offer(name="Fund", base="220k", bonus="20k-60k")
+    low, middle, _ = scenarios([trading, tech, fund], [None], horizon=2)
+    assert [o.break_even_bonus for o in low.offers] == [0.7344, None, None]
+    assert low.as_dict()["offers"][0]["break_even_bonus"] == 0.7344
+    assert middle.best == "Trading" and middle.offers[0].break_even_bonus is None
+    assert break_even_bonus(fund, 2, 520_000) == 40_000 and break_even_bonus(fund, 2, 519_999) == 40_000
+    assert break_even_bonus(fund, 2, 520_001) == 40_001 and break_even_bonus(tech, 2, 1) is None
+    # left before a year's end, no bonus is paid: no payout closes the gap
+    assert break_even_bonus(trading, 0.5, 150_000) is None
+    # without a range, no key
+    assert "break_even_bonus" not in compare([tech, offer(name="B")]).as_dict()["offers"][0]
 
 
 @pytest.mark.parametrize(("value", "message"), [

@@ -156,7 +156,8 @@ def compare_rows(comparison: Any, *, growth: bool = False) -> Iterator[dict[str,
     for offer in comparison.offers:
         market = market_cells(offer.market) if offer.market else blank
         leave = flatten(offer.leaving.as_dict(), "leave_") if offer.leaving else {}
-        extra = {"break_even_growth": offer.break_even_growth, **leave, **market}
+        bonus = {"break_even_bonus": offer.break_even_bonus} if offer.ranged else {}
+        extra = {"break_even_growth": offer.break_even_growth, **bonus, **leave, **market}
         for year in offer.by_year:
             lead = scenario(comparison) if growth else {}
             yield {**lead, "name": offer.name, **year.as_dict(), **extra}

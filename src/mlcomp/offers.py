@@ -35,7 +35,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
 
 from mlcomp import inputs, money
-from mlcomp.bands import Bands
+from mlcomp.bands import Ask, Bands
 from mlcomp.engine import Profile, estimate, make_profile, profile_values
 from mlcomp.errors import MlcompError, did_you_mean, from_pydantic, one_line, shown
 from mlcomp.money import parse_months
@@ -502,6 +502,54 @@ def parse_payments(value: object) -> tuple[int, ...]:
 
 Money = Annotated[int, BeforeValidator(money.parse_money)]
 Rate01 = Annotated[float, BeforeValidator(lambda v: money.parse_rate(v, low=0.0, high=1.0))]
+REFRESHER_TEXT = re.compile(r"\s*(?P<size>\S+)(?P<shares>\s+shares)?\s+in\s+year\s+(?P<year>\d{1,3})"
+                            r"(?:\s+on\s+(?P<vesting>.+?))?(?:\s+(?P<kind>expected|guaranteed))?\s*", re.I)
+
+
+class Refresher(BaseModel):
+    """One refresher grant of a list (`refreshers`): its size in dollars (`amount`) or `shares`, the
+    `year` of the offer it is granted in, its own `vesting` (else the grant's) and its `kind`."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    amount: Money = 0
+    shares: Annotated[float, BeforeValidator(parse_shares)] = 0.0
+    year: Annotated[int, BeforeValidator(lambda v: money.parse_count(v, 1, MAX_HORIZON, "years"))]
+    vesting: Annotated[Schedule | None, BeforeValidator(lambda v: v if v is None else parse_schedule(v))] = None
+    kind: Literal["guaranteed", "expected"] = "guaranteed"
+
+    @model_validator(mode="after")
+    def _sized(self) -> Refresher:
+        if ({"amount", "shares"} <= self.model_fields_set) or not ({"amount", "shares"} & self.model_fields_set):
+            raise ValueError("give amount (dollars at grant) or shares, one of them")
+        return self
+
+
+def _refresher(value: object) -> object:
+    """ "50k in year 2 on 4y quarterly expected", "400 shares in year 3": a refresher as text, read
+    into its keys; a table is kept as it is."""
+    if not isinstance(value, str):
+        return value
+    match = REFRESHER_TEXT.fullmatch(value)
+    if not match:
+        raise ValueError(f"expected a refresher such as '50k in year 2', '400 shares in year 3 on 4y quarterly "
+                         f"expected', or a table {{amount = 50000, year = 2, vesting = \"4y quarterly\"}}; "
+                         f"got {shown(value)}")
+    size = "shares" if match["shares"] else "amount"
+    return {size: match["size"], "year": match["year"],
+            **{key: match[key] for key in ("vesting", "kind") if match[key]}}
+
+
+def parse_refreshers(value: object) -> object:
+    """A list of refreshers (tables or texts), or one text with them separated by ';'."""
+    if isinstance(value, str):
+        value = [part for part in value.split(";") if part.strip()]
+    if not isinstance(value, list | tuple):
+        raise ValueError("expected a list of refreshers such as [{amount = 50000, year = 2}] or "
+                         "'50k in year 2; 50k in year 3'")
+    if len(value) > MAX_HORIZON:
+        raise ValueError(f"at most {MAX_HORIZON} refreshers, got {len(value)}")
+    return [_refresher(part) for part in value]
 
 
 class Offer(BaseModel):
@@ -534,6 +582,7 @@ class Offer(BaseModel):
     refresh_vesting: Annotated[Schedule | None, BeforeValidator(lambda v: v if v is None else parse_schedule(v))] = None
     refresh_from: Annotated[int, BeforeValidator(lambda v: money.parse_count(v, 2, MAX_HORIZON, "years"))] = 2
     refresh_kind: Literal["guaranteed", "expected"] = "guaranteed"
+    refreshers: Annotated[tuple[Refresher, ...], BeforeValidator(parse_refreshers)] = ()
     growth: Annotated[float | None, BeforeValidator(lambda v: money.parse_rate(v))] = None
     raise_: Annotated[float, BeforeValidator(lambda v: money.parse_rate(v, low=0.0, high=1.0)),
                       Field(alias="raise")] = 0.0
@@ -597,13 +646,15 @@ GRANT_RULES: tuple[tuple[Callable[[Offer, set[str]], bool], str], ...] = (
     (lambda o, g: {"refresh", "refresh_shares"} <= g, "refresh and refresh_shares: give one, not both"),
     (lambda o, g: "refresh_shares" in g and not _priced(o, g),
      "refresh_shares: also give share_price (the value of one share today), or preferred_price"),
+    (lambda o, g: any(r.shares for r in o.refreshers) and not _priced(o, g),
+     "refreshers in shares: also give share_price (the value of one share today), or preferred_price"),
     (lambda o, g: bool(REFRESHER & g) and not {"refresh", "refresh_shares"} & g,
      "refresh_vesting, refresh_from and refresh_kind describe a refresher: give its size too (refresh in "
      "dollars or refresh_shares)"),
     (lambda o, g: {"share_price", "preferred_price"} <= g,
      "share_price and preferred_price: give one (preferred_price, with fmv, for a private company)"),
     (lambda o, g: o.valued_at == "fmv" and "fmv" not in g, "valued_at: fmv needs fmv (the 409A price of a share)"),
-    *((lambda o, g, key=key: key in g and not IN_SHARES & g,
+    *((lambda o, g, key=key: key in g and not IN_SHARES & g and not any(r.shares for r in o.refreshers),
        f"{key}: applies only to a grant given in shares; give shares too (or the grant in dollars as equity)")
       for key in ("share_price", "strike", "fmv", "preferred_price", "valued_at")),
 )
@@ -618,7 +669,10 @@ def parse_inline(spec: str, origin: str) -> dict[str, str]:
     """'name=Acme,base=$240,000,bonus=15%' -> dict. A comma not followed by key= stays in the value."""
     pairs: list[list[str]] = []
     for part in spec.split(","):
-        if "=" in part and re.match(r"^\s*[A-Za-z_][\w-]*\s*=", part):
+        if part.lstrip().startswith("="):
+            raise MlcompError(f"{origin}: a key is missing before {shown(part.strip())}; write key=value",
+                              usage=True)
+        if "=" in part and re.match(r"^\s*[^\W\d][\w-]*\s*=", part):  # a key in any script: ü=2, not 1,5=2
             key, _, value = part.partition("=")
             pairs.append([key.strip(), value.strip()])
         elif pairs:
@@ -672,6 +726,19 @@ def _exists(path: Path, test: Callable[[Path], bool]) -> bool:
         return test(path)
     except (OSError, ValueError):
         return False
+
+
+def _missing(path: Path) -> str:
+    """Why an offer's path names no file: none there, or what the system says (a loop of links, a
+    name too long)."""
+    try:
+        path.stat()
+    except FileNotFoundError:
+        pass
+    except (OSError, ValueError) as e:
+        return f"cannot read: {getattr(e, 'strerror', None) or e}"
+    return ("no such file (an offer is a .toml or .json file, '-' for stdin, or key=value,... such as "
+            "name=Acme,base=240k)")
 
 
 def _half(value: object) -> str | None:
@@ -732,8 +799,7 @@ def load_offers(args: Iterable[str], read_stdin: Callable[[], str], *, first: in
             if _exists(path, Path.is_dir):
                 raise MlcompError(f"{where}: is a directory; an offer is a .toml or .json file", usage=True)
             if not _exists(path, Path.exists):
-                raise MlcompError(f"{where}: no such file (an offer is a .toml or .json file, '-' for stdin, "
-                                  "or key=value,... such as name=Acme,base=240k)", usage=True)
+                raise MlcompError(f"{where}: {_missing(path)}", usage=True)
             if kind not in ("toml", "json"):
                 raise MlcompError(f"{where}: unknown file type '{one_line(path.suffix)}'; use .toml or .json",
                                   usage=True)
@@ -804,6 +870,11 @@ class Component:
     counted: bool = True
 
 
+def expects(offer: Offer) -> bool:
+    """Whether some of the offer's refreshers are expected, not promised."""
+    return offer.refresh_kind == "expected" or any(r.kind == "expected" for r in offer.refreshers)
+
+
 def base_in(offer: Offer, year: int) -> float:
     """The yearly base in `year`, after the raises."""
     return offer.base * (1 + offer.raise_) ** (year - 1)
@@ -843,7 +914,7 @@ COMPONENTS = (
               lambda o, s: equity_in_year(o, s.year, s.growth, s.months, made=s.grants), always=True),
     Component("expected_equity", "expected refreshers", "equity", "equity",
               lambda o, s: equity_in_year(o, s.year, s.growth, s.months, expected=True, made=s.grants),
-              when=lambda offers, leave: any(o.refresh_kind == "expected" for o in offers)),
+              when=lambda offers, leave: any(expects(o) for o in offers)),
     Component("one_time", "one-time", "one-time cash", "one-time", _one_time),
     Component("benefits", "benefits", "benefits", "benefits", lambda o, s: _months_of(o.benefits, s)),
     Component("match_401k", "401(k) match", "benefits", "benefits",
@@ -923,6 +994,8 @@ def grants(offer: Offer, months: int = MAX_HORIZON * 12) -> list[Grant]:
         made += [Grant(g, size, bool(offer.refresh_shares), offer.refresh_vesting or offer.vesting,
                        offer.refresh_kind == "expected")
                  for g in range(offer.refresh_from, MAX_HORIZON + 1) if 12 * (g - 1) < months]
+    made += [Grant(r.year, r.shares or float(r.amount), bool(r.shares), r.vesting or offer.vesting,
+                   r.kind == "expected") for r in offer.refreshers if 12 * (r.year - 1) < months]
     return made
 
 
@@ -932,16 +1005,33 @@ def equity_in_year(offer: Offer, year: int, growth: float, months: int = 12, *, 
     refreshers alone with `expected`, else the rest), after the offer's discount. What vests in
     year i of its grant is valued at (1 + growth)^(i - 1); a share at the share price of its year.
     `made`: the offer's grants, when the caller has them."""
+    return _worth(offer, vesting(offer, year, months, grants(offer) if made is None else made), year, growth,
+                  expected)
+
+
+def _worth(offer: Offer, parts: Sequence[tuple[float, Grant]], year: int, growth: float, expected: bool) -> float:
+    """What vests in `year` (`parts`, from vesting) is worth at `growth`, after the discount: the
+    expected refreshers alone with `expected`, else the rest."""
     value = 0.0
+    for amount, grant in parts:
+        if grant.expected == expected:
+            value += amount * grant.unit(offer, year, growth)
+    return value * (1 - offer.equity_discount)
+
+
+def vesting(offer: Offer, year: int, months: int, made: Sequence[Grant]) -> list[tuple[float, Grant]]:
+    """What of each grant vests in the first `months` months of `year` (paid then: a private company's
+    RSUs wait for its liquidity event): (dollars at grant or shares, the grant), before growth and discount."""
     liquid = liquidity_month(offer)
-    for grant in grants(offer) if made is None else made:
+    out = []
+    for grant in made:
         index = year - grant.year
         if index < 0 or (not liquid and 12 * index >= len(grant.schedule.vested) - 1):
             continue
         part = grant.schedule.percent(12 * index, 12 * index + months, liquid - 12 * (grant.year - 1)) / 100
-        if part and grant.expected == expected:
-            value += grant.size * part * grant.unit(offer, year, growth)
-    return value * (1 - offer.equity_discount)
+        if part:
+            out.append((grant.size * part, grant))
+    return out
 
 
 def liquidity_month(offer: Offer) -> float:
@@ -1047,21 +1137,61 @@ def horizon_total(offer: Offer, horizon: float, growth: float | None = None, *, 
     return sum(y.total for y in cash_flows(offer, horizon, growth, leave=leave, bonus=bonus))
 
 
+def growth_total(offer: Offer, horizon: float, *, leave: bool = False,
+                 bonus: str = "middle") -> Callable[[int], int]:
+    """horizon_total as a function of the equity growth in basis points, for a search over it: the
+    years are computed once, and only what vests is valued again at each rate (equity is the one
+    component growth moves; each year's equity and expected equity rounded once, as cash_flows does)."""
+    years = cash_flows(offer, horizon, 0.0, leave=leave, bonus=bonus)
+    fixed = sum(y.total - y["equity"] - y.amounts.get("expected_equity", 0) for y in years)
+    made = tuple(grants(offer))
+    vests = [(y.year, vesting(offer, y.year, y.months, made)) for y in years]
+
+    def total(rate: int) -> int:
+        return fixed + sum(money.dollars(_worth(offer, parts, year, rate / 10_000, expected))
+                           for year, parts in vests for expected in (False, True))
+
+    return total
+
+
 def break_even_growth(offer: Offer, horizon: float, target: int, *, leave: bool = False,
                       bonus: str = "middle") -> float | None:
     """The lowest yearly equity growth, in whole basis points from -100% to +1000%, at which this
     offer's horizon total (its equity alone growing) reaches `target`; None when even +1000% does
     not. The total never decreases as growth rises, so a binary search over the basis points finds it."""
     lo, hi = (round(rate * 10_000) for rate in GROWTH_SEARCH)
-    def total(rate: int) -> int:
-        return horizon_total(offer, horizon, rate / 10_000, leave=leave, bonus=bonus)
-
+    total = growth_total(offer, horizon, leave=leave, bonus=bonus)
     if total(hi) < target:
         return None
     while lo < hi:  # the answer is in lo..hi
         mid = (lo + hi) // 2
         lo, hi = (lo, mid) if total(mid) >= target else (mid + 1, hi)
     return lo / 10_000
+
+
+def break_even_bonus(offer: Offer, horizon: float, target: int, *, growth: float | None = None,
+                     leave: bool = False) -> float | int | None:
+    """For an offer whose bonus is a range: the lowest yearly bonus in it at which the offer's horizon
+    total reaches `target`, a rate of base in whole basis points (a range of percentages) or whole
+    dollars (a range of amounts); None when even its high end does not (or its bonus is no range). The
+    total never falls as the bonus rises, so a binary search finds it."""
+    bonus = offer.bonus
+    if bonus.high_rate is None:
+        return None
+    rated = bool(bonus.rate or bonus.high_rate)
+    lo, hi = (round(bonus.rate * 10_000), round(bonus.high_rate * 10_000)) if rated else \
+        (bonus.amount, bonus.high_amount)
+
+    def total(n: int) -> int:
+        paid = Bonus(rate=n / 10_000) if rated else Bonus(amount=n)
+        return horizon_total(offer.model_copy(update={"bonus": paid}), horizon, growth, leave=leave)
+
+    if total(hi) < target:
+        return None
+    while lo < hi:
+        mid = (lo + hi) // 2
+        lo, hi = (lo, mid) if total(mid) >= target else (mid + 1, hi)
+    return lo / 10_000 if rated else lo
 
 
 # ---- market position ------------------------------------------------------------------------------
@@ -1129,87 +1259,119 @@ class Market:
 NO_ASK: dict[str, Any] = {"base": None, "equity": None, "shares": None, "sign_on": None, "short": 0, "reasons": {}}
 
 
-def _reaches(offer: Offer, goal: int, horizon: int, growth: float) -> bool:
-    """Whether the offer pays `goal` a year on average over the horizon (its total, goal x horizon)."""
-    return horizon_total(offer, horizon, growth) >= goal * horizon
+@dataclass(frozen=True, slots=True)
+class Aim:
+    """What an ask must reach: `goal` dollars a year on average over the comparison's own `horizon`
+    (months count: 1.5 is 18), leaving at it when `leave` (the sign-on repaid under its clawback), with
+    equity growing `growth` a year and a bonus range at its `bonus` case (a target bonus times its
+    expected payout)."""
+
+    goal: int
+    horizon: float = 4
+    growth: float = 0.0
+    leave: bool = False
+    bonus: str = "middle"
+
+    def total(self, offer: Offer) -> int:
+        return horizon_total(offer, self.horizon, self.growth, leave=self.leave, bonus=self.bonus)
+
+    def reaches(self, offer: Offer) -> bool:
+        """Whether the offer pays `goal` a year on average over the horizon (its total, goal x horizon)."""
+        return self.total(offer) >= self.goal * self.horizon
+
+    def least(self, make: Callable[[int], Offer], lo: int, hi: int) -> int | None:
+        """The least n from lo to hi whose offer make(n) reaches the goal (the total never falls as n
+        grows); None when even hi does not."""
+        if hi < lo or not self.reaches(make(hi)):
+            return None
+        while lo < hi:
+            mid = (lo + hi) // 2
+            lo, hi = (lo, mid) if self.reaches(make(mid)) else (mid + 1, hi)
+        return lo
 
 
-def _least(make: Callable[[int], Offer], lo: int, hi: int, goal: int, horizon: int, growth: float) -> int | None:
-    """The least n from lo to hi whose offer make(n) reaches `goal` (the total never falls as n grows);
-    None when even hi does not."""
-    if hi < lo or not _reaches(make(hi), goal, horizon, growth):
-        return None
-    while lo < hi:
-        mid = (lo + hi) // 2
-        lo, hi = (lo, mid) if _reaches(make(mid), goal, horizon, growth) else (mid + 1, hi)
-    return lo
-
-
-def ask_for(offer: Offer, market: Mapping[str, dict[str, int]], goal: int, horizon: int, growth: float,
-            target: float, raise_max: float = math.inf) -> dict[str, Any]:
-    """One ask, as a negotiator makes it, that brings the offer's average yearly total to `goal`: the
-    base up to the market's base at the target's place (never above the market's base high nor more
-    than `raise_max` over the offered base, never below what is offered), then the rest in the offer's
-    own equity (more shares for a grant in shares, more dollars for a dollar grant), or as a year-1
-    sign-on when it has no equity (at most one year's base). Each part is the new amount to ask for,
-    with a one-line reason; `short` is what a year still misses when the sign-on's bound stops it."""
-    if _reaches(offer, goal, horizon, growth):
+def ask_for(offer: Offer, market: Mapping[str, dict[str, int]], aim: Aim, target: float,
+            bounds: Ask | None = None) -> dict[str, Any]:
+    """One ask, as a negotiator makes it and a recruiter could sign it, that brings the offer's
+    average yearly total over the comparison's horizon (leaving at it, with --leave-after) to the
+    aim's goal: the base up to the market's base at the target's place (never above the market's base
+    high nor more than `bounds.base_raise_max` over the offered base, never below what is offered),
+    then the rest in the offer's own equity (more shares for a grant in shares, more dollars for a
+    dollar grant; at most `bounds.equity_raise_max` more than the grant), then what is still missing
+    as a year-1 sign-on (at most one year's base). Each part is the new amount to ask for, with a
+    one-line reason; `short` is what a year still misses when the bounds stop it."""
+    if aim.reaches(offer):
         return dict(NO_ASK)
+    raise_max = bounds.base_raise_max if bounds else math.inf
     ask, reasons = dict(NO_ASK), {}
     base = market["base"]
     market_goal = min(math.ceil(base["low"] + target * (base["high"] - base["low"])), base["high"])
     most = math.floor(round(offer.base * (1 + raise_max), 6)) if raise_max < math.inf else market_goal
     base_goal = min(market_goal, most)
     if offer.base < base_goal:
-        least = _least(lambda n: offer.model_copy(update={"base": n}), offer.base, base_goal, goal, horizon,
-                       growth)
+        least = aim.least(lambda n: offer.model_copy(update={"base": n}), offer.base, base_goal)
         asked = base_goal if least is None else least
         ask["base"] = asked
         bound = "" if base_goal == market_goal else f"; a counter-offer moves base by {raise_max:.0%} at most"
         reasons["base"] = (f"the base ({money.dollars(offer.base):,}) is under the market's base at "
                            f"{target:.0%} of its range ({market_goal:,}; its high is {base['high']:,}){bound}")
         offer = offer.model_copy(update={"base": asked})
-    if not _reaches(offer, goal, horizon, growth):
-        _rest(offer, ask, reasons, goal, horizon, growth)
+    if not aim.reaches(offer):
+        offer, why = _more_equity(offer, ask, reasons, aim, bounds.equity_raise_max if bounds else math.inf)
+        if why:
+            _sign_on(offer, ask, reasons, aim, why)
     ask["reasons"] = reasons
     return ask
 
 
-def _rest(offer: Offer, ask: dict[str, Any], reasons: dict[str, str], goal: int, horizon: int,
-          growth: float) -> None:
-    """What the base leaves to close: more of the offer's own equity, else a sign-on."""
-    if offer.shares:
-        have = math.ceil(offer.shares)
-        shares = _least(lambda n: offer.model_copy(update={"shares": float(n)}), have, MAX_SHARES, goal,
-                        horizon, growth)
-        if shares is not None:
-            ask["shares"] = shares
-            reasons["shares"] = (f"the rest in the grant's own units: {shares - have:,} more shares "
-                                 f"({have:,} to {shares:,}), vesting on its schedule")
-            return
-    elif offer.equity and offer.equity_discount < 1:
-        equity = _least(lambda n: offer.model_copy(update={"equity": n}), offer.equity, money.MAX_MONEY, goal,
-                        horizon, growth)
-        if equity is not None:
-            ask["equity"] = equity
-            reasons["equity"] = (f"the rest in the grant: {equity - offer.equity:,} more ({offer.equity:,} to "
-                                 f"{equity:,}), vesting on its schedule")
-            return
+def _more_equity(offer: Offer, ask: dict[str, Any], reasons: dict[str, str], aim: Aim,
+                 raise_max: float) -> tuple[Offer, str]:
+    """More of the offer's own grant (shares or dollars), at most `raise_max` more than it: the offer as
+    asked, and why the rest is left to a sign-on ("" when nothing is)."""
+    key = "shares" if offer.shares else "equity"
+    have = math.ceil(offer.shares) if offer.shares else offer.equity
+    if not have or offer.equity_discount >= 1:
+        return offer, "the offer has no equity to add to" if not have else "more equity cannot close it"
+    top = MAX_SHARES if key == "shares" else money.MAX_MONEY
+    if raise_max < math.inf:
+        top = min(top, math.floor(round(have * (1 + raise_max), 6)))
+
+    def granted(n: int) -> Offer:
+        return offer.model_copy(update={key: float(n) if key == "shares" else n})
+
+    least = aim.least(granted, have, top)
+    asked = top if least is None else least
+    if least is None and raise_max == math.inf:
+        return offer, "more equity cannot close it"
+    if least is None and aim.total(granted(top)) == aim.total(offer):
+        return offer, "more equity vests nothing within the horizon"
+    ask[key] = asked
+    more, own = ("more shares", "'s own units") if key == "shares" else ("more", "")
+    bound = "" if least is not None else f"; a counter-offer moves a grant by {raise_max:.0%} at most"
+    reasons[key] = (f"the rest in the grant{own}: {asked - have:,} {more} ({have:,} to {asked:,}), "
+                    f"vesting on its schedule{bound}")
+    why = "" if least is not None else "what the grant's bound leaves"
+    return granted(asked), why
+
+
+def _sign_on(offer: Offer, ask: dict[str, Any], reasons: dict[str, str], aim: Aim, why: str) -> None:
+    """The rest as a year-1 sign-on, at most one year's base; `short` what a year still misses."""
     first, later = offer.sign_on[0], offer.sign_on[1:]
     ceiling = max(money.dollars(offer.base), first)
 
     def signed(n: int) -> Offer:
         return offer.model_copy(update={"sign_on": (n, *later)})
 
-    sign_on = _least(signed, first, ceiling, goal, horizon, growth)
-    why = "the offer has no equity to add to" if not (offer.shares or offer.equity) else \
-        "more equity cannot close it"
-    ask["sign_on"] = sign_on if sign_on is not None else ceiling
-    reasons["sign_on"] = f"the rest as a year-1 sign-on: {why}; a sign-on is at most one year's base"
+    sign_on = aim.least(signed, first, ceiling)
+    kept = sign_on is not None or aim.total(signed(ceiling)) > aim.total(offer)
+    if kept:
+        ask["sign_on"] = sign_on if sign_on is not None else ceiling
+        reasons["sign_on"] = f"the rest as a year-1 sign-on: {why}; a sign-on is at most one year's base"
     if sign_on is None:
-        ask["short"] = math.ceil(goal - horizon_total(signed(ceiling), horizon, growth) / horizon)
-        reasons["short"] = (f"still {ask['short']:,} a year short of the target: the rest is more than a "
-                            "sign-on of one year's base can close")
+        ask["short"] = math.ceil(round(aim.goal - aim.total(signed(ceiling)) / aim.horizon, 6))
+        rest = "the rest is more than a counter-offer can close" if kept else \
+            f"{why}, and a sign-on would be repaid on leaving"
+        reasons["short"] = f"still {ask['short']:,} a year short of the target: {rest}"
 
 
 def market_profile(profile: Profile, est_level: str, location: str, bands: Bands) -> dict[str, Any]:
@@ -1232,20 +1394,22 @@ def _place(value: float, ends: Mapping[str, int], exact: bool = False) -> float:
 
 
 def market_position(base: float, average: int, profile: Profile, bands: Bands, *, offer: Offer | None = None,
-                    horizon: int = 4, growth: float = 0.0, target: float = 0.5) -> Market:
+                    horizon: float = 4, growth: float = 0.0, target: float = 0.5, leave: bool = False,
+                    bonus: str = "middle") -> Market:
     """base: the offer's average yearly base; average: its average yearly total (the rest of it is
     judged against the market's equity and bonus). position: where the average sits in the total-comp
     range (0 low end, 1 high end), graded by `verdict`; base_position and equity_and_bonus_position
     the same for the two parts. total_comp_vs_mid: average / total-comp midpoint - 1. ask: what
-    reaches `target` (see ask_for; needs `offer`)."""
+    reaches `target` over the same `horizon`, leaving at it with `leave`, the bonus at its `bonus` case
+    (see ask_for; needs `offer`)."""
     est = estimate(profile, bands)
     ranges = {"base": est.base.dollars(), "equity_and_bonus": est.equity_and_bonus.dollars(),
               "total_comp": est.total_comp.dollars()}
     tc = ranges["total_comp"]
     location = "remote-first" if profile.remote_first else profile.city or bands.defaults.city
     goal = math.ceil(round(tc["low"] + target * (tc["high"] - tc["low"]), 6))
-    ask = dict(NO_ASK) if offer is None else ask_for(offer, ranges, goal, horizon, growth, target,
-                                                     bands.ask.base_raise_max)
+    ask = dict(NO_ASK) if offer is None else ask_for(offer, ranges, Aim(goal, horizon, growth, leave, bonus),
+                                                     target, bands.ask)
     position = _place(average, tc, exact=True)
     return Market(
         level=est.level, location=location, profile=market_profile(profile, est.level, location, bands),
@@ -1269,6 +1433,11 @@ class Result:
     growth: float
     market: Market | None
     break_even_growth: float | None = None
+    # For a bonus range: the bonus at which this offer reaches the best (a rate of base, or dollars);
+    # `ranged` when some offer of the comparison has a bonus range (the key is there for every offer).
+    break_even_bonus: float | int | None = None
+    ranged: bool = False
+    bonus_ranged: bool = False  # this offer's own bonus is a range
     equity_discount: float = 0.0
     leaving: Leaving | None = None
     start: Month | None = None
@@ -1282,9 +1451,10 @@ class Result:
     def as_dict(self) -> dict[str, Any]:
         leave = {"leave": self.leaving.as_dict()} if self.leaving else {}
         start = {"start": str(self.start)} if self.start else {}
+        bonus = {"break_even_bonus": self.break_even_bonus} if self.ranged else {}
         return {"name": self.name, **start, "by_year": [y.as_dict() for y in self.by_year],
                 "first_year": self.first_year, "average": self.average, "total": self.total,
-                "delta_to_best": self.delta_to_best, "break_even_growth": self.break_even_growth, **leave,
+                "delta_to_best": self.delta_to_best, "break_even_growth": self.break_even_growth, **bonus, **leave,
                 "market": self.market.as_dict() if self.market else None}
 
 
@@ -1371,17 +1541,21 @@ def compare(offers: Iterable[Offer], *, horizon: float = 4, growth: float | None
         average = money.dollars(total / horizon)
         profile = offer_profile(offer, bands, defaults or {}) if bands is not None else None
         base = sum(y["base"] for y in years) / horizon
-        market = (market_position(base, average, profile, bands, offer=offer, horizon=math.ceil(horizon),
-                                  growth=rate, target=target) if profile and bands else None)
+        market = (market_position(base, average, profile, bands, offer=offer, horizon=horizon, growth=rate,
+                                  target=target, leave=leave, bonus=bonus or "middle") if profile and bands else None)
         rows.append((offer, years, total, average, market, rate))
     if not rows:
         raise MlcompError("no offers to compare", usage=True)
     best = min(rows, key=lambda r: (-r[2], -r[1][0].total, r[0].name.casefold(), r[0].name))
+    ranged = any(offer.bonus.ranged for offer in offers)
     results = tuple(
         Result(name=offer.name, by_year=tuple(years), first_year=years[0].total, average=average,
                total=total, delta_to_best=total - best[2], growth=rate, market=market,
                break_even_growth=None if offer is best[0] else break_even_growth(
                    offer, horizon, best[2], leave=leave, bonus=bonus or "middle"),
+               break_even_bonus=None if offer is best[0] else break_even_bonus(
+                   offer, horizon, best[2], growth=growth, leave=leave), ranged=ranged,
+               bonus_ranged=offer.bonus.ranged,
                equity_discount=offer.equity_discount, start=offer.start, notes=equity_notes(offer),
                leaving=leaving(offer, round(months), rate) if leave else None,
                city=offer.city, state=offer.state, origin=offer.origin, inline=offer.inline)

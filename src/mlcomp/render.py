@@ -256,17 +256,37 @@ def compare_notes(comparison: Comparison, *, discounts: bool = True) -> list[str
                 notes.append(f"{o.name}, ask: " + "; ".join(o.market.ask["reasons"].values()) + ".")
     if len(comparison.offers) > 1:
         for o in comparison.offers:
-            if o.name == comparison.best:
-                continue
-            if o.break_even_growth is None:
-                notes.append(f"{o.name}: no growth rate closes the gap to {comparison.best} "
-                             "(from -100% to +1000% a year).")
-            elif o.break_even_growth <= -1:
-                notes.append(f"{o.name} matches {comparison.best} whatever its equity does.")
-            else:
-                notes.append(f"{o.name} beats {comparison.best} only if its equity grows more than "
-                             f"{rate_text(o.break_even_growth)} a year.")
+            if o.name != comparison.best:
+                notes += _catch_up(o, comparison.best)
     return notes
+
+
+def _catch_up(o: Result, best: str) -> list[str]:
+    """When an offer other than the best would catch up with it: by its equity's growth, by its bonus."""
+    if o.break_even_growth is None:
+        notes = [f"{o.name}: no growth rate closes the gap to {best} (from -100% to +1000% a year)."]
+    elif o.break_even_growth <= -1:
+        notes = [f"{o.name} matches {best} whatever its equity does."]
+    else:
+        notes = [f"{o.name} beats {best} only if its equity grows more than {rate_text(o.break_even_growth)} a year."]
+    if o.ranged and o.bonus_ranged:
+        notes.append(f"{o.name}: no bonus in its range closes the gap to {best}." if o.break_even_bonus is None
+                     else f"{o.name} beats {best} if its bonus pays {_bonus_text(o.break_even_bonus)} or more.")
+    return notes
+
+
+def _bonus_text(bonus: float | int) -> str:
+    """A break-even bonus: '73.44% of base' (a rate) or '$23,000 a year' (an amount)."""
+    if isinstance(bonus, float):
+        return f"{bonus * 100:.2f}".rstrip("0").removesuffix(".") + "% of base"
+    return f"{money(bonus)} a year"
+
+
+def _bonus_break_even(comparison: Comparison) -> list[str]:
+    """The table's cells: the bonus at which each offer with a bonus range catches up with the best."""
+    return ["best" if o.name == comparison.best else "" if not o.bonus_ranged else "none"
+            if o.break_even_bonus is None else _bonus_text(o.break_even_bonus).removesuffix(" a year")
+            for o in comparison.offers]
 
 
 def _listed(names: Iterable[str]) -> str:
@@ -365,7 +385,9 @@ def compare_table(comparison: Comparison, *, out: Console | None = None) -> None
     row(f"Total over {span}", (money(o.total) for o in offers), style="bold", end_section=len(offers) < 2)
     if len(offers) > 1:
         row("Difference to best", (signed_money(o.delta_to_best) for o in offers))
-        row("Break-even equity growth", _break_even(comparison), end_section=True)
+        row("Break-even equity growth", _break_even(comparison), end_section=not offers[0].ranged)
+        if offers[0].ranged:
+            row("Break-even bonus", _bonus_break_even(comparison), end_section=True)
     if comparison.leave:
         _leave_rows(row, comparison)
     _growth_rows(row, table, offers)
@@ -443,6 +465,8 @@ def scenarios_table(comparisons: list[Comparison], *, out: Console | None = None
         if several:
             table.add_row("  Difference to best", *(signed_money(o.delta_to_best) for o in offers))
             table.add_row("  Break-even equity growth", *_break_even(comparison))
+            if offers[0].ranged:
+                table.add_row("  Break-even bonus", *_bonus_break_even(comparison))
         if any(o.market for o in offers):
             table.add_row("  Market position",
                           *(rate_text(o.market.position) if o.market else "n/a" for o in offers))
