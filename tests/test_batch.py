@@ -141,7 +141,7 @@ def test_skip_reports_each_bad_row_and_a_summary():
     assert result.stdout.split() == ["220000", "220000"]
     err = result.stderr.split("\n")[:-1]
     assert err[0].startswith("line 3: years of experience must be a number from 0 to 60, got 'old'")
-    assert err[1].startswith("line 4: remote_first must be true/false")
+    assert err[1].startswith("line 4: remote_first must be true or false (or yes/no, 1/0), got 'maybe'")
     assert err[-1] == "4 rows read, 2 written, 2 skipped"
 
 

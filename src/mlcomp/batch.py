@@ -38,7 +38,7 @@ from mlcomp import engine, formats, inputs
 from mlcomp.bands import Bands
 from mlcomp.engine import Profile, parse_years, profile_values
 from mlcomp.errors import MlcompError, did_you_mean, one_line
-from mlcomp.fields import BOOLEANS
+from mlcomp.fields import parse_flag
 
 # The profile's fields, from the engine's Profile: a column named like one (any case, '-' or ' ' for '_')
 # feeds it; any other column is only carried through.
@@ -170,21 +170,22 @@ def read_rows(stream: Iterable[str], fmt: str | None = None, name: str = "-",
     """(line, row, None) per record, or (line, None, problem) for a record that cannot be read.
     `header`, if given, is called with a CSV header's names; a MlcompError it raises stops the run at
     line 1."""
-    for number, row, problem, _ in _records(stream, fmt, name, header):
-        yield number, dict(zip(row.header, row, strict=True)) if isinstance(row, Record) else row, problem
+    names: list[str] = []
 
+    def check(columns: list[str]) -> None:
+        names[:] = columns
+        if header is not None:
+            header(columns)
 
-class Record(list[str]):
-    """A CSV or TSV record: its cells, and the header they are under."""
-
-    __slots__ = ("header",)
-    header: tuple[str, ...]
+    for number, row, problem, _ in _records(stream, fmt, name, check):
+        yield number, dict(zip(names, row, strict=True)) if type(row) is list else row, problem
 
 
 def _records(stream: Iterable[str], fmt: str | None, name: str,
              check: Callable[[list[str]], Any] | None) -> Iterator[tuple[int, Any, str | None, str | None]]:
-    """(line, row or record, None, its line) or (line, None, problem, its line) per record of the input
-    (the line is JSON Lines' own; None for CSV)."""
+    """(line, row, None, its line) or (line, None, problem, its line) per record of the input: a row is
+    a dict (JSON Lines) or a list of cells under the header `check` is given (CSV and TSV; the line is
+    JSON Lines' own, None for CSV)."""
     fmt, lines = _format(stream, fmt, name)
     with _reading(name):
         if fmt == "jsonl":
@@ -234,25 +235,22 @@ def _delimited(lines: Iterable[str], delimiter: str,
 
 
 def _cells(reader: Any, header: tuple[str, ...], delimiter: str) -> Iterator[tuple[int, Any, str | None]]:
+    """(line, cells, None) per record as wide as the header, (line, None, problem) per other one; a
+    record the reader cannot read is its line's problem, and reading goes on after it."""
     width, start = len(header), reader.line_num + 1
     while True:
-        line = start
         try:
-            cells = next(reader)
-        except StopIteration:
+            for cells in reader:
+                line, start = start, reader.line_num + 1
+                if len(cells) == width:
+                    yield line, cells, None
+                elif cells:  # a blank line is no record
+                    yield line, None, not_utf8(delimiter.join(cells)) or \
+                        f"{len(cells)} values for {width} columns ({', '.join(header)})"
             return
         except csv.Error as e:
-            yield line, None, _csv_problem(e, line, reader.line_num)
+            yield start, None, _csv_problem(e, start, reader.line_num)
             start = reader.line_num + 1
-            continue
-        start = reader.line_num + 1
-        if len(cells) == width:
-            record = Record(cells)
-            record.header = header
-            yield line, record, None
-        elif cells:  # a blank line is no record
-            yield line, None, not_utf8(delimiter.join(cells)) or f"{len(cells)} values for {width} columns " \
-                                                                  f"({', '.join(header)})"
 
 
 def _csv_problem(error: csv.Error, line: int, last: int) -> str:
@@ -274,19 +272,6 @@ def _column(name: str) -> str | None:
     """The input a column feeds, or None if it is carried through."""
     canonical = name.strip().lower().replace("-", "_").replace(" ", "_")
     return canonical if canonical in INPUTS else None
-
-
-def _flag(name: str, value: Any) -> bool:
-    """A flag's cell: true/false, yes/no, 1/0 in any case, JSON true/false, or the JSON numbers 1 and 0
-    (1.0 is the number 1)."""
-    if type(value) is bool:
-        return value
-    if type(value) in (int, float) and value in (0, 1):
-        return bool(value)
-    flag = BOOLEANS.get(str(value).strip().lower()) if type(value) is str else None
-    if flag is None:
-        raise MlcompError(f"{name} must be true/false, yes/no, 1/0 or empty, got {value!r}")
-    return flag
 
 
 @dataclass(slots=True)
@@ -324,7 +309,7 @@ class Compiled:
     text: str  # the output format's text after the carried cells, '%s' per hole
     order: Callable[[tuple[Any, ...]], tuple[Any, ...]] | None  # (years, *typical, adjustments) -> holes'
     moving: tuple[str, ...]  # the ranges whose typical value is the row's own
-    typical: tuple[Callable[[float], int], ...]  # their typical value at p (Range.typical)
+    typical: Callable[[float], list[int]]  # their typical values at p (engine.typicals)
     place: Callable[[float], float]  # years -> p in this level
 
 
@@ -354,7 +339,7 @@ class Estimator:
         self.text_format = output if output in formats.FORMATS else "jsonl"
         self.null = "" if self.delimited else "null"  # years not given, as the output writes it
         self.written_lines: list[str] = []
-        self.writer = formats.delimited(output if self.delimited else "csv", self.written_lines.append, "")
+        self.writer = formats.delimited(output if self.delimited else "csv", self.written_lines.append, None)
         self._levels(bands)
         self.default_keys: dict[str, Any] = bands.defaults.model_dump()
         self.known: dict[str, dict[Any, Any]] = {name: {} for name in INPUTS}
@@ -412,7 +397,8 @@ class Estimator:
     def _validate(self, field: str, value: Any) -> Any:
         if field in TEXT and type(value) is not str:
             raise MlcompError(f"{field} must be text, got {value!r}")
-        canonical = profile_values(self.bands, {field: _flag(field, value) if field in FLAGS else value})[field]
+        given = parse_flag(field, value, numbers=True) if field in FLAGS else value
+        canonical = profile_values(self.bands, {field: given})[field]
         if canonical == self.default_keys.get(field) or canonical is False:
             return None  # the default, which a Profile writes as None: one entry for both
         return canonical
@@ -577,17 +563,20 @@ class Estimator:
         row = formats.flatten(holes) if self.delimited else holes
         text, order = formats.template(row, self.text_format, first=False)
         return Compiled(data, text, None if order == sorted(order) else operator.itemgetter(*order), moving,
-                        tuple(ranges[name].typical for name in moving), self.places[i])
+                        engine.typicals([ranges[name] for name in moving]), self.places[i])
 
     # -- rows
 
     def years(self, plan: Plan, row: Any) -> float | None:
-        """The row's years (the option's for an empty cell), checked as parse_years checks them."""
+        raw: Any = None if plan.years is None else row[plan.years]
         raw = None if plan.years is None else row[plan.years]
-        if raw is None or raw == "":
-            return self.default_years
         kind = type(raw)
-        if kind is float or kind is int or (kind is str and "_" not in raw):
+        if kind is float or kind is int:  # a JSON number (not a bool): compared as it is, exactly
+            if self.low <= raw <= self.high:
+                return float(raw)
+        elif raw is None or raw == "":
+            return self.default_years
+        elif kind is str and "_" not in raw:
             try:
                 years = float(raw)
             except (ValueError, OverflowError):
@@ -612,7 +601,7 @@ class Estimator:
         i = self.level_of(years) if level is None or (plan.previous and years is not None) else self.index[level]
         compiled = entry.levels[i] or self._compile(entry, i)
         p = self.level_only if years is None else compiled.place(years)
-        return entry, compiled, years, list(map(operator.call, compiled.typical, itertools.repeat(p)))
+        return entry, compiled, years, compiled.typical(p)
 
     def level_of(self, years: float | None) -> int:
         """The place of the level the years choose (by bisection when the levels run end to end)."""
@@ -650,7 +639,7 @@ class Estimator:
             self.writer.writerow([*cells, ""] if plan.strings else [*map(formats.cell, cells), ""])
         except formats.NotJson as e:
             raise _not_json(dict(zip(plan.carried, cells, strict=True)), e) from None
-        return self.written_lines.pop() + tail
+        return self.written_lines.pop()[:-2] + tail
 
     def record(self, plan: Plan, row: Any) -> dict[str, Any]:
         """A row's output record: the carried columns, then the estimate contract."""
@@ -691,13 +680,17 @@ class Estimator:
              ) -> Iterator[tuple[int, Plan, Any, str | None]]:
         """(line, plan, row, its JSON Lines text) per row read; a row that cannot be read is rejected."""
         plans, stats = self.plans, self.stats
-        for number, row, problem, text in progress(_records(lines, fmt, name, self.header_plan)):
+        header: list[Plan] = []  # CSV and TSV: the header's plan
+
+        def check(names: list[str]) -> None:
+            header.append(self.header_plan(names))
+
+        for number, row, problem, text in progress(_records(lines, fmt, name, check)):
             stats.read += 1
             if row is None:
                 self.reject(number, problem or "")
-                continue
-            if isinstance(row, Record):
-                yield number, plans.get(row.header) or self.header_plan(row.header), row, text
+            elif type(row) is list:
+                yield number, header[0], row, text
             else:
                 key = tuple(row)
                 yield number, plans.get(key) or self.plan(key), row, text

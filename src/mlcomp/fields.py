@@ -62,11 +62,14 @@ FLAGS = tuple(field.name for field in FIELDS if field.kind == "flag")
 BOOLEANS = {"true": True, "yes": True, "1": True, "false": False, "no": False, "0": False}
 
 
-def parse_flag(name: str, value: object) -> bool:
-    """A yes/no value: a bool, or true/false, yes/no, 1/0 in any case; anything else is refused,
-    naming the field (a string such as "false" is never read as true)."""
+def parse_flag(name: str, value: object, *, numbers: bool = False) -> bool:
+    """A yes/no value: a bool, or true/false, yes/no, 1/0 in any case; with `numbers` (a batch's JSON
+    cells) also the numbers 1 and 0 (1.0 is the number 1). Anything else is refused, naming the field
+    (a string such as "false" is never read as true)."""
     if type(value) is bool:
         return value
+    if numbers and type(value) in (int, float) and value in (0, 1):
+        return bool(value)
     flag = BOOLEANS.get(str(value).strip().lower()) if isinstance(value, str | int) else None
     if flag is None:
         raise MlcompError(f"{name} must be true or false (or yes/no, 1/0), got {shown(value)}", usage=True,

@@ -14,6 +14,7 @@ import json
 import json.encoder
 import os
 import re
+import types
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import IO, Any
 
@@ -66,9 +67,11 @@ class Lines:
         self.write = lambda row: write(row[:-2] + end)
 
 
-def delimited(fmt: str, write: Callable[[str], Any], end: str = "\n") -> Any:
-    """A csv writer for CSV or TSV whose rows reach `write` ending in `end`."""
-    return csv.writer(Lines(write, end), delimiter=DELIMITERS[fmt], lineterminator="\r\n")
+def delimited(fmt: str, write: Callable[[str], Any], end: str | None = "\n") -> Any:
+    """A csv writer for CSV or TSV whose rows reach `write` ending in `end` (None: in '\r\n', as the
+    writer makes them, with no call between it and `write`)."""
+    file = Lines(write, end) if end is not None else types.SimpleNamespace(write=write)
+    return csv.writer(file, delimiter=DELIMITERS[fmt], lineterminator="\r\n")
 
 
 def line(cells: Iterable[Any], fmt: str) -> str:
