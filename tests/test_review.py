@@ -25,14 +25,14 @@ def test_base_240k_with_24k_bonus_and_50k_equity_in_mid_sf():
     assert person.base_penetration == 0.2519  # (240,000 - 207,000) / (338,000 - 207,000)
     assert person.total_compa == 0.8703  # 314,000 / 360,800
     assert person.total_penetration == 0.2918  # (314,000 - 248,400) / (473,200 - 248,400)
-    assert person.verdict == "lower third"  # on total comp: 0.29 < 1/3
+    assert person.verdict == "lower third"  # on base: 0.25 < 1/3
     assert (person.gap_on, person.to_low, person.to_mid) == ("base", 0, 32_500)  # 272,500 - 240,000
 
 
 def test_below_range_on_base_alone_costs_the_distance_to_the_low():
     person = standing(Pay.read({"base": "190000"}), BASE, TOTAL)
     assert person.total_compa is None and person.pay.total is None  # no bonus or equity given: total unknown
-    assert person.verdict == "below range"  # judged on base: 190,000 < 207,000
+    assert person.verdict == "below range"  # 190,000 < 207,000
     assert (person.to_low, person.to_mid) == (17_000, 82_500)
 
 
@@ -47,6 +47,7 @@ def test_total_comp_alone_is_judged_and_gapped_on_total():
     ({"base": "-5000"}, "negative"),
     ({"base": "2000000000"}, r"at most \$1,000,000,000"),
     ({"base": "lots"}, "expected an amount"),
+    ({"base": True}, "expected an amount"),
     ({"base": "240k", "total_comp": "200k"}, "below base"),
     ({"bonus": "20k"}, "neither base nor total_comp"),
 ])
@@ -114,13 +115,23 @@ def test_the_summary_adds_up_and_shuffling_rows_changes_no_figure(seed, n):
     assert figures == again
 
 
-def test_groups_under_five_people_are_counted_not_shown():
+def test_by_groups_under_five_people_are_counted_not_shown_while_levels_and_cities_show_all():
     rng = random.Random(1)
     rows = [(person, {**where, "city": "sf"}) for person, where in people(rng, 7)]
     rows += [(person, {**where, "city": "austin"}) for person, where in people(rng, 3)]
-    by_city = summarize(rows, by="city")["by_city"]
-    assert list(by_city["groups"]) == ["sf"] and by_city["groups"]["sf"]["count"] == 7
-    assert by_city["not_shown"]["groups"] == 1 and by_city["not_shown"]["people"] == 3
+    figures = summarize(rows, by="city")
+    by = figures["by"]
+    assert by["column"] == "city"
+    assert list(by["groups"]) == ["sf"] and by["groups"]["sf"]["count"] == 7
+    assert by["not_shown"]["groups"] == 1 and by["not_shown"]["people"] == 3
+    assert figures["by_city"]["groups"]["austin"]["count"] == 3  # a city is a job's, not a person's, attribute
+
+
+def test_groups_past_the_limit_are_counted_beyond(monkeypatch):
+    monkeypatch.setattr(review, "MAX_GROUPS", 3)
+    rows = [(person, {**where, "city": f"c{i}"}) for i, (person, where) in enumerate(people(random.Random(2), 5))]
+    by_city = summarize(rows)["by_city"]
+    assert len(by_city["groups"]) == 3 and by_city["beyond"]["people"] == 2
 
 
 def test_one_person_given_twice_is_a_note_and_counted_again():
@@ -132,12 +143,36 @@ def test_one_person_given_twice_is_a_note_and_counted_again():
     assert summary.as_dict()["people"] == 2 and summary.as_dict()["repeated_ids"] == 1
 
 
-def test_medians_past_the_exact_limit_come_from_bins_within_one_bin(monkeypatch):
+def test_medians_past_the_exact_limit_come_from_bins_within_one_bin_and_say_so(monkeypatch):
     monkeypatch.setattr(review, "EXACT", 1_000)
     rng = random.Random(5)
-    values = [rng.uniform(0.6, 1.4) for _ in range(5_001)]
-    median = review.Median()
-    for value in values:
-        median.add(value)
-    assert not median.exact and median.bins is not None and median.values is None
-    assert abs(median.value() - statistics.median(values)) <= review.BIN
+    rows = people(rng, 5_001)
+    exact = summarize(rows[:1_000])
+    assert exact["medians_exact"] is True
+    assert exact["median_base_compa"] == round(statistics.median(p.base_compa for p, _ in rows[:1_000]), 4)
+    figures = summarize(rows)
+    assert figures["medians_exact"] is False
+    assert abs(figures["median_base_compa"] - statistics.median(p.base_compa for p, _ in rows)) <= review.BIN
+    for level in ("mid", "senior"):
+        values = [p.base_compa for p, where in rows if where["level"] == level]
+        got = figures["by_level"]["groups"][level]["median_base_compa"]
+        assert abs(got - statistics.median(values)) <= review.BIN
+
+
+def test_a_reader_parses_each_cell_value_once_and_never_keeps_a_bad_one():
+    reader = review.Reader()
+    assert reader.read(("base", "bonus"), ("240k", "$24,000")) == Pay(base=240_000, bonus=24_000)
+    assert reader.known["base"] == {"240k": 240_000}
+    with pytest.raises(MlcompError, match="another currency"):
+        reader.read(("base",), ("€240,000",))
+    assert "€240,000" not in reader.known["base"]
+    assert reader.read(("base", "equity"), ("", None)) is None
+
+
+def test_the_chart_data_places_each_person_in_their_range_by_level():
+    summary = Summary()
+    for line, base in enumerate((190_000, 272_500, 338_000, 400_000), 2):
+        summary.add(standing(Pay(base=base), BASE, TOTAL), line=line, level="mid", city="sf")
+    (mid,) = summary.chart()
+    # (190,000 - 207,000) / 131,000 = -0.13; the mid 0.5; the high 1; (400,000 - 207,000) / 131,000 = 1.47
+    assert mid == {"level": "mid", "people": 4, "positions": [[-0.13, 1], [0.5, 1], [1.0, 1], [1.47, 1]]}

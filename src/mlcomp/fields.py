@@ -57,6 +57,12 @@ FLAGS = tuple(field.name for field in FIELDS if field.kind == "flag")
 BOOLEANS = {"true": True, "yes": True, "1": True, "false": False, "no": False, "0": False}
 
 
+def canonical(name: str) -> str:
+    """A column or key name as a field's name: any case, '-' or ' ' for '_' ('Full Lifecycle' ->
+    'full_lifecycle'). The one folding of batch column names (profile and pay columns alike)."""
+    return name.strip().lower().replace("-", "_").replace(" ", "_")
+
+
 def parse_flag(name: str, value: object) -> bool:
     """A yes/no value: a bool, or true/false, yes/no, 1/0 in any case; anything else is refused,
     naming the field (a string such as "false" is never read as true)."""
