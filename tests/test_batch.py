@@ -254,7 +254,7 @@ def test_jsonl_lines_are_exactly_json_dumps_of_the_record():
 
 @pytest.mark.parametrize(("fmt", "header"), [
     ("csv", "name,years,base_mid"), ("csv", "name,years,Base_Mid"), ("tsv", "name,years,currency"),
-    ("jsonl", "name,years,base"), ("jsonl", "name,years,Total_Comp"), ("table", "name,years,band")])
+    ("jsonl", "name,years,equity_and_bonus"), ("jsonl", "name,years,Currency"), ("table", "name,years,band")])
 def test_a_column_named_like_an_output_column_stops_at_line_1(fmt, header):
     result = run("estimate", "--input", "-", "--input-format", "csv", "-f", fmt, "--on-error", "skip",
                  input=f"{header}\nA,4,250000\n")

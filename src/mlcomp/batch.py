@@ -464,8 +464,8 @@ class Estimator:
 
     def _plan(self, names: tuple[str, ...], places: Mapping[str, int] | None) -> Plan:
         self._distinct(names)
-        pays = [(name, pay) for name in names if (pay := review.pay_column(name)) is not None]
-        carried = self._carried(names, bool(pays))
+        pays = self._pays(names)
+        carried = self._carried(names, {name for name, _ in pays})
         where: Callable[[str], Any] = (lambda column: column) if places is None else places.__getitem__
         inputs = [(name, field) for name in names if (field := _column(name)) is not None and field != "years"]
         given = tuple(field for _, field in inputs)
@@ -518,14 +518,23 @@ class Estimator:
                                   "'-', ' ', '_' do not count); keep one of them")
             seen[same] = name
 
+    def _pays(self, names: tuple[str, ...]) -> list[tuple[str, str]]:
+        """The pay columns, and the pay each holds; none of a previous estimate's columns (its `base`
+        and `total_comp` are its ranges, replaced by this one's)."""
+        folded = {name.strip().casefold() for name in names}
+        previous = set().union(*(previous for previous in self.previous if previous <= folded))
+        return [(name, pay) for name in names
+                if (pay := review.pay_column(name)) is not None and name.strip().casefold() not in previous]
+
     def _is_previous(self, names: tuple[str, ...]) -> bool:
         folded = {name.strip().casefold() for name in names}
         return any(previous <= folded for previous in self.previous)
 
-    def _carried(self, names: tuple[str, ...], pay: bool) -> tuple[str, ...]:
+    def _carried(self, names: tuple[str, ...], pays: set[str]) -> tuple[str, ...]:
         """The columns carried through: all but those the estimate writes (and a previous estimate's)
-        and the pay columns (`pay`: there are some), which a review reads."""
-        carried = [name for name in names if _column(name) not in self.written and review.pay_column(name) is None]
+        and the pay columns (`pays`), which a review reads."""
+        pay = bool(pays)
+        carried = [name for name in names if _column(name) not in self.written and name not in pays]
         for previous in self.previous:
             folded = {name.strip().casefold() for name in carried}
             if previous <= folded:  # every output column is there: a previous estimate, replaced

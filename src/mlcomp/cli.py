@@ -279,13 +279,10 @@ def _show_estimate(env: Environment, result: Any, bands: Any, fmt: Format, field
                 charts.estimate_chart(result, out=out)
 
 
-@command("review", profile=(), after="file")
+@command("review", options_metavar="[OPTIONS]", profile=(), after="file")
 def review_command(
     ctx: typer.Context,
-    file: Annotated[str, typer.Argument(
-        metavar="FILE", show_default=False,
-        help="A CSV/TSV or JSON Lines file of people ('-' = stdin): profile columns (years, city, ...) and "
-             "pay columns (base, bonus, equity, total_comp).")],
+    file: Annotated[str, typer.Argument(metavar="FILE", show_default=False, hidden=True)],
     by: ByOption = None,
     fmt: FormatOption = Format.table,
     chart: Annotated[bool | None, typer.Option(
@@ -300,9 +297,11 @@ def review_command(
 ) -> None:
     """A pay review: where each person's pay sits in their market range, and what it costs to fix.
 
-    Every row is estimated as with 'estimate --input', with its compa-ratios (pay / market mid), range
-    penetration, verdict and the dollars to the market's low and mid. Then the summary, on stderr (with
-    --format json, the summary alone, as one JSON object on stdout). Options given fill empty cells.
+    FILE is CSV/TSV or JSON Lines ('-' = stdin): profile columns (years, city, ...) and pay columns (base, bonus, equity, total_comp, such as 240k). Options given fill empty cells.
+
+    Each row is estimated as with 'estimate --input', then its compa-ratios (pay / market mid), range penetration, verdict and the dollars to the market's low and mid.
+
+    Then the summary, on stderr; with --format json, the summary alone, as one JSON object on stdout. See docs/review.md.
 
     Examples:
 

@@ -501,7 +501,7 @@ def review_summary(data: Mapping[str, Any], *, out: Console | None = None) -> No
             "  " + ", ".join(f"{verdict} {count:,}" for verdict, count in verdicts.items()),
             f"  median compa-ratio: base {ratio(data['median_base_compa']) or '-'}, "
             f"total comp {ratio(data['median_total_compa']) or '-'}"
-            + ("" if data["medians_exact"] else " (approximate: within 0.0003, from bins past 100,000 people)"),
+            + ("" if data["medians_exact"] else " (approximate: within 0.00025, from bins past 100,000 people)"),
             f"  to bring everyone below the low to the low: {money(cost['to_low'])}"
             f"{_share_text(cost['to_low_share'])}",
             f"  to bring everyone below the mid to the mid: {money(cost['to_mid'])}"
