@@ -115,9 +115,10 @@ def columns_problem(names: Iterable[str], output: str, reviewing: bool | None = 
         if same in seen:
             return "same column twice"
         seen.add(same)
-        if field_of(name) is None and review.pay_column(name) is None:
-            if name.strip().casefold() in OUTPUT_NAMES[kind] or (pay and name.strip().casefold() in REVIEW_NAMES[kind]):
-                return "an output column's name"
+        folded = name.strip().casefold()
+        if field_of(name) is None and review.pay_column(name) is None and (
+                folded in OUTPUT_NAMES[kind] or (pay and folded in REVIEW_NAMES[kind])):
+            return "an output column's name"
     return "pay columns the header lacks" if pay and reviewing is False and kind == "csv" else None
 
 

@@ -297,11 +297,15 @@ def review_command(
 ) -> None:
     """A pay review: where each person's pay sits in their market range, and what it costs to fix.
 
-    FILE is CSV/TSV or JSON Lines ('-' = stdin): profile columns (years, city, ...) and pay columns (base, bonus, equity, total_comp, such as 240k). Options given fill empty cells.
+    FILE is CSV/TSV or JSON Lines ('-' = stdin) with profile columns (years, city, ...) and pay.
 
-    Each row is estimated as with 'estimate --input', then its compa-ratios (pay / market mid), range penetration, verdict and the dollars to the market's low and mid.
+    Pay columns: base, bonus, equity, total_comp, in dollars such as 240000 or 240k. Options fill empty cells.
 
-    Then the summary, on stderr; with --format json, the summary alone, as one JSON object on stdout. See docs/review.md.
+    Each row is estimated as 'estimate --input' does, then placed: compa-ratio (pay / market mid), penetration,
+
+    verdict, and the dollars to the market's low and mid.
+
+    Then the summary, on stderr; with --format json, the summary alone, as one JSON object on stdout.
 
     Examples:
 
