@@ -393,9 +393,11 @@ class Estimator:
         text, _ = formats.template(row, self.text_format, first=False)
         self.review = (formats.DELIMITERS[self.output] if self.delimited else ", ") + text
         self.review_end = 1 if self.delimited else 2  # what ends an estimate's text: '\n', or '}\n'
+        # what a value is written as, where %s would not do: no value, and the words (JSON: quoted)
         self.review_cells: dict[Any, str] = {None: "" if self.delimited else "null"}
         self.review_cells.update({word: word if self.delimited else formats.json_text(word)
                                   for word in (*VERDICTS, "base", "total_comp")})
+        self.empty_review = self.review % ((self.review_cells[None],) * len(review.COLUMNS))
 
     def _levels(self, bands: Bands) -> None:
         self.low, self.high = bands.experience.min_years, bands.experience.max_years
@@ -523,8 +525,9 @@ class Estimator:
         and `total_comp` are its ranges, replaced by this one's)."""
         folded = {name.strip().casefold() for name in names}
         previous = set().union(*(previous for previous in self.previous if previous <= folded))
-        return [(name, pay) for name in names
+        pays = [(name, pay) for name in names
                 if (pay := review.pay_column(name)) is not None and name.strip().casefold() not in previous]
+        return sorted(pays, key=lambda column: review.PAY.index(column[1]))  # in PAY's order
 
     def _is_previous(self, names: tuple[str, ...]) -> bool:
         folded = {name.strip().casefold() for name in names}
@@ -699,9 +702,12 @@ class Estimator:
     def _reviewed(self, plan: Plan, row: Any, entry: Entry, compiled: Compiled, text: str) -> str:
         """A row's text with its review keys after the estimate."""
         person = self.standing(plan, row, entry, compiled)
-        cells = self.review_cells
-        values = review.EMPTY if person is None else person.values()
-        return text[:-self.review_end] + self.review % tuple([cells.get(value, value) for value in values])
+        if person is None:
+            return text[:-self.review_end] + self.empty_review
+        values = person.values()
+        words = self.review_cells
+        tail = self.review % (*values[:8], words[values[8]], words[values[9]], *values[10:])
+        return text[:-self.review_end] + (tail.replace("None", words[None]) if None in values else tail)
 
     def standing(self, plan: Plan, row: Any, entry: Entry, compiled: Compiled) -> review.Standing | None:
         """A row's pay against its estimate (None without pay); kept, with where it belongs, for the

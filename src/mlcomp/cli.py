@@ -301,9 +301,9 @@ def review_command(
 
     Pay columns: base, bonus, equity, total_comp, in dollars such as 240000 or 240k. Options fill empty cells.
 
-    Each row is estimated as 'estimate --input' does, then placed: compa-ratio (pay / market mid), penetration,
+    Each row is estimated as 'estimate --input' does, and its pay placed in the market's range.
 
-    verdict, and the dollars to the market's low and mid.
+    Per row: compa-ratio (pay / market mid), penetration, verdict, dollars to the market's low and mid.
 
     Then the summary, on stderr; with --format json, the summary alone, as one JSON object on stdout.
 

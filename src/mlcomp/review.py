@@ -14,7 +14,7 @@ import heapq
 from array import array
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from mlcomp.errors import MlcompError, shown
 from mlcomp.fields import canonical
@@ -58,9 +58,9 @@ def parse_pay(name: str, value: Any) -> int | None:
         raise MlcompError(f"{name} {e}") from None
 
 
-@dataclass(frozen=True, slots=True)
-class Pay:
-    """A person's pay per year; None where the row does not say."""
+class Pay(NamedTuple):
+    """A person's pay per year; None where the row does not say. (Named tuples, this and Standing:
+    made once per row of a batch, and a tuple is made fastest.)"""
 
     base: int | None = None
     bonus: int | None = None
@@ -119,8 +119,10 @@ class Reader:
         known[value] = amount
         return amount
 
-    def read(self, names: Iterable[str], cells: Iterable[Any]) -> Pay | None:
+    def read(self, names: tuple[str, ...], cells: Iterable[Any]) -> Pay | None:
         """The pay of the cells of the pay columns `names` (PAY names; any of them may be missing)."""
+        if names == PAY[:len(names)]:  # base, bonus, equity (in PAY order): no dict
+            return Pay.of(*map(self.amount, names, cells), *(None,) * (len(PAY) - len(names)))
         given = dict(zip(names, map(self.amount, names, cells), strict=True))
         return Pay.of(given.get("base"), given.get("bonus"), given.get("equity"), given.get("total_comp"))
 
@@ -142,8 +144,7 @@ def _place(value: float, market: Mapping[str, int]) -> float:
     return 0.5 if value == low else -1.0 if value < low else 2.0
 
 
-@dataclass(frozen=True, slots=True)
-class Standing:
+class Standing(NamedTuple):
     """Where one person's pay sits against their market range. The verdict, `position` (the place in
     the range, unrounded) and the gaps (`to_low`, `to_mid`) are on base salary, the part a pay review
     moves, when the row gives it; else on total comp (`gap_on`). So 'below range' is exactly a gap to
@@ -166,11 +167,9 @@ class Standing:
     def values(self) -> tuple[Any, ...]:
         """The values of COLUMNS, in order."""
         pay = self.pay
-        return (pay.base, pay.bonus, pay.equity, pay.total, self.base_compa, self.base_penetration,
-                self.total_compa, self.total_penetration, self.verdict, self.gap_on, self.to_low, self.to_mid)
+        return (pay.base, pay.bonus, pay.equity, pay.total, *self[1:9])
 
 
-EMPTY = (None,) * len(COLUMNS)  # a row without pay, in a file with pay columns
 
 
 def empty() -> dict[str, Any]:
