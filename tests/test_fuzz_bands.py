@@ -121,6 +121,40 @@ def tables(doc: dict[str, Any]) -> list[tuple[str, ...]]:
     return [()] + [p for p in paths(doc) if isinstance(parent(doc, p)[p[-1]], dict)]
 
 
+def _swap(draw: st.DrawFn, entry: dict[str, Any]) -> None:
+    if "low" in entry and "high" in entry:
+        entry["low"], entry["high"] = entry["high"], entry["low"]
+
+
+def _shift(draw: st.DrawFn, entry: dict[str, Any]) -> None:
+    name = draw(st.sampled_from(["years_from", "years_to", "min_years", "max_years"]))
+    if isinstance(entry.get(name), (int, float)):
+        entry[name] = entry[name] + draw(st.sampled_from([-2, -1, -0.5, 0.5, 1, 3, 100]))
+
+
+def _unsourced(draw: st.DrawFn, entry: dict[str, Any]) -> None:
+    entry.pop("source", None)
+    if draw(st.booleans()):
+        entry.pop("assumption", None)
+    else:
+        entry["assumption"] = draw(st.sampled_from(["", "  "]))
+
+
+def _alias(draw: st.DrawFn, entry: dict[str, Any]) -> None:
+    entry["aliases"] = [*entry.get("aliases", []), draw(st.sampled_from(
+        ["sf", "mid", "faang", "NYC", "big tech", "", "x", "rl"]))]
+
+
+def _scale(draw: st.DrawFn, entry: dict[str, Any]) -> None:
+    for name in ("low", "high", "ml_premium_low", "ml_premium_high"):
+        if isinstance(entry.get(name), (int, float)) and not isinstance(entry.get(name), bool):
+            value = entry[name] * draw(st.sampled_from([-1, 0, 0.5, 2, 10, 1e6]))
+            entry[name] = round(value) if isinstance(entry[name], int) else value
+
+
+ENTRY_MUTATIONS = {"swap": _swap, "shift": _shift, "unsourced": _unsourced, "alias": _alias, "scale": _scale}
+
+
 @st.composite
 def mutate(draw: st.DrawFn, doc: dict[str, Any]) -> None:
     kind = draw(st.sampled_from(["set", "delete", "unknown", "swap", "shift", "unsourced", "new-entry",
@@ -142,28 +176,10 @@ def mutate(draw: st.DrawFn, doc: dict[str, Any]) -> None:
             return
         path = draw(st.sampled_from(entries))
         entry = parent(doc, path)[path[-1]]
-        if kind == "swap" and "low" in entry and "high" in entry:
-            entry["low"], entry["high"] = entry["high"], entry["low"]
-        elif kind == "shift":
-            name = draw(st.sampled_from(["years_from", "years_to", "min_years", "max_years"]))
-            if isinstance(entry.get(name), (int, float)):
-                entry[name] = entry[name] + draw(st.sampled_from([-2, -1, -0.5, 0.5, 1, 3, 100]))
-        elif kind == "unsourced":
-            entry.pop("source", None)
-            if draw(st.booleans()):
-                entry.pop("assumption", None)
-            else:
-                entry["assumption"] = draw(st.sampled_from(["", "  "]))
-        elif kind == "new-entry" and len(path) == 2:
+        if kind != "new-entry":
+            ENTRY_MUTATIONS[kind](draw, entry)
+        elif len(path) == 2:
             parent(doc, path)[draw(st.sampled_from(["boston", "Boston", "new york", "x", "a.b"]))] = dict(entry)
-        elif kind == "alias":
-            entry["aliases"] = [*entry.get("aliases", []), draw(st.sampled_from(
-                ["sf", "mid", "faang", "NYC", "big tech", "", "x", "rl"]))]
-        elif kind == "scale":
-            for name in ("low", "high", "ml_premium_low", "ml_premium_high"):
-                if isinstance(entry.get(name), (int, float)) and not isinstance(entry.get(name), bool):
-                    value = entry[name] * draw(st.sampled_from([-1, 0, 0.5, 2, 10, 1e6]))
-                    entry[name] = round(value) if isinstance(entry[name], int) else value
 
 
 @st.composite

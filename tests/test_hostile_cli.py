@@ -239,3 +239,53 @@ def test_a_json_value_on_stdin_that_is_not_an_object_is_named(text, kind):
 def test_any_json_number_on_stdin_is_named_a_number(number):
     result = runner.invoke(app, ["compare", "-", "name=B,base=2"], input=str(number), env={"MLCOMP_BANDS": ""})
     assert result.exit_code == 1 and "got a number" in result.stderr and "TOML" not in result.stderr
+
+
+# ---- names and paths as the user wrote them ------------------------------------------------------
+
+@pytest.mark.parametrize("blank", ["\n", "\n\n\n", "\r\n"])
+def test_blank_lines_before_a_csv_header_are_skipped_and_lines_keep_their_numbers(blank):
+    rows = "years,city\n4,sf\nx,sf\n"
+    plain = runner.invoke(app, ["estimate", "--input", "-", "-f", "csv", "--on-error", "skip"], input=rows)
+    shifted = runner.invoke(app, ["estimate", "--input", "-", "-f", "csv", "--on-error", "skip"],
+                            input=blank + rows)
+    assert shifted.exit_code == plain.exit_code == 0
+    assert shifted.stdout == plain.stdout and plain.stdout.count("\n") == 2  # the header and the good row
+    lines = blank.count("\n")
+    assert f"line {3 + lines}:" in shifted.stderr and "columns ()" not in shifted.stderr
+
+
+def test_a_csv_of_blank_lines_only_writes_nothing():
+    result = runner.invoke(app, ["estimate", "--input", "-", "-f", "csv"], input="\n\n\n")
+    assert (result.exit_code, result.stdout) == (0, "")
+
+
+def test_a_loop_of_links_as_an_offer_says_so(tmp_path):
+    (tmp_path / "a.toml").symlink_to(tmp_path / "b.toml")
+    (tmp_path / "b.toml").symlink_to(tmp_path / "a.toml")
+    result = runner.invoke(app, ["compare", str(tmp_path / "a.toml"), "name=B,base=2", "-y", "4"])
+    assert result.exit_code == 2
+    assert "symbolic links" in result.stderr and "no such file" not in result.stderr
+
+
+def test_a_dangling_link_as_an_offer_is_no_such_file(tmp_path):
+    (tmp_path / "a.toml").symlink_to(tmp_path / "gone.toml")
+    result = runner.invoke(app, ["compare", str(tmp_path / "a.toml"), "name=B,base=2", "-y", "4"])
+    assert result.exit_code == 2 and "no such file" in result.stderr
+
+
+@settings(max_examples=30)
+@given(st.text(st.characters(categories=("Lu", "Ll", "Lo")), min_size=1, max_size=8).filter(
+    lambda key: not key.isascii()))
+@example(key="ü")
+@example(key="ключ")
+def test_an_inline_key_in_any_script_is_its_own_unknown_key(key):
+    result = runner.invoke(app, ["compare", f"name=A,base=200k,{key}=2", "name=B,base=2", "-y", "4"])
+    assert result.exit_code == 2
+    assert f'"{key}": unknown key' in result.stderr  # named as written, not as \\u escapes
+    assert "200k" not in result.stderr  # not blamed on the value before it
+
+
+def test_an_inline_pair_with_no_key_is_refused():
+    result = runner.invoke(app, ["compare", "name=A,base=200k,=3", "name=B,base=2", "-y", "4"])
+    assert result.exit_code == 2 and "a key is missing before '=3'" in result.stderr

@@ -10,7 +10,7 @@ from __future__ import annotations
 import itertools
 import math
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from functools import cached_property
 from pathlib import Path
 from typing import Annotated, Any, Literal, get_args, get_origin
@@ -235,26 +235,7 @@ class Bands(_Model):
 
     @model_validator(mode="after")
     def _consistent(self) -> Bands:
-        problems: list[str] = []  # every problem, one per line, each starting with its key path
-        for group in GROUPS:
-            entries: dict[str, Keyed] = getattr(self, group)
-            if not entries:
-                problems.append(f"{group}: needs at least one entry")
-            seen: dict[str, str] = {}
-            for key, entry in entries.items():
-                for name in (key, *entry.aliases):
-                    if not KEY.match(name):
-                        problems.append(f"{key_path((group, key))}: '{name}' must be lowercase letters, "
-                                        "digits and dashes")
-                    elif name in seen and seen[name] != key:
-                        problems.append(f"{key_path((group, key))}: '{name}' is already used by "
-                                        f"{key_path((group, seen[name]))}")
-                    seen[name] = key
-        for field, group in (("city", "cities"), ("industry", "industries"),
-                             ("specialization", "specializations"), ("role", "roles")):
-            value = getattr(self.defaults, field)
-            if value not in getattr(self, group):
-                problems.append(f"defaults.{field}: '{value}' is not a key of [{group}]")
+        problems = [*self._names(), *self._defaults_known()]  # one per line, each starting with its key path
         for check in (self._check_levels, self._check_typical, self._check_order_kept):
             try:
                 check()
@@ -263,6 +244,28 @@ class Bands(_Model):
         if problems:
             raise ValueError("\n".join(problems))
         return self
+
+    def _names(self) -> Iterator[str]:
+        """Every group has an entry; every key and alias is well formed and names one entry."""
+        for group in GROUPS:
+            entries: dict[str, Keyed] = getattr(self, group)
+            if not entries:
+                yield f"{group}: needs at least one entry"
+            seen: dict[str, str] = {}
+            for key, entry in entries.items():
+                for name in (key, *entry.aliases):
+                    if not KEY.match(name):
+                        yield f"{key_path((group, key))}: '{name}' must be lowercase letters, digits and dashes"
+                    elif name in seen and seen[name] != key:
+                        yield f"{key_path((group, key))}: '{name}' is already used by {key_path((group, seen[name]))}"
+                    seen[name] = key
+
+    def _defaults_known(self) -> Iterator[str]:
+        for field, group in (("city", "cities"), ("industry", "industries"),
+                             ("specialization", "specializations"), ("role", "roles")):
+            value = getattr(self.defaults, field)
+            if value not in getattr(self, group):
+                yield f"defaults.{field}: '{value}' is not a key of [{group}]"
 
     def _check_levels(self) -> None:
         levels = sorted(self.levels.items(), key=lambda kv: kv[1].years_from)

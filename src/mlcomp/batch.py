@@ -210,24 +210,27 @@ def _delimited(lines: Iterable[str], delimiter: str,
     # strict: a quote inside an unquoted cell, or one never closed, is an error, not a changed value
     csv.field_size_limit(max(csv.field_size_limit(), CELL))  # the csv module's own limit is 128 KiB
     reader = csv.reader(lines, delimiter=delimiter, strict=True)
-    names = next(reader, None)
+    names: list[str] | None = []
+    while names == []:  # blank lines before the header are no header
+        names = next(reader, None)
     if names is None:
         return
+    at = f"line {reader.line_num}"
     bad = not_utf8(delimiter.join(names))
     if bad is not None:
-        raise MlcompError(f"line 1: {bad}")
+        raise MlcompError(f"{at}: {bad}")
     header = tuple(name.strip() for name in names)
     counts: dict[str, int] = {}
     for name in header:
         counts[name] = counts.get(name, 0) + 1
     duplicates = sorted(name for name, count in counts.items() if count > 1)
     if duplicates:
-        raise MlcompError(f"line 1: column {', '.join(map(repr, duplicates))} appears more than once")
+        raise MlcompError(f"{at}: column {', '.join(map(repr, duplicates))} appears more than once")
     if check is not None:
         try:
             check(list(header))
         except MlcompError as e:
-            raise MlcompError(f"line 1: {e.message}") from None
+            raise MlcompError(f"{at}: {e.message}") from None
     yield from _cells(reader, header, delimiter)
 
 

@@ -114,8 +114,8 @@ BARE_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
 
 def key_path(parts: Iterable[str | int]) -> str:
     """A key path as TOML writes it: levels.mid.low, or cities."new york".low for an odd key."""
-    return ".".join(str(part) if isinstance(part, int) or BARE_KEY.match(part) else json.dumps(part)
-                    for part in parts)
+    return ".".join(str(part) if isinstance(part, int) or BARE_KEY.match(part)
+                    else one_line(json.dumps(part, ensure_ascii=False)) for part in parts)
 
 
 def unknown_key(key: str, known: Sequence[str], listed: bool = False) -> str:

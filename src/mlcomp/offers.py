@@ -618,7 +618,10 @@ def parse_inline(spec: str, origin: str) -> dict[str, str]:
     """'name=Acme,base=$240,000,bonus=15%' -> dict. A comma not followed by key= stays in the value."""
     pairs: list[list[str]] = []
     for part in spec.split(","):
-        if "=" in part and re.match(r"^\s*[A-Za-z_][\w-]*\s*=", part):
+        if part.lstrip().startswith("="):
+            raise MlcompError(f"{origin}: a key is missing before {shown(part.strip())}; write key=value",
+                              usage=True)
+        if "=" in part and re.match(r"^\s*[^\W\d][\w-]*\s*=", part):  # a key in any script: ü=2, not 1,5=2
             key, _, value = part.partition("=")
             pairs.append([key.strip(), value.strip()])
         elif pairs:
@@ -672,6 +675,19 @@ def _exists(path: Path, test: Callable[[Path], bool]) -> bool:
         return test(path)
     except (OSError, ValueError):
         return False
+
+
+def _missing(path: Path) -> str:
+    """Why an offer's path names no file: none there, or what the system says (a loop of links, a
+    name too long)."""
+    try:
+        path.stat()
+    except FileNotFoundError:
+        pass
+    except (OSError, ValueError) as e:
+        return f"cannot read: {getattr(e, 'strerror', None) or e}"
+    return ("no such file (an offer is a .toml or .json file, '-' for stdin, or key=value,... such as "
+            "name=Acme,base=240k)")
 
 
 def _half(value: object) -> str | None:
@@ -732,8 +748,7 @@ def load_offers(args: Iterable[str], read_stdin: Callable[[], str], *, first: in
             if _exists(path, Path.is_dir):
                 raise MlcompError(f"{where}: is a directory; an offer is a .toml or .json file", usage=True)
             if not _exists(path, Path.exists):
-                raise MlcompError(f"{where}: no such file (an offer is a .toml or .json file, '-' for stdin, "
-                                  "or key=value,... such as name=Acme,base=240k)", usage=True)
+                raise MlcompError(f"{where}: {_missing(path)}", usage=True)
             if kind not in ("toml", "json"):
                 raise MlcompError(f"{where}: unknown file type '{one_line(path.suffix)}'; use .toml or .json",
                                   usage=True)
