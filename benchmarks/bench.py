@@ -269,6 +269,47 @@ def batches(tmp: Path, rows: int, rounds: int) -> list[bool]:
     return results
 
 
+def with_pay(source: Path, target: Path, seed: int = 13) -> Path:
+    """The CSV rows of `source` with a person's pay after them, as an HR export writes it: base in
+    whole thousands (a few in '240k' or '$240,000' form), bonus and equity, some cells empty."""
+    rng = random.Random(seed)
+    with open(source, encoding="utf-8", newline="") as inp, open(target, "w", encoding="utf-8", newline="") as out:
+        reader, writer = csv.reader(inp), csv.writer(out, lineterminator="\n")
+        writer.writerow([*next(reader), "base", "bonus", "equity"])
+        for row in reader:
+            base = rng.randrange(120, 600) * 1000
+            shown = rng.choice([str(base), str(base), str(base), f"{base // 1000}k", f"${base:,}"])
+            writer.writerow([*row, shown, rng.choice(["", "0", str(base // 10)]),
+                             rng.choice(["", str(rng.randrange(0, 300) * 1000)])])
+    return target
+
+
+def pay_review(tmp: Path, rows: int, rounds: int, plain: Path) -> list[bool]:
+    """The same batch with and without pay columns, side by side; the review (its summary) too; and the
+    review's peak memory at `rows` against 10,000 rows."""
+    pay = with_pay(plain, tmp / "pay.csv")
+    estimate = [*MLCOMP, "estimate", "--input", "-", "--input-format", "csv", "-f", "csv"]
+    review = [*MLCOMP, "review", "-", "--input-format", "csv", "-f", "csv"]
+    took = side_by_side({"plain": (estimate, plain, None), "pay": (estimate, pay, None),
+                         "review": (review, pay, None), "review json": ([*review[:-1], "json"], pay, None)},
+                        rounds, warm=False)
+
+    def rate(name: str) -> str:
+        return f"{rows / took[name]:,.0f} rows/s"
+
+    results = [report(f"pay columns, {rows:,} CSV rows, vs none", took["pay"] / took["plain"], 1.2,
+                      f"{rate('pay')} vs {rate('plain')} without pay columns"),
+               report(f"review (rows and summary), {rows:,} CSV rows", took["review"] / took["plain"], 1.2,
+                      f"{rate('review')} vs {rate('plain')}"),
+               report(f"review -f json (summary only), {rows:,} rows", took["review json"] / took["plain"], 1.2,
+                      f"{rate('review json')} vs {rate('plain')}")]
+    small = with_pay(write_data(tmp, 10_000, "small-pay")["rows.csv"], tmp / "small-pay.csv")
+    rss_small, rss_big = peak_rss_kib(review, small), peak_rss_kib(review, pay)
+    results.append(report(f"memory, review, {rows:,} vs 10,000", rss_big / rss_small, 1.2,
+                          f"peak RSS {rss_big / 1024:.1f} MiB vs {rss_small / 1024:.1f} MiB"))
+    return results
+
+
 def mlcomp_bytes(path: Path) -> int:
     """Bytes mlcomp writes for a file of JSON Lines."""
     with open(path, "rb") as inp:
@@ -281,7 +322,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer rounds, 100,000 rows")
     parser.add_argument("--rows", type=int, help="rows of each batch file (default 1,000,000; --quick 100,000)")
-    parser.add_argument("--only", choices=["start-up", "compare", "batch"], help="run one group of cases")
+    parser.add_argument("--only", choices=["start-up", "compare", "batch", "review"], help="run one group of cases")
     parser.add_argument("--against", metavar="SRC", help="compare cases: also run the mlcomp in SRC (another "
                         "checkout's src directory, with its data) side by side, and print the ratios")
     args = parser.parse_args()
@@ -298,6 +339,8 @@ def main() -> int:
         try:
             if args.only in (None, "batch"):
                 results += batches(tmp, rows, 1 if args.quick else 3)
+            if args.only in (None, "review"):
+                results += pay_review(tmp, rows, 1 if args.quick else 3, write_data(tmp, rows, "plain")["rows.csv"])
         except RuntimeError as e:
             print(f"FAIL  batch and memory: {e}")
             results.append(False)

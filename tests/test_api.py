@@ -108,7 +108,7 @@ def test_options_of_the_commands_are_keywords_of_the_functions():
     """A profile option added to a command must reach the library too (the command calls it)."""
     group = get_command(app)
     output_only = {"fmt", "field", "explain", "chart", "detail", "input", "input_format", "on_error", "export",
-                   "offers", "quiet"}
+                   "offers", "quiet", "review", "by"}  # --review and --by: of a batch (--input), like --on-error
     # --after-tax's options are the keywords of mlcomp.take_home, which the command calls for them.
     tax = {"after_tax", "state", "filing"}
     assert tax - {"after_tax"} <= set(inspect.signature(take_home).parameters)

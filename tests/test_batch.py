@@ -150,7 +150,8 @@ def test_skip_reports_each_bad_row_and_a_summary():
     ('{"years": 4}\n[4]\n', "line 2: expected a JSON object"),
     ('{"years": 4}\n{"city": "sf"}\n', "line 2: needs years or level"),
     ('{"years": 4}\n{"years": 4, "city": 5}\n', "line 2: city must be text, got 5"),
-    ('{"years": 4, "base": 1}\n', "line 1: column 'base' has the name of an output column"),
+    ('{"years": 4, "currency": 1}\n', "line 1: column 'currency' has the name of an output column"),
+    ('{"years": 4, "base": "€1"}\n', "line 1: base '€1' is in another currency"),
 ])
 def test_jsonl_problems_name_the_line(text, message):
     result = run("estimate", "--input", "-", "--input-format", "jsonl", "--format", "jsonl", input=text)
@@ -253,7 +254,7 @@ def test_jsonl_lines_are_exactly_json_dumps_of_the_record():
 
 @pytest.mark.parametrize(("fmt", "header"), [
     ("csv", "name,years,base_mid"), ("csv", "name,years,Base_Mid"), ("tsv", "name,years,currency"),
-    ("jsonl", "name,years,base"), ("jsonl", "name,years,Total_Comp"), ("table", "name,years,band")])
+    ("jsonl", "name,years,equity_and_bonus"), ("jsonl", "name,years,Currency"), ("table", "name,years,band")])
 def test_a_column_named_like_an_output_column_stops_at_line_1(fmt, header):
     result = run("estimate", "--input", "-", "--input-format", "csv", "-f", fmt, "--on-error", "skip",
                  input=f"{header}\nA,4,250000\n")

@@ -25,7 +25,7 @@ from hypothesis import Phase, example, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from mlcomp import api, batch, formats
+from mlcomp import api, batch, formats, review
 from mlcomp.bands import Bands, load_bands, overlay, read_toml, shipped_path
 from mlcomp.cli import app
 from mlcomp.errors import MlcompError
@@ -84,6 +84,7 @@ FLAG_WORDS = {"true": True, "yes": True, "1": True, "false": False, "no": False,
 SAMPLE = api.estimate(level="mid").as_dict()
 OUTPUT_NAMES = {"jsonl": {name.casefold() for name in SAMPLE if name not in ("level", "years")},
                 "csv": {name.casefold() for name in formats.flatten(SAMPLE) if name not in ("level", "years")}}
+REVIEW_NAMES = {"jsonl": {"pay", *review.KEYS}, "csv": set(review.COLUMNS)}  # rows with pay columns: their keys
 
 
 def field_of(column: str) -> str | None:
@@ -102,17 +103,29 @@ def flag(value: Any) -> bool:
     raise ValueError(value)
 
 
-def columns_problem(names: Iterable[str], output: str) -> str | None:
-    """Why rows with these columns cannot be estimated into `output`, or None."""
+def columns_problem(names: Iterable[str], output: str, reviewing: bool | None = None) -> str | None:
+    """Why rows with these columns cannot be estimated into `output` (CSV and TSV: `reviewing`, whether
+    the header has review columns, once known), or None."""
     seen = set()
+    names = list(names)
+    kind = "jsonl" if output == "jsonl" else "csv"
+    pay = any(review.pay_column(name) for name in names)
     for name in names:
-        same = field_of(name) or name.strip().casefold()
+        same = field_of(name) or review.pay_column(name) or name.strip().casefold()
         if same in seen:
             return "same column twice"
         seen.add(same)
-        if field_of(name) is None and name.strip().casefold() in OUTPUT_NAMES["jsonl" if output == "jsonl" else "csv"]:
+        folded = name.strip().casefold()
+        if field_of(name) is None and review.pay_column(name) is None and (
+                folded in OUTPUT_NAMES[kind] or (pay and folded in REVIEW_NAMES[kind])):
             return "an output column's name"
-    return None
+    return "pay columns the header lacks" if pay and reviewing is False and kind == "csv" else None
+
+
+def review_of(pays: dict[str, Any], estimate: dict[str, Any]) -> dict[str, Any]:
+    """A row's review keys: its pay cells read one by one, placed in the estimate's ranges."""
+    pay = review.Pay.read(pays)
+    return review.empty() if pay is None else review.standing(pay, estimate["base"], estimate["total_comp"]).as_dict()
 
 
 def single(row: dict[str, Any], bands: Bands, defaults: dict[str, Any], explain: bool) -> dict[str, Any]:
@@ -139,6 +152,7 @@ class Reference:
     def __init__(self, output: str, bands: Bands, defaults: dict[str, Any], explain: bool) -> None:
         self.output, self.bands, self.defaults, self.explain = output, bands, defaults, explain
         self.header: list[str] | None = None  # CSV: the carried columns of the first row whose columns are good
+        self.reviewing: bool | None = None  # CSV: whether that row had pay columns
         self.written = False
 
     def write(self, row: dict[str, Any] | None, problem: str | None) -> bytes:
@@ -146,16 +160,20 @@ class Reference:
             raise ValueError(problem)
         if any(batch.not_utf8(k) or (isinstance(v, str) and batch.not_utf8(v)) for k, v in row.items()):
             raise ValueError("not UTF-8")
-        if columns_problem(row, self.output):
+        if columns_problem(row, self.output, self.reviewing):
             raise ValueError("columns")
-        carried = {k: v for k, v in row.items() if field_of(k) not in ("level", "years")}
+        pays = {pay: value for k, value in row.items() if (pay := review.pay_column(k))}
+        carried = {k: v for k, v in row.items() if field_of(k) not in ("level", "years") and not review.pay_column(k)}
         if self.output == "jsonl":
-            return (formats.json_text({**carried, **single(row, self.bands, self.defaults, self.explain)})
-                    + "\n").encode()
+            estimate = single(row, self.bands, self.defaults, self.explain)
+            extra = review_of(pays, estimate) if pays else {}
+            return (formats.json_text({**carried, **estimate, **extra}) + "\n").encode()
         self.header = list(carried) if self.header is None else self.header
         if any(name not in self.header for name in carried):
             raise ValueError("a column the header lacks")
-        flat = formats.flatten(single(row, self.bands, self.defaults, self.explain))
+        self.reviewing = bool(pays) if self.reviewing is None else self.reviewing
+        estimate = single(row, self.bands, self.defaults, self.explain)
+        flat = formats.flatten({**estimate, **(review_of(pays, estimate) if self.reviewing else {})})
         text = formats.line([*(carried.get(name, "") for name in self.header), *flat.values()], self.output)
         data = ("" if self.written else formats.line([*self.header, *flat], self.output)) + text
         encoded = data.encode()
@@ -250,7 +268,11 @@ NAMES = {  # the profile fields, each with the spellings a column may have
     "ml_focus": ["ml_focus", "ML-Focus"], "full_lifecycle": ["full-lifecycle", "full_lifecycle", "Full Lifecycle"],
     "remote_first": ["remote_first", "remote-first"],
 }
-CARRIED = ["id", "name", "note", "données %s", 'q"uote', "Base"]  # Base: an output column's name
+CARRIED = ["id", "name", "note", "données %s", 'q"uote', "Base"]  # Base: a pay column, of any text here
+PAY = {"base": ["base", "Base ", "BASE"], "bonus": ["bonus"], "equity": ["Equity"], "total_comp": ["total-comp"]}
+PAY_CELLS = st.sampled_from(["240000", "240k", "$240,000", "1.2m", "", "", "0", "-5", "€240,000", "2000000000",
+                             "lots", "180000", "900000"])
+JSON_PAY = st.one_of(PAY_CELLS, st.sampled_from([250000, 0, -1, 1.5e9, 240000.5, None, True, [1]]))
 HOSTILE = st.sampled_from(["", "Zoë", "李雷", '5% "raise", maybe', "line\nbreak", "a\r\nb", "%s %d %%", "\t", " ",
                            "nan", "4", "=1+1", "\u2028", "😀"])
 TEXT = st.one_of(HOSTILE, HOSTILE, st.text(st.characters(blacklist_categories=("Cs",)), max_size=8))
@@ -303,6 +325,8 @@ def files(draw: st.DrawFn) -> tuple[str, str]:
                             unique=True, min_size=draw(st.integers(0, 3)) > 0, max_size=3))
     columns = {draw(st.sampled_from(NAMES[f])): cells(f, json_cells, clean) for f in fields}
     columns.update({name: cells(None, json_cells, clean) for name in carried})
+    for pay in draw(st.lists(st.sampled_from(list(PAY)), unique=True, max_size=3)):  # a pay review's columns
+        columns[draw(st.sampled_from(PAY[pay]))] = JSON_PAY if json_cells else PAY_CELLS
     columns = {name: columns[name] for name in draw(st.permutations(list(columns)))}
     pools = {name: draw(st.lists(values, min_size=1, max_size=3)) for name, values in columns.items()}
     shapes = []

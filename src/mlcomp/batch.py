@@ -34,11 +34,12 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import IO, Any
 
-from mlcomp import engine, formats, inputs
+from mlcomp import engine, formats, inputs, review
 from mlcomp.bands import Bands
 from mlcomp.engine import Profile, parse_years, profile_values
 from mlcomp.errors import MlcompError, did_you_mean, one_line
-from mlcomp.fields import parse_flag
+from mlcomp.fields import canonical, parse_flag
+from mlcomp.offers import VERDICTS
 
 # The profile's fields, from the engine's Profile: a column named like one (any case, '-' or ' ' for '_')
 # feeds it; any other column is only carried through.
@@ -270,8 +271,8 @@ def _csv_problem(error: csv.Error, line: int, last: int) -> str:
 
 def _column(name: str) -> str | None:
     """The input a column feeds, or None if it is carried through."""
-    canonical = name.strip().lower().replace("-", "_").replace(" ", "_")
-    return canonical if canonical in INPUTS else None
+    name = canonical(name)
+    return name if name in INPUTS else None
 
 
 @dataclass(slots=True)
@@ -289,6 +290,9 @@ class Plan:
     cells: Callable[[Any], tuple[Any, ...]]  # a row's carried cells (CSV output: under the header)
     strings: bool  # the cells are all text (CSV and TSV input)
     problem: str | None = None  # why rows with these columns cannot be estimated
+    pay: Callable[[Any], tuple[Any, ...]] | None = None  # a row's pay cells; None: no review keys written
+    pays: tuple[str, ...] = ()  # the pay those cells hold (review.PAY names), in order
+    who: Callable[[Any], tuple[Any, ...]] = lambda row: (None, None, None)  # id, name, --by cells (a review)
 
 
 @dataclass(slots=True)
@@ -328,12 +332,14 @@ def _getter(keys: list[Any]) -> Callable[[Any], tuple[Any, ...]]:
 class Estimator:
     """Estimates rows against one set of bands, writing `output` (jsonl, csv, tsv; table and field
     take `record`). `defaults` fill empty cells; `report` takes notes and skipped rows; `skip` skips
-    a bad row instead of stopping; `explain` adds each adjustment's source and assumption."""
+    a bad row instead of stopping; `explain` adds each adjustment's source and assumption. Rows with
+    pay columns get review keys (mlcomp.review); a `summary` gathers them (a pay review)."""
 
     def __init__(self, bands: Bands, defaults: Mapping[str, Any] | None = None, *, output: str = "jsonl",
                  report: Callable[[str], None] | None = None, skip: bool = False,
-                 stats: Stats | None = None, explain: bool = False) -> None:
+                 stats: Stats | None = None, explain: bool = False, summary: review.Summary | None = None) -> None:
         self.bands, self.output, self.report, self.skip, self.explain = bands, output, report, skip, explain
+        self.summary = summary
         self.stats = stats if stats is not None else Stats()
         self.delimited = output in formats.DELIMITERS
         self.text_format = output if output in formats.FORMATS else "jsonl"
@@ -362,6 +368,24 @@ class Estimator:
         self.profiles: dict[tuple[Any, ...], Entry] = {}  # by the profile's values but its level
         self.compiled: dict[Any, Compiled] = {}
         self.adjustments: dict[engine.Adjustment, Any] = {}
+        self._review_text()
+
+    def _review_text(self) -> None:
+        """A row's review keys as the output writes them after its estimate: a template made once."""
+        self.pay = review.Reader()
+        self.person: tuple[Any, ...] | None = None  # the last row's standing and where it belongs (a review)
+        self.reviewing: bool | None = None  # CSV and TSV: whether the header has the review columns
+        holes = {name: formats.hole(i) for i, name in enumerate(review.COLUMNS)}
+        row = holes if self.delimited else {"pay": {name: holes[f"pay_{name}"] for name in review.PAY},
+                                            **{name: holes[name] for name in review.KEYS}}
+        text, _ = formats.template(row, self.text_format, first=False)
+        self.review = (formats.DELIMITERS[self.output] if self.delimited else ", ") + text
+        self.review_end = 1 if self.delimited else 2  # what ends an estimate's text: '\n', or '}\n'
+        # what a value is written as, where %s would not do: no value, and the words (JSON: quoted)
+        self.review_cells: dict[Any, str] = {None: "" if self.delimited else "null"}
+        self.review_cells.update({word: word if self.delimited else formats.json_text(word)
+                                  for word in (*VERDICTS, "base", "total_comp")})
+        self.empty_review = self.review % ((self.review_cells[None],) * len(review.COLUMNS))
 
     def _levels(self, bands: Bands) -> None:
         self.low, self.high = bands.experience.min_years, bands.experience.max_years
@@ -431,34 +455,78 @@ class Estimator:
 
     def _plan(self, names: tuple[str, ...], places: Mapping[str, int] | None) -> Plan:
         self._distinct(names)
-        carried = self._carried(names)
+        pays = self._pays(names)
+        carried = self._carried(names, {name for name, _ in pays})
         where: Callable[[str], Any] = (lambda column: column) if places is None else places.__getitem__
         inputs = [(name, field) for name in names if (field := _column(name)) is not None and field != "years"]
         given = tuple(field for _, field in inputs)
         absent = tuple(field for field in PROFILE if field not in given)
         order = [*given, *absent]
         years = next((where(name) for name in names if _column(name) == "years"), None)
-        return Plan(carried, given, _getter([where(name) for name, _ in inputs]),
+        plan = Plan(carried, given, _getter([where(name) for name, _ in inputs]),
                     tuple(self.known[field] for field in given), tuple(self.empty[field] for field in absent),
                     operator.itemgetter(*[order.index(field) for field in PROFILE]), years, self._is_previous(names),
                     self._cells(carried, where), places is not None)
+        if pays or self.reviewing:
+            plan.pay, plan.pays = _getter([where(name) for name, _ in pays]), tuple(pay for _, pay in pays)
+        if self.summary is not None:
+            plan.who = self._who(names, places)
+        return plan
+
+    def _reviews(self, carried: list[str], pay: bool) -> None:
+        """Rows with pay columns get review keys, whose names no carried column may have. CSV and TSV:
+        the first good column set says whether the one header has them (then every row has them,
+        empty for a row without pay)."""
+        names = review.COLUMNS if self.delimited else ("pay", *review.KEYS)
+        for name in carried if pay else ():
+            if name.strip().casefold() in names:
+                raise MlcompError(f"column '{name}' has the name of a pay review column, which would overwrite "
+                                  f"it; rename it (for example to 'input_{name.strip()}')")
+        if pay and self.reviewing is False:
+            raise MlcompError("pay columns (base, bonus, equity, total_comp) are not among the first row's "
+                              "columns, which make the one header of CSV or TSV output; give every row the "
+                              "same columns, or use --format jsonl")
+
+    def _who(self, names: tuple[str, ...], places: Mapping[str, int] | None) -> Callable[[Any], tuple[Any, ...]]:
+        """A review's getter of a row's id, name and --by cells (None where it has no such column)."""
+        wanted = ["id", "name", canonical(self.summary.by) if self.summary and self.summary.by else None]
+        found = [next((name for name in names if canonical(name) == want), None) if want else None
+                 for want in wanted]
+        if places is not None and wanted[2] is not None and found[2] is None:
+            raise MlcompError(f"--by {self.summary.by if self.summary else ''}: no such column; the columns are "
+                              f"{', '.join(names)}")
+        keys = [None if name is None else name if places is None else places[name] for name in found]
+        if places is None:
+            return lambda row: tuple(None if key is None else row.get(key) for key in keys)
+        return lambda row: tuple(None if key is None else row[key] for key in keys)
 
     def _distinct(self, names: tuple[str, ...]) -> None:
         seen: dict[str, str] = {}
         for name in names:
-            same = _column(name) or name.strip().casefold()
+            same = _column(name) or review.pay_column(name) or name.strip().casefold()
             if same in seen:
                 raise MlcompError(f"columns '{seen[same]}' and '{name}' name the same column ('{same}'; case and "
                                   "'-', ' ', '_' do not count); keep one of them")
             seen[same] = name
 
+    def _pays(self, names: tuple[str, ...]) -> list[tuple[str, str]]:
+        """The pay columns, and the pay each holds; none of a previous estimate's columns (its `base`
+        and `total_comp` are its ranges, replaced by this one's)."""
+        folded = {name.strip().casefold() for name in names}
+        previous = set().union(*(previous for previous in self.previous if previous <= folded))
+        pays = [(name, pay) for name in names
+                if (pay := review.pay_column(name)) is not None and name.strip().casefold() not in previous]
+        return sorted(pays, key=lambda column: review.PAY.index(column[1]))  # in PAY's order
+
     def _is_previous(self, names: tuple[str, ...]) -> bool:
         folded = {name.strip().casefold() for name in names}
         return any(previous <= folded for previous in self.previous)
 
-    def _carried(self, names: tuple[str, ...]) -> tuple[str, ...]:
-        """The columns carried through: all but those the estimate writes (and a previous estimate's)."""
-        carried = [name for name in names if _column(name) not in self.written]
+    def _carried(self, names: tuple[str, ...], pays: set[str]) -> tuple[str, ...]:
+        """The columns carried through: all but those the estimate writes (and a previous estimate's)
+        and the pay columns (`pays`), which a review reads."""
+        pay = bool(pays)
+        carried = [name for name in names if _column(name) not in self.written and name not in pays]
         for previous in self.previous:
             folded = {name.strip().casefold() for name in carried}
             if previous <= folded:  # every output column is there: a previous estimate, replaced
@@ -474,8 +542,12 @@ class Estimator:
             if name.strip().casefold() in self.outputs:
                 raise MlcompError(f"column '{name}' has the name of an output column, which would overwrite it; "
                                   f"rename it (for example to 'input_{name.strip()}')")
+        self._reviews(carried, pay)
         if self.delimited:
             self._fits(tuple(carried))
+            if self.reviewing is None:
+                self.reviewing = pay
+                self.columns += review.COLUMNS if pay else ()
         return tuple(carried)
 
     def _fits(self, carried: tuple[str, ...]) -> None:
@@ -616,7 +688,41 @@ class Estimator:
         entry, compiled, years, typical = self.estimate(plan, row)
         echo = self.null if years is None else repr(int(years)) if years.is_integer() else repr(years)
         values = (echo, *typical, entry.adjustments)
-        return compiled.text % (values if compiled.order is None else compiled.order(values))
+        text = compiled.text % (values if compiled.order is None else compiled.order(values))
+        return text if plan.pay is None else self._reviewed(plan, row, entry, compiled, text)
+
+    def _reviewed(self, plan: Plan, row: Any, entry: Entry, compiled: Compiled, text: str) -> str:
+        """A row's text with its review keys after the estimate."""
+        person = self.standing(plan, row, entry, compiled)
+        if person is None:
+            return text[:-self.review_end] + self.empty_review
+        values = person.values()
+        words = self.review_cells
+        tail = self.review % (*values[:8], words[values[8]], words[values[9]], *values[10:])
+        return text[:-self.review_end] + (tail.replace("None", words[None]) if None in values else tail)
+
+    def standing(self, plan: Plan, row: Any, entry: Entry, compiled: Compiled) -> review.Standing | None:
+        """A row's pay against its estimate (None without pay); kept, with where it belongs, for the
+        summary of a review (`reviewed`)."""
+        assert plan.pay is not None
+        pay = self.pay.read(plan.pays, plan.pay(row))
+        person = None if pay is None else review.standing(pay, compiled.data["base"], compiled.data["total_comp"])
+        if self.summary is not None:
+            self.person = (person, compiled.data["level"], entry.profile.city or self.default_keys.get("city"),
+                           *plan.who(row))
+        return person
+
+    def reviewed(self, line: int) -> None:
+        """The row just written, counted in the review's summary (a row without pay columns, as one
+        without pay)."""
+        assert self.summary is not None
+        person, level, city, who, name, group = self.person or (None, None, None, None, None, None)
+        self.person = None
+        said = self.summary.add(person, line=line, level=level or "", city=city or "",
+                                group=None if self.summary.by is None else _text(group),
+                                who=None if who is None else _text(who), name=None if name is None else _text(name))
+        if said is not None and self.report is not None:
+            self.report(f"note: {one_line(said)}")
 
     def jsonl(self, plan: Plan, row: Any) -> str:
         """A row's line of JSON Lines."""
@@ -649,6 +755,9 @@ class Estimator:
         for name, value in zip(compiled.moving, typical, strict=True):
             record[name] = {**record[name], "typical": value}
         record["adjustments"] = [a.as_dict(explain=self.explain) for a in entry.factors.adjustments]
+        if plan.pay is not None:
+            person = self.standing(plan, row, entry, compiled)
+            record.update(review.empty() if person is None else person.as_dict())
         return record
 
     def reject(self, line: int, problem: str) -> None:
@@ -668,7 +777,8 @@ class Estimator:
             return
         names = tuple(names)
         for name in names[:HINTED]:
-            hint = did_you_mean(name.lower(), INPUTS) if _column(name) is None else ""
+            hint = did_you_mean(name.lower(), INPUTS) if _column(name) is None and review.pay_column(name) is None \
+                else ""
             if hint:
                 self.report(one_line(f"note: column '{name}' is carried through unchanged.{hint}"))
         if len(names) > HINTED:
@@ -699,6 +809,12 @@ class Estimator:
         """The plan of a CSV header (MlcompError for a problem with it)."""
         header = tuple(header)
         return self.plans.get(header) or self.plan(header, _places(header))
+
+
+def _text(cell: Any) -> str:
+    """A cell as a summary names it: text as it is, a number or flag as JSON writes it, empty as '(empty)'."""
+    text = formats.cell(cell)
+    return text if text else "(empty)"
 
 
 def _places(names: Iterable[str]) -> dict[str, int]:
@@ -735,6 +851,7 @@ def stream(lines: Iterable[str], out: IO[bytes], estimator: Estimator, *, fmt: s
     `progress` wraps the rows as they are read."""
     write, header = out.write, estimator.delimited
     make = estimator.delimited_line if header else estimator.jsonl
+    reviewed = estimator.reviewed if estimator.summary is not None else None
     for number, plan, row, text in estimator.rows(lines, fmt, name, progress):
         try:
             data = make(plan, row).encode()
@@ -745,6 +862,8 @@ def stream(lines: Iterable[str], out: IO[bytes], estimator: Estimator, *, fmt: s
             write(formats.line([*(estimator.header or ()), *estimator.columns], output).encode())
             header = False
         write(data)
+        if reviewed is not None:
+            reviewed(number)
         if flush:
             out.flush()
 
@@ -759,6 +878,8 @@ def records(lines: Iterable[str], estimator: Estimator, *, fmt: str | None = Non
         except (MlcompError, UnicodeEncodeError, formats.NotJson) as e:
             estimator.reject(number, _problem(e, row, text))
             continue
+        if estimator.summary is not None:
+            estimator.reviewed(number)
         yield record
 
 

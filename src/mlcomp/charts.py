@@ -16,7 +16,7 @@ draw block characters, the same picture is drawn in plain ASCII.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
@@ -149,16 +149,18 @@ def draw(bar: Bar, axis: Axis, width: int, glyphs: Glyphs) -> list[tuple[str, in
     return cells
 
 
-def axis_lines(axis: Axis, width: int, glyphs: Glyphs, overhang: int = 3) -> tuple[str, str]:
-    """The rule with a tick per step, and the tick labels under it, centred on their ticks; a label
-    that would touch the one before is left out. Labels may run `overhang` cells past the rule."""
+def axis_lines(axis: Axis, width: int, glyphs: Glyphs, overhang: int = 3,
+               label: Callable[[float], str] = short_money) -> tuple[str, str]:
+    """The rule with a tick per step, and the tick labels under it (`label` of the tick's value),
+    centred on their ticks; a label that would touch the one before is left out. Labels may run
+    `overhang` cells past the rule."""
     rule = [glyphs.rule] * width
     labels = [" "] * (width + overhang)
     free = 0  # the first column a label may use
     for value in axis.ticks():
         i = min(width - 1, column(value, axis.lo, axis.hi, width))
         rule[i] = glyphs.tick
-        text = short_money(value)
+        text = label(value)
         start = max(0, min(i - len(text) // 2, len(labels) - len(text)))
         if start >= free:
             labels[start:start + len(text)] = text
@@ -210,10 +212,11 @@ CHART_BAR = 20  # the fewest cells a bar beside its label gets; with less room e
 
 
 def print_chart(bars: Sequence[Bar], out: Console | None = None, *, zero: bool = False,
-                note: Sequence[str] = (), names: Sequence[str] = (), max_width: int = 100) -> None:
-    """Labelled bars on one shared dollar axis, with tick labels, a legend and a note under it (its
-    parts kept whole: '{mark} midpoint'). Each label is put above its bar when labels and bars side
-    by side would leave the bars too short."""
+                note: Sequence[str] = (), names: Sequence[str] = (), max_width: int = 100,
+                axis: Axis | None = None, ticks: Callable[[float], str] = short_money) -> None:
+    """Labelled bars on one shared axis (dollars unless `axis` and `ticks` say otherwise), with tick
+    labels, a legend and a note under it (its parts kept whole: '{mark} midpoint'). Each label is put
+    above its bar when labels and bars side by side would leave the bars too short."""
     from rich.cells import cell_len
     from rich.text import Text
 
@@ -226,7 +229,7 @@ def print_chart(bars: Sequence[Bar], out: Console | None = None, *, zero: bool =
     pad = "" if above else " " * (label_width + 1)
     width = max(10, room - len(pad) - 3)  # 3: the last tick label may run past the rule
     values = [v for bar in bars for seg in bar.segments for v in (seg.start, seg.end)]
-    axis = nice_axis(values + [m for bar in bars for m in (*bar.marks, *bar.points)], width, zero=zero)
+    axis = axis or nice_axis(values + [m for bar in bars for m in (*bar.marks, *bar.points)], width, zero=zero)
     for bar in bars:
         if not (bar.label or bar.segments or bar.marks or bar.points):
             out.print()  # an empty bar: a blank line between groups
@@ -236,7 +239,7 @@ def print_chart(bars: Sequence[Bar], out: Console | None = None, *, zero: bool =
         else:
             label = Text(bar.label + " " * (label_width - cell_len(bar.label) + 1))
             out.print(label + bar_text(bar, axis, width, glyphs), no_wrap=True, crop=True)
-    rule, labels = axis_lines(axis, width, glyphs)
+    rule, labels = axis_lines(axis, width, glyphs, label=ticks)
     out.print(Text(pad + rule), no_wrap=True, crop=True)
     out.print(Text(pad + labels), no_wrap=True, crop=True)
     for line in packed(legend(names, glyphs), room - len(pad)):
@@ -365,3 +368,26 @@ def _curve_bars(table: Any, rows: Sequence[tuple[Estimate, dict[str, int], dict[
     rule, labels = axis_lines(axis, width, glyphs)
     column.footer = Text(f"{rule}\n{labels}", no_wrap=True, overflow="crop")
     column.width = width + 3
+
+
+RANGE_ENDS = {0.0: "low", 0.5: "mid", 1.0: "high"}
+
+
+def review_chart(levels: Sequence[Mapping[str, Any]], out: Console | None = None) -> None:
+    """A pay review at a glance: per level (review.Summary.chart), the market range from its low to
+    its high end, the mid marked, and a point where each person's pay sits in their own range (people
+    close together share a point; beyond the axis, at its edge)."""
+    from rich.text import Text
+
+    out = out or render.console()
+    places = [place for level in levels for place, _ in level["positions"]]
+    if not places:
+        return
+    axis = Axis(min(-0.5, math.floor(min(places) * 2) / 2), max(1.5, math.ceil(max(places) * 2) / 2), 0.5)
+    bars = [ranged(f"{level['level']} ({level['people']:,})", 0.0, 1.0, kind=1,
+                   points=[place for place, _ in level["positions"]]) for level in levels]
+    glyphs = glyphs_for(out)
+    out.print()
+    out.print(Text(f"Each person's pay ({glyphs.point}) in their market range, by level ({glyphs.mark} mid)"))
+    print_chart(bars, out, axis=axis, ticks=lambda value: RANGE_ENDS.get(value, ""),
+                note=("on base salary (or total comp);", "people close together share a point"))

@@ -12,7 +12,7 @@ import sys
 from collections.abc import Callable, Iterable, Iterator
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, NamedTuple, TypeVar
 
 import typer
 
@@ -164,6 +164,10 @@ ChartOption = Annotated[bool | None, typer.Option(
     "--chart/--no-chart", rich_help_panel=OUTPUT,
     help="Draw charts with the table. Default: only when the output is a terminal. "
     "Never in JSON, CSV or TSV.")]
+ByOption = Annotated[str | None, typer.Option(
+    "--by", metavar="COLUMN", rich_help_panel=OUTPUT,
+    help="Also the median compa-ratio per value of COLUMN (team, department, ...); "
+    "a group of fewer than 5 people is not shown on its own.")]
 ExportOption = Annotated[str | None, typer.Option(
     "--export", metavar="FILE", rich_help_panel=OUTPUT,
     help="Also save a report to FILE: a standalone page (.html: the answer, inputs, tables, charts and "
@@ -217,6 +221,10 @@ def estimate(
         "--on-error", rich_help_panel=DATA,
         help="A bad row: stop (exit 1) or skip it (reported on stderr, with a summary).")]
         = OnError.stop,
+    review: Annotated[bool, typer.Option(
+        "--review", rich_help_panel=OUTPUT,
+        help="With --input: a pay review of the rows' pay (see 'mlcomp review').")] = False,
+    by: ByOption = None,
     export: ExportOption = None,
     after_tax: AfterTaxOption = False,
     state: StateOption = None,
@@ -246,12 +254,15 @@ def estimate(
     env = environment(ctx)
     _estimate_options(ctx, fmt, field, explain, input)
     tax_options(ctx, after_tax, input)
+    if by is not None and not review:
+        raise MlcompError("--by needs --review: it groups a pay review's people", usage=True)
     exporting(export, fmt is Format.table and field is None and input is None)
     bands = load(ctx)
     profile = saved_profile(ctx, profile, bands)
     if input is not None:
         return _batch(bands, input, input_format, on_error, fmt, field, explain,
-                      {k: v or None for k, v in profile.items()}, env)
+                      {k: v or None for k, v in profile.items()}, env,
+                      Review(by, chart) if review else None)
     result = api.estimate(**profile, bands=bands)
     notes(result.notes)
     pay = estimate_after_tax(result, bands, after_tax, city=where(profile), state=state, filing=filing)
@@ -268,7 +279,7 @@ def _estimate_options(ctx: typer.Context, fmt: Format, field: str | None, explai
     if explain and field is not None:
         raise conflict("--explain", "--field", "--field prints one value, with no sources")
     if input is None:
-        for option, name in (("input_format", "--input-format"), ("on_error", "--on-error")):
+        for option, name in (("input_format", "--input-format"), ("on_error", "--on-error"), ("review", "--review")):
             if given(ctx, option):
                 raise MlcompError(f"{name} needs --input: it is for reading rows from the --input file",
                                   usage=True)
@@ -290,6 +301,53 @@ def _show_estimate(env: Environment, result: Any, bands: Any, fmt: Format, field
             from mlcomp import charts
 
             charts.estimate_chart(result, out=out)
+
+
+@command("review", docs="review.md", options_metavar="[OPTIONS]", profile=(), after="file")
+def review_command(
+    ctx: typer.Context,
+    file: Annotated[str, typer.Argument(metavar="FILE", show_default=False, hidden=True)],
+    by: ByOption = None,
+    fmt: FormatOption = Format.table,
+    chart: Annotated[bool | None, typer.Option(
+        "--chart/--no-chart", rich_help_panel=OUTPUT,
+        help="Draw each person on their market range with the summary. Default: when "
+        "stderr is a terminal.")] = None,
+    input_format: Annotated[InputFormat | None, typer.Option(
+        "--input-format", rich_help_panel=DATA,
+        help="Format of FILE. Default: from the extension, else from the first line.")] = None,
+    on_error: Annotated[OnError, typer.Option(
+        "--on-error", rich_help_panel=DATA,
+        help="A bad row: stop (exit 1) or skip it (reported on stderr, with a summary).")]
+        = OnError.stop,
+    **profile: Any,
+) -> None:
+    """A pay review: where each person's pay sits in their market range, and what it costs to fix.
+
+    FILE is CSV/TSV or JSON Lines ('-' = stdin) with profile columns (years, city, ...) and pay.
+
+    Pay columns: base, bonus, equity, total_comp, in dollars such as 240000 or 240k. Options fill empty cells.
+
+    Each row is estimated as 'estimate --input' does, and its pay placed in the market's range.
+
+    Per row: compa-ratio (pay / market mid), penetration, verdict, dollars to the market's low and mid.
+
+    Then the summary, on stderr; with --format json, the summary alone, as one JSON object on stdout.
+
+    Examples:
+
+        mlcomp review examples/team.csv
+
+        mlcomp review examples/team.csv --by team -f csv > review.csv
+
+        mlcomp review examples/team.csv -f json | jq .cost
+    """
+    env = environment(ctx)
+    stdin_once(ctx, file)
+    bands = load(ctx)
+    profile = saved_profile(ctx, profile, bands)
+    _batch(bands, file, input_format, on_error, fmt, None, False, {k: v or None for k, v in profile.items()},
+           env, Review(by, chart))
 
 
 @command(docs="estimate.md#the-career-curve-mlcomp-curve", profile=("years", "level"), after="end")
@@ -610,13 +668,23 @@ def compared(results: list[Any], fmt: Format, taxed: dict[str, Any] | None = Non
               else with_offer_tax(results[0].as_dict(), taxed))
 
 
+class Review(NamedTuple):
+    """A pay review of a batch: its --by column and --chart."""
+
+    by: str | None
+    chart: bool | None
+
+
 def _batch(bands: Any, name: str, input_format: InputFormat | None, on_error: OnError, fmt: Format,
-           field: str | None, explain: bool, defaults: dict[str, Any], env: Environment) -> None:
-    """`estimate --input`: stream rows through the engine and out as they come."""
+           field: str | None, explain: bool, defaults: dict[str, Any], env: Environment,
+           review: Review | None = None) -> None:
+    """`estimate --input`: stream rows through the engine and out as they come; with `review`, the
+    review's summary after them (with --format json, the summary alone)."""
     from mlcomp import batch
     from mlcomp.engine import profile_values
+    from mlcomp.review import Summary
 
-    if fmt is Format.json:
+    if fmt is Format.json and review is None:
         raise MlcompError("--input writes one object per row: use --format jsonl (or csv, tsv, table)",
                           usage=True, option="--format")
     if explain and fmt is Format.table:
@@ -625,29 +693,74 @@ def _batch(bands: Any, name: str, input_format: InputFormat | None, on_error: On
     profile_values(bands, defaults)  # a bad option value: a usage error now, not on every row
 
     stats = batch.Stats()
+    summary = None if review is None else Summary(by=review.by)
     out = sys.stdout
     blocking(out)
     with _frozen(), batch.open_input(name) as stream, _progress(env, stream, name) as meter:
-        output = fmt.value if field is None else "field"
+        output = "jsonl" if fmt is Format.json else fmt.value if field is None else "field"
         estimator = batch.Estimator(bands, defaults, output=output, report=_reporter(env, meter),
-                                    skip=on_error is OnError.skip, stats=stats, explain=explain)
+                                    skip=on_error is OnError.skip, stats=stats, explain=explain, summary=summary)
         given = input_format.value if input_format else None
         counted = (lambda rows: rows) if meter is None else meter.counted
         try:
-            if field is None and fmt is not Format.table:
-                out.flush()
-                batch.stream(stream, out.buffer, estimator, fmt=given, name=name, output=output,
-                             flush=out.isatty(), progress=counted)
-            else:
-                records = batch.records(stream, estimator, fmt=given, name=name, progress=counted)
-                if field is None:
-                    render.batch_tables(records, out=env.console())
-                else:
-                    write(records, fmt, field=field)
+            _write_batch(env, stream, estimator, fmt, field, Source(given, name, output, counted))
         except KeyboardInterrupt:
             _stopped(meter, stats, exact=fmt is not Format.table or field is not None)
     if on_error is OnError.skip:
         sys.stderr.write(stats.summary() + "\n")
+    if summary is not None and review is not None:
+        _show_review(env, bands, summary, stats.skipped, fmt, review.chart)
+
+
+class Source(NamedTuple):
+    """How a batch's rows are read: the input's format (None: guessed), its name, the output's format,
+    and the wrapper that counts the rows (progress)."""
+    fmt: str | None
+    name: str
+    output: str
+    counted: Callable[[Any], Any]
+
+
+def _write_batch(env: Environment, stream: Any, estimator: Any, fmt: Format, field: str | None,
+                 source: Source) -> None:
+    """The rows, estimated, out as they come: JSON Lines, CSV or TSV straight to stdout's bytes, a
+    table or one field through the writer; with --format json (a review's summary) nowhere."""
+    from mlcomp import batch
+
+    read: dict[str, Any] = {"fmt": source.fmt, "name": source.name, "progress": source.counted}
+    if fmt is Format.json:  # the summary alone: the rows are reviewed, not written
+        with open(os.devnull, "wb") as nowhere:
+            batch.stream(stream, nowhere, estimator, output=source.output, **read)
+    elif field is None and fmt is not Format.table:
+        sys.stdout.flush()
+        batch.stream(stream, sys.stdout.buffer, estimator, output=source.output, flush=sys.stdout.isatty(),
+                     **read)
+    else:
+        records = batch.records(stream, estimator, **read)
+        if field is None:
+            render.batch_tables(records, out=env.console())
+        else:
+            write(records, fmt, field=field)
+
+
+def _show_review(env: Environment, bands: Any, summary: Any, skipped: int, fmt: Format, chart: bool | None) -> None:
+    """A review's summary: its own JSON object on stdout with --format json; otherwise for people, on
+    stderr (the rows are on stdout), with a chart when stderr is a terminal (or --chart)."""
+    data = summary.as_dict(skipped=skipped)
+    if not data["people"]:
+        raise MlcompError("no row gives pay: a pay review needs a base or total_comp column (and bonus, equity "
+                          "if you have them), in dollars such as 240000 or 240k")
+    if fmt is Format.json:
+        write([data], fmt, document=data)
+        return
+    out = env.console(env.stderr)
+    out.print()
+    render.review_summary(data, out=out)
+    if chart if chart is not None else env.stderr_isatty:
+        from mlcomp import charts
+
+        order = list(bands.levels)
+        charts.review_chart(sorted(summary.chart(), key=lambda level: order.index(level["level"])), out)
 
 
 def _reporter(env: Environment, meter: Any) -> Callable[[str], None]:

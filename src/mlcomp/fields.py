@@ -62,6 +62,12 @@ FLAGS = tuple(field.name for field in FIELDS if field.kind == "flag")
 BOOLEANS = {"true": True, "yes": True, "1": True, "false": False, "no": False, "0": False}
 
 
+def canonical(name: str) -> str:
+    """A column or key name as a field's name: any case, '-' or ' ' for '_' ('Full Lifecycle' ->
+    'full_lifecycle'). The one folding of batch column names (profile and pay columns alike)."""
+    return name.strip().lower().replace("-", "_").replace(" ", "_")
+
+
 def parse_flag(name: str, value: object, *, numbers: bool = False) -> bool:
     """A yes/no value: a bool, or true/false, yes/no, 1/0 in any case; with `numbers` (a batch's JSON
     cells) also the numbers 1 and 0 (1.0 is the number 1). Anything else is refused, naming the field

@@ -262,6 +262,22 @@ BATCH_COLUMNS = (("Level", "level"), ("Base low", "base.low"), ("Base mid", "bas
                  ("Base high", "base.high"), ("Total low", "total_comp.low"), ("Total mid", "total_comp.mid"),
                  ("Total high", "total_comp.high"))
 BATCH_DROP = (("Base low", "Base high"), ("Total low", "Total high"))  # what a narrow terminal loses first
+# A pay review's rows (records with pay): the base range, the person's pay and where it stands.
+REVIEW_COLUMNS = (("Level", "level"), ("Base low", "base.low"), ("Base mid", "base.mid"),
+                  ("Base high", "base.high"), ("Pay base", "pay.base"), ("Compa", "base_compa"),
+                  ("Total", "pay.total_comp"), ("TC compa", "total_compa"), ("Verdict", "verdict"),
+                  ("To low", "to_low"), ("To mid", "to_mid"))
+REVIEW_DROP = (("Base low", "Base high"), ("Total", "TC compa"), ("To mid",))
+
+
+def batch_cell(record: Mapping[str, Any], path: str) -> str:
+    """A batch table's cell: dollars, a ratio (two decimals), a verdict; empty for none."""
+    value = pick(record, path)
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    return f"{value:.2f}" if path.endswith("compa") else money(value)
 
 
 def batch_tables(records: Iterable[Mapping[str, Any]], *, out: Console | None = None, rows: int = 100) -> None:
@@ -275,28 +291,30 @@ def batch_tables(records: Iterable[Mapping[str, Any]], *, out: Console | None = 
     out = out or console()
     table: Table | None = None
     carried: list[str] = []
+    columns: tuple[tuple[str, str], ...] = BATCH_COLUMNS
     count = 0
     for record in records:
         if table is None:
             carried = list(itertools.takewhile(lambda key: key != "level", record))  # they come first
+            columns = REVIEW_COLUMNS if "base_compa" in record else BATCH_COLUMNS
             table = Table(box=box.SIMPLE_HEAD)
             for name in carried:
                 table.add_column(text(name), overflow="fold", min_width=min(len(name), 20))
             table.add_column("Level", no_wrap=True)
-            for title, _ in BATCH_COLUMNS[1:]:
-                table.add_column(title, justify="right", no_wrap=True)
+            for title, _ in columns[1:]:
+                table.add_column(title, justify="left" if title == "Verdict" else "right", no_wrap=True)
         cells = [text(scalar(record.get(name))) for name in carried]
         for column, cell in zip(table.columns, cells, strict=False):
             column.min_width = max(column.min_width or 0, min(len(cell), 20))
         cells.append(Text(str(record["level"])))
-        cells += [Text(money(pick(record, path))) for _, path in BATCH_COLUMNS[1:]]
+        cells += [Text(batch_cell(record, path)) for _, path in columns[1:]]
         table.add_row(*cells)
         count += 1
         if count == rows:
-            print_wide(out, table, BATCH_DROP)
+            print_wide(out, table, REVIEW_DROP if columns is REVIEW_COLUMNS else BATCH_DROP)
             table, count = None, 0
     if table is not None:
-        print_wide(out, table, BATCH_DROP)
+        print_wide(out, table, REVIEW_DROP if columns is REVIEW_COLUMNS else BATCH_DROP)
 
 
 def listing(rows: list[dict[str, Any]], columns: list[tuple[str, str, str]], out: IO[str] | None = None,
@@ -703,3 +721,79 @@ def scenario_label(comparison: Comparison) -> str:
     if comparison.bonus:
         return f"Bonus {comparison.bonus}" + ("" if comparison.growth is None else f", equity growth {growth} a year")
     return f"Equity growth {growth} a year"
+
+
+def ratio(value: float | None) -> str:
+    return "" if value is None else f"{value:.2f}"
+
+
+def review_summary(data: Mapping[str, Any], *, out: Console | None = None) -> None:
+    """A pay review's summary (review.Summary.as_dict) for people: counts, medians, costs, then the
+    groups by level, by city and by the --by column, and the largest gaps."""
+    from rich.text import Text
+
+    out = out or console()
+    cost, verdicts = data["cost"], data["verdicts"]
+    said = [f"Pay review: {data['people']:,} people with pay"
+            + "".join(f", {data[key]:,} {what}" for key, what in (("without_pay", "without pay"),
+                      ("skipped", "skipped"), ("repeated_ids", "ids given twice")) if data[key]),
+            "  " + ", ".join(f"{verdict} {count:,}" for verdict, count in verdicts.items()),
+            f"  median compa-ratio: base {ratio(data['median_base_compa']) or '-'}, "
+            f"total comp {ratio(data['median_total_compa']) or '-'}"
+            + ("" if data["medians_exact"] else " (approximate: within 0.00025, from bins past 100,000 people)"),
+            f"  to bring everyone below the low to the low: {money(cost['to_low'])}"
+            f"{_share_text(cost['to_low_share'])}",
+            f"  to bring everyone below the mid to the mid: {money(cost['to_mid'])}"
+            f"{_share_text(cost['to_mid_share'])}"]
+    for line in said:
+        out.print(Text(line), soft_wrap=True)
+    groupings = [("level", data["by_level"]), ("city", data["by_city"])]
+    if data.get("by"):
+        groupings.append((data["by"]["column"], data["by"]))
+    for name, grouping in groupings:
+        _group_table(name, grouping, out)
+    _gaps_table(data["largest_gaps"], out)
+
+
+def _share_text(share: float | None) -> str:
+    return "" if share is None else f" ({share * 100:.1f}% of payroll)"
+
+
+def _group_table(name: str, grouping: Mapping[str, Any], out: Console) -> None:
+    from rich import box
+    from rich.table import Table
+    from rich.text import Text
+
+    hidden = grouping.get("not_shown") or {}
+    caption = (f"{hidden['people']:,} people in {hidden['groups']:,} groups of fewer than 5 not shown"
+               if hidden.get("groups") else None)
+    if grouping.get("beyond"):
+        caption = f"{caption + '; ' if caption else ''}{grouping['beyond']['people']:,} people " \
+                  f"{grouping['beyond']['why']}"
+    if not grouping["groups"]:
+        out.print(Text(f"Median compa-ratio by {name}: {caption or 'no one'}"), soft_wrap=True)
+        return
+    table = Table(title=f"Median compa-ratio by {name}", box=box.SIMPLE_HEAD, caption=caption,
+                  caption_justify="left", title_justify="left")
+    table.add_column(name.capitalize(), no_wrap=True)
+    for title in ("People", "Base", "Total comp"):
+        table.add_column(title, justify="right", no_wrap=True)
+    for key, group in grouping["groups"].items():
+        table.add_row(key, f"{group['count']:,}", ratio(group["median_base_compa"]),
+                      ratio(group["median_total_compa"]))
+    print_wide(out, table)
+
+
+def _gaps_table(gaps: Sequence[Mapping[str, Any]], out: Console) -> None:
+    from rich import box
+    from rich.table import Table
+
+    if not gaps:
+        return
+    table = Table(title="Largest gaps to the mid", box=box.SIMPLE_HEAD, title_justify="left")
+    for title in ("Line", "id", "Name", "Level", "Verdict", "To low", "To mid"):
+        table.add_column(title, justify="right" if title in ("Line", "To low", "To mid") else "left", no_wrap=True)
+    for gap in gaps:
+        table.add_row(str(gap["line"]), scalar(gap["id"]), scalar(gap["name"]), gap["level"], gap["verdict"],
+                      money(gap["to_low"]), money(gap["to_mid"]))
+    print_wide(out, table)

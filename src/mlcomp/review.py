@@ -1,0 +1,412 @@
+"""Pay review: where each person's actual pay sits in their market range, and what it costs to fix.
+
+A batch row may carry the person's pay (`PAY`: base, bonus, equity, total_comp). `standing` puts it
+against the row's own estimate: compa-ratios (pay / market mid), range penetration ((pay - low) /
+(high - low)), the verdict in compare's five steps, and the dollars to the market's low and mid.
+`Summary` gathers standings as rows stream, in bounded memory, into what a pay review starts from.
+
+Pure: no rich, no typer, no I/O. A pay cell that cannot be read is a MlcompError for its row.
+"""
+
+from __future__ import annotations
+
+import heapq
+from array import array
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, NamedTuple
+
+from mlcomp.errors import MlcompError, shown
+from mlcomp.fields import canonical
+from mlcomp.money import parse_money
+from mlcomp.offers import VERDICTS, verdict
+
+PAY = ("base", "bonus", "equity", "total_comp")  # a person's pay per year, as batch columns
+CURRENCY_MARKS = "€£¥₹₩₽₺₪₫₴₦₱฿"
+EXACT = 100_000  # people whose compa-ratios are kept exactly for medians; beyond, BIN-wide bins
+BIN = 0.0005
+BINS = 20_000  # compa-ratios from 0 to 10 (a higher one counts in the last bin)
+MIN_GROUP = 5  # a --by group of fewer people is not shown on its own
+MAX_GROUPS = 1_000  # groups kept per grouping; people in further groups are counted, not grouped
+TOP = 10  # the largest gaps listed
+IDS = 100_000  # ids remembered to spot one person given twice
+CACHE = 10_000  # pay cell values kept per column, read once each
+STEP = 0.01  # the chart's resolution: a position in the market range, to 1% of the range
+SPAN = (-1.0, 2.0)  # positions drawn: a range below the low to a range above the high (beyond: at the edge)
+# A row's review keys, after its estimate: the pay, then where it stands (JSON nests the pay; CSV and
+# TSV flatten it to pay_base, pay_bonus, pay_equity, pay_total_comp).
+KEYS = ("base_compa", "base_penetration", "total_compa", "total_penetration", "verdict", "gap_on", "to_low",
+        "to_mid")
+COLUMNS = (*(f"pay_{name}" for name in PAY), *KEYS)
+
+
+def pay_column(name: str) -> str | None:
+    """The pay a column holds, named like the profile columns (any case, '-' or ' ' for '_')."""
+    name = canonical(name)
+    return name if name in PAY else None
+
+
+def parse_pay(name: str, value: Any) -> int | None:
+    """Whole dollars from a pay cell (240000, 240k, $240,000), None for an empty one."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, str) and any(mark in value for mark in CURRENCY_MARKS):
+        raise MlcompError(f"{name} {shown(value)} is in another currency; pay is in US dollars ($)")
+    try:
+        return parse_money(value)
+    except ValueError as e:
+        raise MlcompError(f"{name} {e}") from None
+
+
+class Pay(NamedTuple):
+    """A person's pay per year; None where the row does not say. (Named tuples, this and Standing:
+    made once per row of a batch, and a tuple is made fastest.)"""
+
+    base: int | None = None
+    bonus: int | None = None
+    equity: int | None = None
+    total_comp: int | None = None
+
+    @classmethod
+    def read(cls, cells: Mapping[str, Any]) -> Pay | None:
+        """The pay of a row's pay cells (by PAY name); None when all are empty."""
+        return cls.of(*(parse_pay(name, cells.get(name)) for name in PAY))
+
+    @classmethod
+    def of(cls, base: int | None, bonus: int | None, equity: int | None, total_comp: int | None) -> Pay | None:
+        """The pay of amounts already read; None when all are None; MlcompError when they disagree."""
+        if base is None and total_comp is None:
+            if bonus is None and equity is None:
+                return None
+            raise MlcompError("gives bonus or equity but neither base nor total_comp; a pay review places base "
+                              "salary or total comp in the market range")
+        if total_comp is not None and base is not None and total_comp < base:
+            raise MlcompError(f"total_comp ${total_comp:,} is below base ${base:,}; total comp includes the base")
+        return cls(base, bonus, equity, total_comp)
+
+    @property
+    def total(self) -> int | None:
+        """Total comp: as given, else base + bonus + equity when the row gives base and either of them."""
+        if self.total_comp is not None:
+            return self.total_comp
+        if self.base is None or (self.bonus is None and self.equity is None):
+            return None
+        return self.base + (self.bonus or 0) + (self.equity or 0)
+
+    def as_dict(self) -> dict[str, int | None]:
+        return {"base": self.base, "bonus": self.bonus, "equity": self.equity, "total_comp": self.total}
+
+
+class Reader:
+    """Reads rows' pay cells, each text parsed once (a table per column, bounded like the batch's
+    own): a pay file repeats amounts such as 240000 many times."""
+
+    def __init__(self) -> None:
+        self.known: dict[str, dict[Any, int | None]] = {name: {} for name in PAY}
+
+    def amount(self, name: str, value: Any) -> int | None:
+        """A cell's amount; text is kept (JSON's true and 1 are equal keys, so other values are not)."""
+        if type(value) is not str:
+            return parse_pay(name, value)
+        known = self.known[name]
+        try:
+            return known[value]
+        except KeyError:
+            pass
+        amount = parse_pay(name, value)
+        if len(known) >= CACHE:
+            known.clear()
+        known[value] = amount
+        return amount
+
+    def read(self, names: tuple[str, ...], cells: Iterable[Any]) -> Pay | None:
+        """The pay of the cells of the pay columns `names` (PAY names; any of them may be missing)."""
+        if names == PAY[:len(names)]:  # base, bonus, equity (in PAY order): no dict
+            return Pay.of(*map(self.amount, names, cells), *(None,) * (len(PAY) - len(names)))
+        given = dict(zip(names, map(self.amount, names, cells), strict=True))
+        return Pay.of(given.get("base"), given.get("bonus"), given.get("equity"), given.get("total_comp"))
+
+
+def _ratio(value: float, of: float) -> float | None:
+    return round(value / of, 4) if of > 0 else None
+
+
+def _penetration(value: float, market: Mapping[str, int]) -> float | None:
+    return round(_place(value, market), 4) if market["high"] > market["low"] else None
+
+
+def _place(value: float, market: Mapping[str, int]) -> float:
+    """Where a value sits in a range (0 its low end, 1 its high end), unrounded, for the verdict; in a
+    range of one amount, 0.5 at it."""
+    low, high = market["low"], market["high"]
+    if high > low:
+        return (value - low) / (high - low)
+    return 0.5 if value == low else -1.0 if value < low else 2.0
+
+
+class Standing(NamedTuple):
+    """Where one person's pay sits against their market range. The verdict, `position` (the place in
+    the range, unrounded) and the gaps (`to_low`, `to_mid`) are on base salary, the part a pay review
+    moves, when the row gives it; else on total comp (`gap_on`). So 'below range' is exactly a gap to
+    the low."""
+
+    pay: Pay
+    base_compa: float | None
+    base_penetration: float | None
+    total_compa: float | None
+    total_penetration: float | None
+    verdict: str
+    gap_on: str
+    to_low: int
+    to_mid: int
+    position: float
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"pay": self.pay.as_dict(), **dict(zip(KEYS, self.values()[4:], strict=True))}
+
+    def values(self) -> tuple[Any, ...]:
+        """The values of COLUMNS, in order."""
+        pay = self.pay
+        return (pay.base, pay.bonus, pay.equity, pay.total, *self[1:9])
+
+
+
+
+def empty() -> dict[str, Any]:
+    """A row's review keys when it gives no pay."""
+    return {"pay": dict.fromkeys(PAY), **dict.fromkeys(KEYS)}
+
+
+def standing(pay: Pay, base: Mapping[str, int], total_comp: Mapping[str, int]) -> Standing:
+    """The pay against the market's base and total-comp ranges ({low, mid, high} in dollars)."""
+    total = pay.total
+    base_compa = base_penetration = total_compa = total_penetration = None
+    if pay.base is not None:
+        base_compa, base_penetration = _ratio(pay.base, base["mid"]), _penetration(pay.base, base)
+    if total is not None:
+        total_compa, total_penetration = _ratio(total, total_comp["mid"]), _penetration(total, total_comp)
+    gap_on, amount, market = ("base", pay.base, base) if pay.base is not None else ("total_comp", total or 0,
+                                                                                     total_comp)
+    position = _place(amount, market)
+    return Standing(pay, base_compa, base_penetration, total_compa, total_penetration, verdict(position), gap_on,
+                    max(0, market["low"] - amount), max(0, market["mid"] - amount), position)
+
+
+class Median:
+    """The median of a stream of ratios in bounded memory: exact while `values` are kept, then (after
+    `approximate`) from BIN-wide bins, within BIN / 2 of the exact median."""
+
+    __slots__ = ("bins", "count", "values")
+
+    def __init__(self, exact: bool = True) -> None:
+        self.values: array[float] | None = array("d") if exact else None
+        self.bins: dict[int, int] = {}
+        self.count = 0
+
+    def add(self, value: float) -> None:
+        self.count += 1
+        if self.values is not None:
+            self.values.append(value)
+        else:
+            self._bin(value)
+
+    def _bin(self, value: float) -> None:
+        key = min(max(int(value / BIN), 0), BINS - 1)
+        self.bins[key] = self.bins.get(key, 0) + 1
+
+    def approximate(self) -> None:
+        """From now on, bins: the values kept so far go into them, and are let go."""
+        if self.values is not None:
+            for kept in self.values:
+                self._bin(kept)
+            self.values = None
+
+    @property
+    def exact(self) -> bool:
+        return self.values is not None
+
+    def value(self) -> float | None:
+        if not self.count:
+            return None
+        if self.values is not None:
+            ordered = sorted(self.values)
+            middle = len(ordered) // 2
+            found = ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
+            return round(found, 4)
+        seen, half = 0, self.count / 2
+        for key in sorted(self.bins):
+            seen += self.bins[key]
+            if seen >= half:
+                return round((key + 0.5) * BIN, 4)
+        return None  # pragma: no cover - the bins hold every value
+
+
+@dataclass
+class Group:
+    """People who share a level, a city or a --by value: their count and median compa-ratios."""
+
+    exact: bool = True
+    count: int = 0
+    base: Median = field(init=False)
+    total: Median = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.base, self.total = Median(self.exact), Median(self.exact)
+
+    def add(self, person: Standing) -> None:
+        self.count += 1
+        if person.base_compa is not None:
+            self.base.add(person.base_compa)
+        if person.total_compa is not None:
+            self.total.add(person.total_compa)
+
+    def approximate(self) -> None:
+        self.base.approximate()
+        self.total.approximate()
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"count": self.count, "median_base_compa": self.base.value(),
+                "median_total_compa": self.total.value()}
+
+
+@dataclass
+class Grouping:
+    """Groups by one key (level, city, a --by column), at most MAX_GROUPS of them; `small` groups of
+    fewer than `least` people are counted together, not shown on their own."""
+
+    least: int = 1
+    groups: dict[str, Group] = field(default_factory=dict)
+    beyond: int = 0  # people in groups past the first MAX_GROUPS
+
+    def add(self, key: str, person: Standing, exact: bool) -> None:
+        group = self.groups.get(key)
+        if group is None:
+            if len(self.groups) >= MAX_GROUPS:
+                self.beyond += 1
+                return
+            group = self.groups[key] = Group(exact)
+        group.add(person)
+
+    def as_dict(self) -> dict[str, Any]:
+        shown_groups = {name: group.as_dict() for name, group in sorted(self.groups.items())
+                        if group.count >= self.least}
+        small = [group.count for group in self.groups.values() if group.count < self.least]
+        data: dict[str, Any] = {"groups": shown_groups}
+        if self.least > 1:
+            data["not_shown"] = {"groups": len(small), "people": sum(small),
+                                 "why": f"groups of fewer than {self.least} people"}
+        if self.beyond:
+            data["beyond"] = {"people": self.beyond, "why": f"in groups past the first {MAX_GROUPS:,}"}
+        return data
+
+
+def _share(cost: int, payroll: int) -> float | None:
+    return round(cost / payroll, 4) if payroll else None
+
+
+@dataclass
+class Summary:
+    """What a pay review starts from, gathered row by row in bounded memory: counts, medians (exact
+    for the first EXACT people, then from bins, `medians_exact` says which), costs, the TOP largest
+    gaps, and per level a histogram of positions for the chart."""
+
+    by: str | None = None
+    people: int = 0
+    without_pay: int = 0
+    verdicts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(VERDICTS, 0))
+    overall: Group = field(default_factory=Group)
+    levels: Grouping = field(default_factory=Grouping)
+    cities: Grouping = field(default_factory=Grouping)
+    groups: Grouping = field(default_factory=lambda: Grouping(MIN_GROUP))
+    to_low: int = 0
+    to_mid: int = 0
+    payroll: int = 0
+    gaps: list[tuple[int, int, dict[str, Any]]] = field(default_factory=list)  # a heap: (to_mid, -line, gap)
+    ids: set[str] = field(default_factory=set)
+    repeated: int = 0
+    positions: dict[str, dict[int, int]] = field(default_factory=dict)  # level -> chart cell -> people
+    exact: bool = True
+
+    def add(self, person: Standing | None, *, line: int, level: str, city: str, group: str | None = None,
+            who: str | None = None, name: str | None = None) -> str | None:
+        """Count one row (None: it gives no pay); returns a note when its id was seen before (counted
+        again, not merged)."""
+        if person is None:
+            self.without_pay += 1
+            return None
+        self.people += 1
+        if self.people > EXACT and self.exact:
+            self._approximate()
+        self.verdicts[person.verdict] += 1
+        self.overall.add(person)
+        self.levels.add(level, person, self.exact)
+        self.cities.add(city, person, self.exact)
+        if group is not None:
+            self.groups.add(group, person, self.exact)
+        self.to_low += person.to_low
+        self.to_mid += person.to_mid
+        self.payroll += (person.pay.base if person.gap_on == "base" else person.pay.total) or 0
+        self._place(level, person.position)
+        if person.to_mid:
+            self._gap(person, line, level, who, name)
+        return self._seen(who, line)
+
+    def _approximate(self) -> None:
+        self.exact = False
+        for group in (self.overall, *self.levels.groups.values(), *self.cities.groups.values(),
+                      *self.groups.groups.values()):
+            group.approximate()
+
+    def _place(self, level: str, position: float) -> None:
+        cells = self.positions.get(level)
+        if cells is None:
+            if len(self.positions) >= MAX_GROUPS:
+                return
+            cells = self.positions[level] = {}
+        cell = round((min(max(position, SPAN[0]), SPAN[1]) - SPAN[0]) / STEP)
+        cells[cell] = cells.get(cell, 0) + 1
+
+    def _gap(self, person: Standing, line: int, level: str, who: str | None, name: str | None) -> None:
+        key = (person.to_mid, -line)
+        if len(self.gaps) >= TOP and key <= self.gaps[0][:2]:
+            return
+        gap = {"line": line, "id": who, "name": name, "level": level, "verdict": person.verdict,
+               "gap_on": person.gap_on, "to_low": person.to_low, "to_mid": person.to_mid}
+        if len(self.gaps) < TOP:
+            heapq.heappush(self.gaps, (*key, gap))
+        else:
+            heapq.heapreplace(self.gaps, (*key, gap))
+
+    def _seen(self, who: str | None, line: int) -> str | None:
+        if who is None or who == "":
+            return None
+        if who in self.ids:
+            self.repeated += 1
+            return f"line {line}: id {shown(who)} was given before; counted again, not merged"
+        if len(self.ids) < IDS:
+            self.ids.add(who)
+        return None
+
+    def chart(self) -> list[dict[str, Any]]:
+        """Per level (in the order first met), each position in the market range
+        (0 its low end, 1 its high end, to STEP; beyond SPAN at its edge) with how many people are
+        there: the data a chart of the review draws."""
+        return [{"level": level, "people": sum(cells.values()),
+                 "positions": [[round(SPAN[0] + cell * STEP, 2), count] for cell, count in sorted(cells.items())]}
+                for level, cells in self.positions.items()]
+
+    def as_dict(self, skipped: int = 0) -> dict[str, Any]:
+        """The summary as JSON; `skipped`: bad rows the batch skipped (--on-error skip)."""
+        return {
+            "people": self.people, "without_pay": self.without_pay, "skipped": skipped,
+            "repeated_ids": self.repeated, "repeats_checked_among_all": len(self.ids) < IDS,
+            "verdicts": dict(self.verdicts),
+            "median_base_compa": self.overall.base.value(), "median_total_compa": self.overall.total.value(),
+            "medians_exact": self.exact,
+            "by_level": self.levels.as_dict(), "by_city": self.cities.as_dict(),
+            "by": {"column": self.by, **self.groups.as_dict()} if self.by else None,
+            "cost": {"to_low": self.to_low, "to_mid": self.to_mid, "payroll": self.payroll,
+                     "to_low_share": _share(self.to_low, self.payroll),
+                     "to_mid_share": _share(self.to_mid, self.payroll)},
+            "largest_gaps": [gap for _, _, gap in sorted(self.gaps, key=lambda entry: entry[:2], reverse=True)],
+        }
