@@ -214,7 +214,7 @@ def test_toml_dates_are_quoted_as_written(tmp_path, value, written):
 def test_an_empty_export_name_says_so(name):
     result = runner.invoke(app, ["estimate", "-y", "4", "--export", name], env={"MLCOMP_BANDS": ""})
     assert result.exit_code == 2
-    assert "no file name given" in result.stderr and "directory" not in result.stderr
+    assert "is no file name" in result.stderr and "directory" not in result.stderr
 
 
 @pytest.mark.parametrize("years", ["-0", "-0.0", "-0e0"])

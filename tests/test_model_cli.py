@@ -35,7 +35,7 @@ def test_ml_focus_takes_aliases_and_a_bad_value_names_the_option():
     assert run("estimate", "-y", "4", "--ml-focus", "Central", "--field", "base.low").stdout == "189000\n"
     result = run("estimate", "-y", "4", "--ml-focus", "suport")
     assert result.exit_code == 2
-    assert "'--ml-focus': unknown ml focus 'suport'. Did you mean 'support'?" in result.stderr
+    assert "'--ml-focus': unknown ml focus 'suport'. Did you mean 'supporting' (support)?" in result.stderr
 
 
 def test_explain_says_how_p_was_found():

@@ -110,7 +110,7 @@ def test_a_row_without_pay_in_a_file_with_pay_columns_has_empty_review_cells():
 
 
 def test_the_table_shows_each_persons_pay_compa_and_verdict():
-    result = run("estimate", "--input", str(TEAM))
+    result = runner.invoke(app, ["estimate", "--input", str(TEAM)], env={"COLUMNS": "160"})  # as one table
     assert result.exit_code == 0
     header = next(line for line in result.stdout.split("\n") if "Compa" in line)
     assert "Verdict" in header and "To low" in header

@@ -85,7 +85,7 @@ def test_config_show_says_where_each_value_comes_from():
     rows = {line.split()[0]: line.split(None, 2)[1:] for line in lines[2:] if line}
     assert rows["years"] == ["4", str(SAVED)]
     assert rows["remote_first"] == ["true", str(SAVED)]
-    assert rows["industry"] == ["tech", "the data's default (mlcomp factors)"]
+    assert rows["industry"] == ["tech", "data default"]
     assert rows["tier"] == ["-", "not set"]
     assert run("config", "path").stdout == f"{SAVED}\n"
 

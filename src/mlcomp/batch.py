@@ -62,6 +62,7 @@ SURROGATE = re.compile("[\udc80-\udcff]")  # an undecodable byte, kept by open_i
 class Stats:
     read: int = 0
     skipped: int = 0
+    out: int = 0  # rows written by `stream` (counted just before each write: exact after Ctrl-C)
 
     @property
     def written(self) -> int:
@@ -852,6 +853,7 @@ def stream(lines: Iterable[str], out: IO[bytes], estimator: Estimator, *, fmt: s
     write, header = out.write, estimator.delimited
     make = estimator.delimited_line if header else estimator.jsonl
     reviewed = estimator.reviewed if estimator.summary is not None else None
+    stats = estimator.stats
     for number, plan, row, text in estimator.rows(lines, fmt, name, progress):
         try:
             data = make(plan, row).encode()
@@ -861,6 +863,7 @@ def stream(lines: Iterable[str], out: IO[bytes], estimator: Estimator, *, fmt: s
         if header:
             write(formats.line([*(estimator.header or ()), *estimator.columns], output).encode())
             header = False
+        stats.out += 1  # no signal is handled between this and the write, so the count stays exact
         write(data)
         if reviewed is not None:
             reviewed(number)

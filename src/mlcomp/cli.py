@@ -784,7 +784,7 @@ def _stopped(meter: Any, stats: Any, exact: bool) -> None:
         sys.stdout.flush()
     if meter is not None:
         meter.erase()
-        to_stderr(meter.stopped(stats.skipped, exact) + "\n")
+        to_stderr(meter.stopped(stats.out if exact else None) + "\n")
         meter.draw = False
     raise KeyboardInterrupt
 
@@ -973,7 +973,7 @@ def config_command(
     if action is ConfigAction.show:
         if words:
             raise MlcompError("config show takes no keys", usage=True)
-        print(config.show(where, load(ctx)))
+        print(config.show(where, load(ctx), environment(ctx).console().width))
         return
     current = config.read(where, strict=False)
     if action is ConfigAction.set:

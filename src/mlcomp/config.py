@@ -150,9 +150,9 @@ def described(name: str, value: Any) -> str:
     return f"{name} {toml_value(value) if not isinstance(value, str) else value}"
 
 
-def show(where: Path, bands: Bands) -> str:
+def show(where: Path, bands: Bands, width: int = 80) -> str:
     """Each profile field, its value and where it comes from: the saved profile, the data's default, or
-    nowhere (not set)."""
+    nowhere (not set); in a terminal narrower than a row, where it comes from goes under it."""
     values = saved(where, bands)
     defaults = {name: getattr(bands.defaults, name, None) for name in NAMES}
     rows = [("key", "value", "from")]
@@ -160,10 +160,14 @@ def show(where: Path, bands: Bands) -> str:
         if name in values:
             rows.append((name, described(name, values[name]).partition(" ")[2], shown_path(where)))
         elif defaults.get(name) not in (None, False, ""):
-            rows.append((name, str(defaults[name]), "the data's default (mlcomp factors)"))
+            rows.append((name, str(defaults[name]), "data default"))
         else:
             rows.append((name, "-", "not set"))
     widths = [max(len(row[i]) for row in rows) for i in range(2)]
-    written = "" if where.is_file() else " (not written yet: mlcomp config set KEY VALUE ...)"
-    return "\n".join([f"saved profile: {shown_path(where)}{written}",
-                      *(f"{k:<{widths[0]}}  {v:<{widths[1]}}  {f}" for k, v, f in rows)])
+    written = "" if where.is_file() else "(not written yet)"
+    head = f"saved profile: {shown_path(where)} {written}".rstrip()
+    lines = [head] if len(head) <= width else ["saved profile:", f"  {shown_path(where)}", written]
+    for k, v, f in rows:
+        line = f"{k:<{widths[0]}}  {v:<{widths[1]}}  {f}"
+        lines += [line] if len(line) <= width else [f"{k:<{widths[0]}}  {v}", f"  from {f}" if k != "key" else ""]
+    return "\n".join(line for line in lines if line)

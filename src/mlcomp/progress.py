@@ -107,10 +107,9 @@ class Meter:
         elapsed = time.perf_counter() - self.start
         return f"{rows_text(self.done)} in {elapsed:.1f} s ({self.done / max(elapsed, 1e-9):,.0f} rows/s)"
 
-    def stopped(self, skipped: int, exact: bool) -> str:
+    def stopped(self, held: int | None) -> str:
         """After Ctrl-C: the rows dealt with and, when each is a line of its own, the output's rows."""
-        said = f"stopped after {rows_text(self.done)}"
-        if exact:
-            held = self.done - skipped
+        said = f"stopped after {rows_text(max(self.done, held or 0))}"
+        if held is not None:
             said += f"; the output holds {held:,} complete row{'s' if held != 1 else ''}"
         return said
