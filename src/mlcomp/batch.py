@@ -36,10 +36,9 @@ from typing import IO, Any
 
 from mlcomp import engine, formats, inputs, review
 from mlcomp.bands import Bands
-from mlcomp.engine import Profile, parse_years, profile_values
+from mlcomp.engine import VERDICTS, Profile, parse_years, profile_values
 from mlcomp.errors import MlcompError, did_you_mean, one_line
 from mlcomp.fields import canonical, parse_flag
-from mlcomp.offers import VERDICTS
 
 # The profile's fields, from the engine's Profile: a column named like one (any case, '-' or ' ' for '_')
 # feeds it; any other column is only carried through.

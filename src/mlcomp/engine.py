@@ -22,6 +22,19 @@ from mlcomp.errors import MlcompError, shown
 from mlcomp.fields import BY_NAME, given, parse_flag
 from mlcomp.money import dollars
 
+# Where a pay sits in a market range, in five steps: offers (compare) and the pay review both say it so.
+VERDICTS = ("below range", "lower third", "middle third", "upper third", "above range")
+
+
+def verdict(position: float) -> str:
+    """Five steps over a range (position 0 at its low, 1 at its high): below it, its lower, middle and
+    upper third, above it."""
+    if position < 0:
+        return VERDICTS[0]
+    if position > 1:
+        return VERDICTS[4]
+    return VERDICTS[1] if position < 1 / 3 else VERDICTS[3] if position > 2 / 3 else VERDICTS[2]
+
 
 @dataclass(frozen=True, slots=True)
 class Range:

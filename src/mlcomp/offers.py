@@ -36,7 +36,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationEr
 
 from mlcomp import inputs, money
 from mlcomp.bands import Ask, Bands
-from mlcomp.engine import Profile, estimate, make_profile, profile_values
+from mlcomp.engine import Profile, estimate, make_profile, profile_values, verdict
 from mlcomp.errors import MlcompError, did_you_mean, from_pydantic, one_line, shown
 from mlcomp.money import parse_months
 
@@ -47,7 +47,6 @@ PRESETS: dict[str, tuple[float, ...]] = {
 }
 PROFILE_FIELDS = ("years", "level", "city", "tier", "industry", "specialization", "full_lifecycle",
                   "remote_first", "ml_focus")
-VERDICTS = ("below range", "lower third", "middle third", "upper third", "above range")
 MAX_HORIZON = 30
 MAX_SHARES = 1_000_000_000     # shares in one grant
 MAX_SHARE_PRICE = 1_000_000    # dollars per share (also the strike)
@@ -1214,15 +1213,6 @@ def offer_profile(offer: Offer, bands: Bands, defaults: Mapping[str, Any]) -> Pr
     if merged.get("years") is None and not merged.get("level"):
         return None
     return make_profile(bands, **merged)
-
-
-def verdict(position: float) -> str:
-    """Five steps over the total-comp range: below it, its lower, middle and upper third, above it."""
-    if position < 0:
-        return VERDICTS[0]
-    if position > 1:
-        return VERDICTS[4]
-    return VERDICTS[1] if position < 1 / 3 else VERDICTS[3] if position > 2 / 3 else VERDICTS[2]
 
 
 PART_NAMES = {"base": "base", "equity_and_bonus": "equity and bonus", "total_comp": "total comp"}

@@ -16,10 +16,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
+from mlcomp.engine import VERDICTS, verdict
 from mlcomp.errors import MlcompError, shown
 from mlcomp.fields import canonical
 from mlcomp.money import parse_money
-from mlcomp.offers import VERDICTS, verdict
 
 PAY = ("base", "bonus", "equity", "total_comp")  # a person's pay per year, as batch columns
 CURRENCY_MARKS = "€£¥₹₩₽₺₪₫₴₦₱฿"
