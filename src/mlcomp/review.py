@@ -33,6 +33,7 @@ IDS = 100_000  # ids remembered to spot one person given twice
 CACHE = 10_000  # pay cell values kept per column, read once each
 STEP = 0.01  # the chart's resolution: a position in the market range, to 1% of the range
 SPAN = (-1.0, 2.0)  # positions drawn: a range below the low to a range above the high (beyond: at the edge)
+EDGE = round(-SPAN[0] / STEP)  # the chart cell of the range's low end
 # A row's review keys, after its estimate: the pay, then where it stands (JSON nests the pay; CSV and
 # TSV flatten it to pay_base, pay_bonus, pay_equity, pay_total_comp).
 KEYS = ("base_compa", "base_penetration", "total_compa", "total_penetration", "verdict", "gap_on", "to_low",
@@ -364,6 +365,8 @@ class Summary:
                 return
             cells = self.positions[level] = {}
         cell = round((min(max(position, SPAN[0]), SPAN[1]) - SPAN[0]) / STEP)
+        if position < 0 or position > 1:  # below (above) the range stays a step beyond its end, not at it
+            cell = min(cell, EDGE - 1) if position < 0 else max(cell, EDGE + round(1 / STEP) + 1)
         cells[cell] = cells.get(cell, 0) + 1
 
     def _gap(self, person: Standing, line: int, level: str, who: str | None, name: str | None) -> None:
