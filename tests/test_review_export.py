@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from mlcomp import report, review
+from mlcomp import report
 from mlcomp.cli import app
 from mlcomp.review import Pay, Summary, standing
 
@@ -107,7 +107,7 @@ def test_the_by_view_says_which_groups_are_not_shown(tmp_path):
     hidden = data["by"]["not_shown"]
     visible = text_of(exported(tmp_path, TEAM, "--by", "team"))
     assert "Median compa-ratio by team" in visible and ("Grouped by" + "team") in visible
-    assert (f"No group shown: {hidden['people']} people in {hidden['groups']} groups of fewer than 5 people not "
+    assert (f"No group shown: {hidden['people']} people in {hidden['groups']} groups of fewer than 5 not "
             "shown on their own") in visible
 
 
@@ -119,7 +119,7 @@ def test_a_by_group_of_five_is_shown_and_a_smaller_one_is_counted(tmp_path):
     visible = text_of(exported(tmp_path, str(tmp_path / "t.csv"), "--by", "team"))
     big = data["by"]["groups"]["big"]
     assert f"big5{big['median_base_compa']:.2f}" in visible
-    assert "2 people in 1 groups of fewer than 5 people not shown" in visible and "small" not in visible
+    assert "2 people in 1 group of fewer than 5 not shown" in visible and "small" not in visible
 
 
 # ---- the chart -----------------------------------------------------------------------------------
@@ -289,4 +289,3 @@ def test_every_user_text_goes_through_esc():
     saved = report.page(report.review_report(data, [], "<s>.csv", [("City", "<em>sf</em>")]))
     assert not re.search(r"<(i|u|s|em)>", saved)
     assert all(f"&lt;{tag}&gt;" in saved for tag in ("i", "u", "s", "em"))
-    assert review.MIN_GROUP == 5  # the page's "fewer than 5" is the summary's own rule (its `why`)

@@ -22,6 +22,7 @@ from mlcomp import __version__
 from mlcomp.charts import RANGE_ENDS, Axis, Bar, nice_axis, ranged, review_axis, short_money, stacked
 from mlcomp.errors import MlcompError, one_line, shown
 from mlcomp.render import comparison_rows, money, provenance, ratio, span_text, verdict
+from mlcomp.review import MIN_GROUP
 
 if TYPE_CHECKING:
     from mlcomp.engine import Estimate
@@ -126,7 +127,7 @@ h2{font-size:1.15rem;margin:1.5rem 0 .5rem;border-bottom:1px solid #d0d7de;paddi
 table{border-collapse:collapse;margin:.25rem 0 1rem;font-variant-numeric:tabular-nums}
 caption{text-align:left;color:#57606a;font-size:.85rem;caption-side:bottom;padding-top:.25rem}
 th,td{padding:.2rem .6rem;text-align:right;white-space:nowrap;border-bottom:1px solid #eaeef2}
-th:first-child,td:first-child{text-align:left;white-space:normal;min-width:8rem}
+th:first-child,td:first-child{text-align:left;white-space:normal;min-width:8rem;overflow-wrap:anywhere}
 tbody+tbody tr:first-child td{border-top:2px solid #d0d7de}
 tr.strong td{font-weight:600}
 dl{display:grid;grid-template-columns:max-content 1fr;gap:.15rem 1rem;margin:0}
@@ -279,7 +280,7 @@ def _places_body(chart: Places, top: int) -> tuple[str, int]:
         below = sum(count for place, count in level["positions"] if place < 0)
         above = sum(count for place, count in level["positions"] if place > 1)
         parts.append(f'<text x="{left}" y="{y + 12}">{esc(level["level"])}</text>'
-                     f'<text x="{right}" y="{y + 12}" text-anchor="end">{level["people"]:,} people: {below:,} below, '
+                     f'<text x="{right}" y="{y + 12}" text-anchor="end">{_people(level["people"])}: {below:,} below, '
                      f"{above:,} above</text>")
         y += LABEL
         parts.append(f'<rect x="{x(0)}" y="{y}" width="{x(1) - x(0)}" height="{BAR}" fill="{BAND}"/>'
@@ -312,7 +313,11 @@ def _person(place: float, count: int, most: int, x: Callable[[float], float], y:
     where = (f"{-place:.0%} of the range below its low" if place < 0 else f"{place - 1:.0%} of the range above its "
              "high" if place > 1 else f"{place:.0%} of the way from low to high")
     return (f'<circle cx="{cx}" cy="{y}" r="{r}" fill="{fill}" fill-opacity="0.85" stroke="#1b1f23" '
-            f'stroke-width="1.5"><title>{count:,} {"person" if count == 1 else "people"}: {where}</title></circle>')
+            f'stroke-width="1.5"><title>{_people(count)}: {where}</title></circle>')
+
+
+def _people(count: int) -> str:
+    return f"{count:,} {'person' if count == 1 else 'people'}"
 
 
 def image(chart_list: Sequence[Chart | Places], title: str) -> str:
@@ -512,10 +517,11 @@ def _grouping(key: str, grouping: Mapping[str, Any]) -> Table | str:
     left = []
     hidden = grouping.get("not_shown") or {}
     if hidden.get("groups"):
-        left.append(f"{hidden['people']:,} people in {hidden['groups']:,} {hidden['why']} not shown on their own, "
+        groups = "1 group" if hidden["groups"] == 1 else f"{hidden['groups']:,} groups"
+        left.append(f"{_people(hidden['people'])} in {groups} of fewer than {MIN_GROUP} not shown on their own, "
                     "so that no median points at one person")
     if beyond := grouping.get("beyond"):
-        left.append(f"{beyond['people']:,} people {beyond['why']}")
+        left.append(f"{_people(beyond['people'])} {beyond['why']}")
     caption = "; ".join(left)
     if not grouping["groups"]:
         return f"No group shown: {caption or 'no one'}."
