@@ -14,6 +14,8 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from mlcomp import report
@@ -165,6 +167,24 @@ def test_a_dollar_below_or_above_the_range_is_drawn_outside_it():
     assert fills == [report.BELOW, report.INSIDE, report.INSIDE, report.ABOVE]
 
 
+@given(st.lists(st.integers(100_000, 400_000), min_size=1, max_size=60))
+@example([179_999, 260_001])
+def test_the_chart_colours_as_many_below_and_above_as_the_verdicts_say(pays):
+    """Red circles (left of the band) hold exactly the people below range; purple, those above."""
+    base = {"low": 180_000, "mid": 220_000, "high": 260_000}
+    summary = Summary()
+    for line, pay in enumerate(pays, 2):
+        summary.add(standing(Pay(base=pay), base, base), line=line, level="mid", city="remote")
+    root = ET.fromstring(report.svg(report.Places("t", summary.chart()), standalone=True))
+    found = {report.BELOW: 0, report.ABOVE: 0, report.INSIDE: 0}
+    for circle in root.iter(f"{SVG}circle"):
+        if circle.find(f"{SVG}title") is not None:
+            found[circle.get("fill", "")] += people_in(circle)
+    assert found[report.BELOW] == summary.verdicts["below range"]
+    assert found[report.ABOVE] == summary.verdicts["above range"]
+    assert sum(found.values()) == len(pays)
+
+
 def test_many_people_at_one_place_share_a_larger_circle_that_says_how_many():
     summary = Summary()
     base = {"low": 180_000, "mid": 220_000, "high": 260_000}
@@ -174,8 +194,8 @@ def test_many_people_at_one_place_share_a_larger_circle_that_says_how_many():
     root = ET.fromstring(report.svg(report.Places("t", summary.chart()), standalone=True))
     circles = {c.findtext(f"{SVG}title"): float(c.get("r", 0)) for c in root.iter(f"{SVG}circle")
                if c.find(f"{SVG}title") is not None}
-    assert circles == {"1,000 people: 50% of the way from low to high": 9.0,
-                       "1 person: 25% of the way from low to high": 4.5}
+    assert circles == {"1,000 people: 50% of the way from low to high": 7.0,
+                       "1 person: 25% of the way from low to high": 2.2}
 
 
 def test_the_svg_is_the_chart_alone_the_same_at_any_terminal_width(tmp_path):

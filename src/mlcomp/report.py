@@ -263,6 +263,7 @@ def _figures(bar: Bar) -> str:
 
 
 BAND, BELOW, ABOVE, INSIDE = "#a8d5b5", "#d1495b", "#6f42c1", "#fff"  # a market range; a person below, above, in it
+EDGES = {BELOW: "#8b1e2d", ABOVE: "#3f2372", INSIDE: "#1b4d2c"}  # each circle's outline: a crowd keeps its colour
 
 
 def _places_body(chart: Places, top: int) -> tuple[str, int]:
@@ -293,7 +294,7 @@ def _places_body(chart: Places, top: int) -> tuple[str, int]:
     y += 24
     at = left
     for fill, name in ((INSIDE, "in the range"), (BELOW, "below it"), (ABOVE, "above it")):
-        parts.append(f'<circle cx="{at + 6}" cy="{y + 6}" r="4.5" fill="{fill}" stroke="#1b1f23" stroke-width="1.5"/>'
+        parts.append(f'<circle cx="{at + 6}" cy="{y + 6}" r="4.5" fill="{fill}" stroke="{EDGES[fill]}"/>'
                      f'<text x="{at + 16}" y="{y + 10}">{name}</text>')
         at += 28 + 7 * len(name)
     parts.append(f'<rect x="{at}" y="{y}" width="24" height="12" fill="{BAND}"/>'
@@ -303,8 +304,9 @@ def _places_body(chart: Places, top: int) -> tuple[str, int]:
 
 
 def _person(place: float, count: int, most: int, x: Callable[[float], float], y: float) -> str:
-    """A circle for the `count` people at `place` in their range (larger for more, up to `most`)."""
-    r = 4.5 if count == 1 else round(4.5 + 4.5 * ((count - 1) / (most - 1)) ** 0.5, 1)
+    """A circle for the `count` people at `place` in their range: when some place holds more than one,
+    its area grows with its share of `most` (the most at any place), from a dot to a radius of 7."""
+    r = 4.5 if most == 1 else round(2 + 5 * (count / most) ** 0.5, 1)
     cx, fill = x(place), INSIDE
     if place < 0:
         cx, fill = min(cx, x(0) - r - 1), BELOW
@@ -312,8 +314,8 @@ def _person(place: float, count: int, most: int, x: Callable[[float], float], y:
         cx, fill = max(cx, x(1) + r + 1), ABOVE
     where = (f"{-place:.0%} of the range below its low" if place < 0 else f"{place - 1:.0%} of the range above its "
              "high" if place > 1 else f"{place:.0%} of the way from low to high")
-    return (f'<circle cx="{cx}" cy="{y}" r="{r}" fill="{fill}" fill-opacity="0.85" stroke="#1b1f23" '
-            f'stroke-width="1.5"><title>{_people(count)}: {where}</title></circle>')
+    return (f'<circle cx="{cx}" cy="{y}" r="{r}" fill="{fill}" fill-opacity="0.85" stroke="{EDGES[fill]}">'
+            f"<title>{_people(count)}: {where}</title></circle>")
 
 
 def _people(count: int) -> str:
