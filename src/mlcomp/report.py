@@ -5,8 +5,9 @@ file that needs nothing else (inline CSS and SVG, no fonts, scripts or network),
 phone and printable, and `image` writes its charts as one SVG that draws the same in browsers and
 in librsvg (explicit fonts, money right-aligned with text-anchor, no terminal cells).
 
-Every text of the user's (an offer's name, a file name) is escaped here, in `esc`, and nowhere else.
-The reports of estimate, curve and compare are made from the same result objects as their JSON.
+Every text of the user's (an offer's name, a file name, a pay file's names, ids and groups) is
+escaped here, in `esc`, and nowhere else. The reports of estimate, curve, compare and review are
+made from the same result objects as their JSON (a review's: Summary.as_dict and Summary.chart).
 """
 
 from __future__ import annotations
