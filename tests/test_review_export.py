@@ -264,6 +264,17 @@ def test_through_a_pipe_the_rows_stream_and_the_page_is_written(tmp_path):
     assert not re.search(r"""(src|href)=["']?(https?:)?//|@import|<script|<link""", saved)
 
 
+def test_rows_left_out_or_given_twice_are_counted_on_the_page(tmp_path):
+    rows = "id,name,years,city,base\n1,Ann,4,sf,240k\n2,Bo,4,sf,-5000\n1,Ann,4,sf,240k\n3,Cy,4,sf,\n"
+    (tmp_path / "pay.csv").write_text(rows, encoding="utf-8")
+    result = run("review", str(tmp_path / "pay.csv"), "--on-error", "skip", "--export", str(tmp_path / "r.html"))
+    assert result.exit_code == 0, result.output
+    answer = text_of(re.search(r'id="answer">(.*?)</section>', (tmp_path / "r.html").read_text(encoding="utf-8"),
+                               re.S).group(1))
+    assert answer.startswith("2 people with pay:")
+    assert "Also in the file: 1 row without pay, 1 bad row skipped, 1 id given twice." in answer
+
+
 def test_from_stdin_the_page_names_standard_input(tmp_path):
     with open(TEAM, encoding="utf-8") as rows:
         result = runner.invoke(app, ["review", "-", "--export", str(tmp_path / "r.html")], input=rows.read())

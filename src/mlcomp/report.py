@@ -320,7 +320,11 @@ def _person(place: float, count: int, most: int, x: Callable[[float], float], y:
 
 
 def _people(count: int) -> str:
-    return f"{count:,} {'person' if count == 1 else 'people'}"
+    return _count(count, "person", "people")
+
+
+def _count(count: int, one: str, many: str) -> str:
+    return f"{count:,} {one if count == 1 else many}"
 
 
 def image(chart_list: Sequence[Chart | Places], title: str) -> str:
@@ -495,9 +499,10 @@ def _review_answer(data: Mapping[str, Any]) -> list[str]:
               f"Median compa-ratio (pay / the market mid): base {ratio(data['median_base_compa']) or '-'}, total comp "
               f"{ratio(data['median_total_compa']) or '-'}"
               + ("." if data["medians_exact"] else " (approximate: within 0.00025, from bins past 100,000 people).")]
-    also = [f"{data[key]:,} {what}" for key, what in (("without_pay", "rows without pay"),
-                                                     ("skipped", "bad rows skipped"),
-                                                     ("repeated_ids", "ids given twice")) if data[key]]
+    also = [_count(data[key], *words) for key, *words in (("without_pay", "row without pay", "rows without pay"),
+                                                          ("skipped", "bad row skipped", "bad rows skipped"),
+                                                          ("repeated_ids", "id given twice", "ids given twice"))
+            if data[key]]
     return answer + (["Also in the file: " + ", ".join(also) + "."] if also else [])
 
 
