@@ -1,5 +1,6 @@
-"""Every exported kind opened in headless Chromium at 1200 and 400 px wide: nothing overflows sideways,
-and the title and the answer are on the first screen. A copy of each file gets a small script that
+"""Every exported kind opened in headless Chromium at 1200 and 400 px wide: nothing overflows sideways
+(not even with long, marked-up or right-to-left names), the title and the answer are on the first
+screen, and the chart is as wide as the page lets it be. A copy of each file gets a small script that
 measures the page and posts the figures to a harness page holding it in a frame of that width
 (headless Chromium's window is at least 500 px wide; a frame can be narrower, and its media queries
 see its own width), which writes them into its DOM for `chromium --dump-dom` to print.
@@ -23,6 +24,7 @@ from mlcomp.cli import app
 
 ROOT = Path(__file__).resolve().parents[1]
 BIGCO, STARTUP = str(ROOT / "examples/bigco.toml"), str(ROOT / "examples/startup.json")
+TEAM = str(ROOT / "examples/team.csv")
 KINDS = {
     "estimate.html": ["estimate", "-y", "4", "-c", "sf"],
     "compare.html": ["compare", BIGCO, STARTUP, "-y", "4", "-c", "sf"],
@@ -32,7 +34,19 @@ KINDS = {
     "estimate.svg": ["estimate", "-y", "4", "-c", "sf"],
     "compare.svg": ["compare", BIGCO, STARTUP, "-y", "4", "-c", "sf"],
     "curve.svg": ["curve", "-c", "sf"],
+    "review.html": ["review", TEAM, "--by", "team"],
+    "review-names.html": ["review", "{names}", "--by", "team"],
+    "review.svg": ["review", TEAM],
 }
+# A pay file whose names, ids and groups are long, marked up or written right to left (and some pay
+# far outside the range, drawn at the chart's edge).
+PEOPLE = [("Avery-" + "x" * 300, 1, 120_000, "<b>research</b>"),
+          ("\u202eBlake \u05e9\u05dc\u05d5\u05dd", 4, 150_000, "r"),
+          ("<script>alert(1)</script>", 8, 200_000, "r"),
+          ("A very long name that a person might give", 12, 900_000, "r"),
+          ("E", 4, 1_000_000, "r"), ("F", 4, 100_000, "r")]
+NAMES = "id,name,years,city,base,team\n" + "".join(f"{i}{'9' * 80},{name},{years},sf,{base},{team}\n"
+                                                    for i, (name, years, base, team) in enumerate(PEOPLE))
 HEIGHT = 900
 HARNESS = """<!DOCTYPE html><html><body style="margin:0">
 <iframe src="{src}" style="border:0;width:{width}px;height:{height}px"></iframe><pre id="out"></pre>
@@ -44,7 +58,8 @@ MEASURE = """
   function box(e) { if (!e) return null; var b = e.getBoundingClientRect(); return [b.top, b.bottom, b.left, b.right]; }
   var m = {scroll: d.scrollWidth, inner: window.innerWidth, height: window.innerHeight,
            title: box(document.getElementById('title') || document.querySelector('text')),
-           answer: box(document.getElementById('answer') || document.querySelector('text'))};
+           answer: box(document.getElementById('answer') || document.querySelector('text')),
+           chart: box(document.querySelector('figure svg') || document.querySelector('svg'))};
   parent.postMessage('MEASURED' + JSON.stringify(m) + 'END', '*');
 })();
 """
@@ -83,8 +98,10 @@ def measured(chromium: str, path: Path, width: int) -> dict[str, object]:
 @pytest.fixture(scope="module")
 def exported(tmp_path_factory):
     folder = tmp_path_factory.mktemp("exports")
+    (folder / "names.csv").write_text(NAMES, encoding="utf-8")
     runner = CliRunner()
     for name, args in KINDS.items():
+        args = [a.replace("{names}", str(folder / "names.csv")) for a in args]
         result = runner.invoke(app, [*args, "--export", str(folder / name)], env={"MLCOMP_BANDS": ""})
         assert result.exit_code == 0, result.output
     return folder
@@ -99,3 +116,5 @@ def test_nothing_overflows_and_the_title_and_answer_are_on_the_first_screen(expo
     for part in ("title", "answer"):
         top, bottom, _left, right = m[part]
         assert top >= 0 and bottom <= HEIGHT and right <= width, (part, m)
+    _top, _bottom, left, right = m["chart"]
+    assert left >= 0 and right <= width and right - left >= min(width, 576) * 0.8, m  # the chart fills its width

@@ -373,6 +373,16 @@ def _curve_bars(table: Any, rows: Sequence[tuple[Estimate, dict[str, int], dict[
 RANGE_ENDS = {0.0: "low", 0.5: "mid", 1.0: "high"}
 
 
+def review_axis(levels: Sequence[Mapping[str, Any]]) -> Axis | None:
+    """The axis of a pay review's chart (review.Summary.chart): positions in the range, from half a
+    range below its low end (or further, to the lowest person) to half a range above its high end, a
+    tick every half range (RANGE_ENDS names them); None when no one is placed."""
+    places = [place for level in levels for place, _ in level["positions"]]
+    if not places:
+        return None
+    return Axis(min(-0.5, math.floor(min(places) * 2) / 2), max(1.5, math.ceil(max(places) * 2) / 2), 0.5)
+
+
 def review_chart(levels: Sequence[Mapping[str, Any]], out: Console | None = None) -> None:
     """A pay review at a glance: per level (review.Summary.chart), the market range from its low to
     its high end, the mid marked, and a point where each person's pay sits in their own range (people
@@ -380,10 +390,9 @@ def review_chart(levels: Sequence[Mapping[str, Any]], out: Console | None = None
     from rich.text import Text
 
     out = out or render.console()
-    places = [place for level in levels for place, _ in level["positions"]]
-    if not places:
+    axis = review_axis(levels)
+    if axis is None:
         return
-    axis = Axis(min(-0.5, math.floor(min(places) * 2) / 2), max(1.5, math.ceil(max(places) * 2) / 2), 0.5)
     bars = [ranged(f"{level['level']} ({level['people']:,})", 0.0, 1.0, kind=1,
                    points=[place for place, _ in level["positions"]]) for level in levels]
     glyphs = glyphs_for(out)

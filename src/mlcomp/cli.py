@@ -9,7 +9,7 @@ import itertools
 import os
 import shutil
 import sys
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, NamedTuple, TypeVar
@@ -256,13 +256,13 @@ def estimate(
     tax_options(ctx, after_tax, input)
     if by is not None and not review:
         raise MlcompError("--by needs --review: it groups a pay review's people", usage=True)
-    exporting(export, fmt is Format.table and field is None and input is None)
+    exporting(export, review or (fmt is Format.table and field is None and input is None))
     bands = load(ctx)
     profile = saved_profile(ctx, profile, bands)
     if input is not None:
         return _batch(bands, input, input_format, on_error, fmt, field, explain,
                       {k: v or None for k, v in profile.items()}, env,
-                      Review(by, chart) if review else None)
+                      Review(by, chart, export, inputs(profile)) if review else None)
     result = api.estimate(**profile, bands=bands)
     notes(result.notes)
     pay = estimate_after_tax(result, bands, after_tax, city=where(profile), state=state, filing=filing)
@@ -320,6 +320,11 @@ def review_command(
         "--on-error", rich_help_panel=DATA,
         help="A bad row: stop (exit 1) or skip it (reported on stderr, with a summary).")]
         = OnError.stop,
+    export: Annotated[str | None, typer.Option(
+        "--export", metavar="FILE", rich_help_panel=OUTPUT,
+        help="Also save the review to FILE, to send or print: a page (.html: the answer, the chart, the "
+             "summary's tables, sources) or its chart (.svg). The rows and the summary are printed as without "
+             "it.")] = None,
     **profile: Any,
 ) -> None:
     """A pay review: where each person's pay sits in their market range, and what it costs to fix.
@@ -341,13 +346,16 @@ def review_command(
         mlcomp review examples/team.csv --by team -f csv > review.csv
 
         mlcomp review examples/team.csv -f json | jq .cost
+
+        mlcomp review examples/team.csv -f csv --export review.html > review.csv
     """
     env = environment(ctx)
     stdin_once(ctx, file)
+    exporting(export, True)
     bands = load(ctx)
     profile = saved_profile(ctx, profile, bands)
     _batch(bands, file, input_format, on_error, fmt, None, False, {k: v or None for k, v in profile.items()},
-           env, Review(by, chart))
+           env, Review(by, chart, export, inputs(profile)))
 
 
 @command(docs="estimate.md#the-career-curve-mlcomp-curve", profile=("years", "level"), after="end")
@@ -669,10 +677,13 @@ def compared(results: list[Any], fmt: Format, taxed: dict[str, Any] | None = Non
 
 
 class Review(NamedTuple):
-    """A pay review of a batch: its --by column and --chart."""
+    """A pay review of a batch: its --by column, --chart, --export file and the options given (for
+    the exported page's inputs)."""
 
     by: str | None
     chart: bool | None
+    export: str | None = None
+    inputs: Sequence[tuple[str, str]] = ()
 
 
 def _batch(bands: Any, name: str, input_format: InputFormat | None, on_error: OnError, fmt: Format,
@@ -709,7 +720,7 @@ def _batch(bands: Any, name: str, input_format: InputFormat | None, on_error: On
     if on_error is OnError.skip:
         sys.stderr.write(stats.summary() + "\n")
     if summary is not None and review is not None:
-        _show_review(env, bands, summary, stats.skipped, fmt, review.chart)
+        _show_review(env, bands, summary, stats.skipped, fmt, review, name)
 
 
 class Source(NamedTuple):
@@ -743,24 +754,31 @@ def _write_batch(env: Environment, stream: Any, estimator: Any, fmt: Format, fie
             write(records, fmt, field=field)
 
 
-def _show_review(env: Environment, bands: Any, summary: Any, skipped: int, fmt: Format, chart: bool | None) -> None:
+def _show_review(env: Environment, bands: Any, summary: Any, skipped: int, fmt: Format, review: Review,
+                 name: str) -> None:
     """A review's summary: its own JSON object on stdout with --format json; otherwise for people, on
-    stderr (the rows are on stdout), with a chart when stderr is a terminal (or --chart)."""
+    stderr (the rows are on stdout), with a chart when stderr is a terminal (or --chart). With
+    --export, also the page (or the chart) made from the same summary."""
     data = summary.as_dict(skipped=skipped)
     if not data["people"]:
         raise MlcompError("no row gives pay: a pay review needs a base or total_comp column (and bonus, equity "
                           "if you have them), in dollars such as 240000 or 240k")
+    order = list(bands.levels)
+    levels = sorted(summary.chart(), key=lambda level: order.index(level["level"]))
     if fmt is Format.json:
         write([data], fmt, document=data)
-        return
-    out = env.console(env.stderr)
-    out.print()
-    render.review_summary(data, out=out)
-    if chart if chart is not None else env.stderr_isatty:
-        from mlcomp import charts
+    else:
+        out = env.console(env.stderr)
+        out.print()
+        render.review_summary(data, out=out)
+        if review.chart if review.chart is not None else env.stderr_isatty:
+            from mlcomp import charts
 
-        order = list(bands.levels)
-        charts.review_chart(sorted(summary.chart(), key=lambda level: order.index(level["level"])), out)
+            charts.review_chart(levels, out)
+    if review.export:
+        from mlcomp import report
+
+        report.save(report.review_report(data, levels, name, review.inputs), review.export)
 
 
 def _reporter(env: Environment, meter: Any) -> Callable[[str], None]:

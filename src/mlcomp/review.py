@@ -35,6 +35,7 @@ CACHE = 10_000  # pay cell values kept per column, read once each
 EMPTY = "(empty)"  # an empty id, name or --by cell, as a summary names it
 STEP = 0.01  # the chart's resolution: a position in the market range, to 1% of the range
 SPAN = (-1.0, 2.0)  # positions drawn: a range below the low to a range above the high (beyond: at the edge)
+LOW_END, HIGH_END = round(-SPAN[0] / STEP), round((1 - SPAN[0]) / STEP)  # the chart cells of the range's ends
 # A row's review keys, after its estimate: the pay, then where it stands (JSON nests the pay; CSV and
 # TSV flatten it to pay_base, pay_bonus, pay_equity, pay_total_comp).
 KEYS = ("base_compa", "base_penetration", "total_compa", "total_penetration", "verdict", "gap_on", "to_low",
@@ -225,6 +226,15 @@ def standing(pay: Pay, base: Mapping[str, int], total_comp: Mapping[str, int]) -
     return judge(pay, market(base, total_comp))
 
 
+def _chart_cell(position: float) -> int:
+    """The chart's cell of a place in the range (STEP wide, SPAN at most): a place below (above) the
+    range is a step beyond its end, never at it, so that it is drawn off the band."""
+    place = round((min(max(position, SPAN[0]), SPAN[1]) - SPAN[0]) / STEP)
+    if 0 <= position <= 1:
+        return place
+    return min(place, LOW_END - 1) if position < 0 else max(place, HIGH_END + 1)
+
+
 class Median:
     """The median of a stream of ratios in bounded memory: exact while `values` are kept, then (after
     `approximate`) from BIN-wide bins, within BIN / 2 of the exact median. Values go in through `add`,
@@ -390,7 +400,7 @@ class Summary:
         self.to_mid += to_mid
         self.payroll += person.paid
         if cell.positions is not None:
-            place = round((min(max(position, SPAN[0]), SPAN[1]) - SPAN[0]) / STEP)
+            place = _chart_cell(position)
             cell.positions[place] = cell.positions.get(place, 0) + 1
         if to_mid and (len(self.gaps) < TOP or (to_mid, -line) > self.gaps[0][:2]):
             self._gap(person, line, level, who, name)
