@@ -264,3 +264,19 @@ def test_a_million_people_stay_in_bounded_memory():
     tracemalloc.stop()
     assert summary.as_dict()["medians_exact"] is False and summary.people == review.EXACT + 100_001
     assert grown < 200_000  # bytes, for 100,000 more people
+
+
+# --- what the messages say ----------------------------------------------------------------------
+
+@pytest.mark.parametrize("fmt", ["json", "jsonl", "csv", "tsv", "table"])
+def test_skip_says_how_many_rows_were_reviewed_and_skipped_in_every_format(fmt):
+    """With -f json no row is written (the summary alone is the output): no format says 'written'."""
+    text = "id,years,base\n1,4,240k\n2,4,lots\n3,4,\n"
+    result = run("review", "-", "--input-format", "csv", "--on-error", "skip", "-f", fmt, input=text)
+    assert result.exit_code == 0, result.stderr
+    lines = result.stderr.split("\n")
+    assert "3 rows read, 2 reviewed, 1 skipped" in lines
+    assert not [line for line in lines if "written" in line]
+    batch_run = run("estimate", "--input", "-", "--input-format", "csv", "--on-error", "skip", "-f", "csv",
+                    input=text)
+    assert "3 rows read, 2 written, 1 skipped" in batch_run.stderr.split("\n")  # a batch writes its rows

@@ -67,8 +67,10 @@ class Stats:
     def written(self) -> int:
         return self.read - self.skipped
 
-    def summary(self) -> str:
-        return f"{self.read} row{'s' if self.read != 1 else ''} read, {self.written} written, {self.skipped} skipped"
+    def summary(self, done: str = "written") -> str:
+        """'7 rows read, 3 written, 4 skipped' (a pay review's rows are `done` 'reviewed': with --format
+        json none is written)."""
+        return f"{self.read} row{'s' if self.read != 1 else ''} read, {self.written} {done}, {self.skipped} skipped"
 
 
 def open_input(name: str) -> IO[str]:

@@ -707,7 +707,7 @@ def _batch(bands: Any, name: str, input_format: InputFormat | None, on_error: On
         except KeyboardInterrupt:
             _stopped(meter, stats, exact=fmt is not Format.table or field is not None)
     if on_error is OnError.skip:
-        sys.stderr.write(stats.summary() + "\n")
+        sys.stderr.write(stats.summary("written" if review is None else "reviewed") + "\n")
     if summary is not None and review is not None:
         _show_review(env, bands, summary, stats.skipped, fmt, review.chart)
 
