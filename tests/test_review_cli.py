@@ -280,3 +280,12 @@ def test_skip_says_how_many_rows_were_reviewed_and_skipped_in_every_format(fmt):
     batch_run = run("estimate", "--input", "-", "--input-format", "csv", "--on-error", "skip", "-f", "csv",
                     input=text)
     assert "3 rows read, 2 written, 1 skipped" in batch_run.stderr.split("\n")  # a batch writes its rows
+
+
+def test_the_summary_counts_one_person_one_repeated_id_and_one_small_group_in_the_singular():
+    text = "id,team,years,base\n1,a,4,240k\n1,a,4,240k\n"
+    result = run("review", "-", "--input-format", "csv", "--by", "team", input=text)
+    assert "Pay review: 2 people with pay, 1 repeated id" in result.stderr
+    assert "2 people in 1 group of fewer than 5, not shown" in result.stderr
+    one = run("review", "-", "--input-format", "csv", input="years,base\n4,240k\n")
+    assert "Pay review: 1 person with pay" in one.stderr.split("\n")
