@@ -142,7 +142,7 @@ def test_by_a_column_hides_groups_under_five():
     assert list(data["by"]["groups"]) == ["a"] and data["by"]["groups"]["a"]["count"] == 6
     assert data["by"]["not_shown"] == {"groups": 1, "people": 3, "why": "groups of fewer than 5 people"}
     missing = run("review", "-", "--input-format", "csv", "--by", "dept", input=text)
-    assert missing.exit_code == 1 and "--by dept: no such column" in missing.stderr
+    assert missing.exit_code == 2 and "the file has no column 'dept'" in missing.stderr
 
 
 @pytest.mark.parametrize("cell, says", [
@@ -289,3 +289,24 @@ def test_the_summary_counts_one_person_one_repeated_id_and_one_small_group_in_th
     assert "2 people in 1 group of fewer than 5, not shown" in result.stderr
     one = run("review", "-", "--input-format", "csv", input="years,base\n4,240k\n")
     assert "Pay review: 1 person with pay" in one.stderr.split("\n")
+
+
+@pytest.mark.parametrize("fmt", ["csv", "jsonl"])
+def test_by_a_column_the_file_does_not_have_is_a_usage_error_naming_the_columns(fmt):
+    text = "id,team,years,base\n1,a,4,240k\n" if fmt == "csv" else '{"id": 1, "team": "a", "years": 4, "base": 1}\n'
+    result = run("review", "-", "--input-format", fmt, "--by", "teem", "-f", "json", input=text)
+    assert result.exit_code == 2, result.output
+    assert result.stderr == ("Error: Invalid value for '--by': the file has no column 'teem'. Did you mean 'team'? "
+                             "Its columns: id, team, years, base\n")
+    assert result.stdout == ""
+
+
+def test_by_level_or_city_when_the_file_has_no_such_column_says_the_summary_has_them():
+    result = run("review", str(TEAM), "--by", "level")
+    assert result.exit_code == 2 and "the summary groups by level and city already" in result.stderr
+
+
+def test_by_a_column_with_empty_cells_groups_them_as_empty():
+    text = "id,team,years,base\n" + "".join(f"{i},{'' if i < 5 else 'b'},4,240k\n" for i in range(10))
+    data = json.loads(run("review", "-", "--input-format", "csv", "--by", "team", "-f", "json", input=text).stdout)
+    assert {name: group["count"] for name, group in data["by"]["groups"].items()} == {"(empty)": 5, "b": 5}

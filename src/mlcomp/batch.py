@@ -37,7 +37,7 @@ from typing import IO, Any
 from mlcomp import engine, formats, inputs, review
 from mlcomp.bands import Bands
 from mlcomp.engine import VERDICTS, Profile, parse_years, profile_values
-from mlcomp.errors import MlcompError, did_you_mean, one_line
+from mlcomp.errors import MlcompError, cut, did_you_mean, one_line, shown
 from mlcomp.fields import canonical, parse_flag
 
 # The profile's fields, from the engine's Profile: a column named like one (any case, '-' or ' ' for '_')
@@ -233,6 +233,8 @@ def _delimited(lines: Iterable[str], delimiter: str,
         try:
             check(list(header))
         except MlcompError as e:
+            if e.usage:  # an option the header does not fit (--by): about the command, not a line
+                raise
             raise MlcompError(f"{at}: {e.message}") from None
     yield from _cells(reader, header, delimiter)
 
@@ -443,6 +445,7 @@ class Estimator:
         plan = self.plans.get(names)
         if not self.first:
             self.notice(names)
+            self._by(names)
         if plan is None:
             if len(self.plans) >= CACHE_SIZE:
                 self.plans.clear()
@@ -489,14 +492,21 @@ class Estimator:
                               "columns, which make the one header of CSV or TSV output; give every row the "
                               "same columns, or use --format jsonl")
 
+    def _by(self, names: tuple[str, ...]) -> None:
+        """A review's --by names a column of the first row (the CSV header, or the first JSON line's
+        keys): a usage error otherwise."""
+        by = self.summary.by if self.summary is not None else None
+        if by is None or any(canonical(name) == canonical(by) for name in names):
+            return
+        why = " (the summary groups by level and city already)" if canonical(by) in ("level", "city") else ""
+        raise MlcompError(f"the file has no column {shown(by)}{why}.{did_you_mean(by, names)} Its columns: "
+                          f"{cut(one_line(', '.join(names)), 400)}", usage=True, option="--by")
+
     def _who(self, names: tuple[str, ...], places: Mapping[str, int] | None) -> Callable[[Any], tuple[Any, ...]]:
         """A review's getter of a row's id, name and --by cells (None where it has no such column)."""
         wanted = ["id", "name", canonical(self.summary.by) if self.summary and self.summary.by else None]
         found = [next((name for name in names if canonical(name) == want), None) if want else None
                  for want in wanted]
-        if places is not None and wanted[2] is not None and found[2] is None:
-            raise MlcompError(f"--by {self.summary.by if self.summary else ''}: no such column; the columns are "
-                              f"{', '.join(names)}")
         keys = [None if name is None else name if places is None else places[name] for name in found]
         if places is None:
             return lambda row: tuple(None if key is None else row.get(key) for key in keys)
