@@ -173,7 +173,8 @@ def test_total_comp_below_base_and_the_same_id_twice():
 def test_a_review_of_a_file_without_pay_says_so_and_a_batch_of_it_is_as_before():
     text = "name,years\nA,4\n"
     result = run("review", "-", "--input-format", "csv", input=text)
-    assert result.exit_code == 1 and "no row gives pay" in result.stderr
+    assert result.exit_code == 1 and result.stderr == ("Error: line 1: no pay column: a pay review reads base, "
+                                                       "bonus, equity and total_comp. Its columns: name, years\n")
     row = jsonl(run("estimate", "--input", "-", "--input-format", "csv", "-f", "jsonl", input=text).stdout)[0]
     assert "pay" not in row and "base_compa" not in row
 
@@ -310,3 +311,45 @@ def test_by_a_column_with_empty_cells_groups_them_as_empty():
     text = "id,team,years,base\n" + "".join(f"{i},{'' if i < 5 else 'b'},4,240k\n" for i in range(10))
     data = json.loads(run("review", "-", "--input-format", "csv", "--by", "team", "-f", "json", input=text).stdout)
     assert {name: group["count"] for name, group in data["by"]["groups"].items()} == {"(empty)": 5, "b": 5}
+
+
+@pytest.mark.parametrize("text", ["", "\n", "years,city,base\n", "\n\nyears,base\n\n"])
+def test_an_empty_file_or_a_header_alone_has_no_rows_to_review(text, tmp_path):
+    path = tmp_path / "team.csv"
+    path.write_text(text, encoding="utf-8")
+    for fmt in ("table", "json", "csv"):
+        result = run("review", str(path), "-f", fmt)
+        assert result.exit_code == 1, result.output
+        assert result.stderr == f"Error: {path}: no rows to review\n"
+        assert result.stdout == ""
+
+
+def test_every_row_skipped_says_so_not_that_no_row_gives_pay():
+    result = run("review", "-", "--input-format", "csv", "--on-error", "skip", "-f", "json",
+                 input="years,base\n4,lots\n4,-1\n")
+    assert result.exit_code == 1
+    assert result.stderr.split("\n")[-2] == "Error: every row was skipped (2 of 2): nothing to review"
+
+
+def test_pay_columns_with_no_pay_in_any_row_say_the_cells_are_empty():
+    result = run("review", "-", "--input-format", "csv", "-f", "json", input="years,base,bonus\n4,,\n5,,\n")
+    assert result.exit_code == 1
+    assert result.stderr == ("Error: no row gives pay: base and total_comp are empty or missing in every row (2 "
+                             "reviewed); a pay review needs one of them, in dollars such as 240000 or 240k\n")
+
+
+@pytest.mark.parametrize("column, means", [("Base Salary", "base"), ("Total Compensation", "total_comp"),
+                                           ("salary", "base"), ("annual_bonus", "bonus")])
+def test_a_csv_header_without_pay_columns_is_refused_at_once_with_a_hint(column, means):
+    result = run("review", "-", "--input-format", "csv", "-f", "json", input=f"years,{column}\n4,200000\n")
+    assert result.exit_code == 1
+    assert result.stderr == (f"Error: line 1: no pay column: a pay review reads base, bonus, equity and total_comp; "
+                             f"'{column}' is carried through. Did you mean '{means}'? Its columns: years, {column}\n")
+
+
+def test_a_column_that_looks_like_pay_beside_a_pay_column_gets_a_note():
+    result = run("review", "-", "--input-format", "csv", "-f", "json",
+                 input="years,base,Total Compensation\n4,200000,250000\n")
+    assert result.exit_code == 0
+    assert ("note: column 'Total Compensation' is carried through unchanged. Did you mean 'total_comp' (a pay "
+            "column)?") in result.stderr.split("\n")

@@ -445,7 +445,7 @@ class Estimator:
         plan = self.plans.get(names)
         if not self.first:
             self.notice(names)
-            self._by(names)
+            self._first(names, places)
         if plan is None:
             if len(self.plans) >= CACHE_SIZE:
                 self.plans.clear()
@@ -492,9 +492,21 @@ class Estimator:
                               "columns, which make the one header of CSV or TSV output; give every row the "
                               "same columns, or use --format jsonl")
 
+    def _first(self, names: tuple[str, ...], places: Mapping[str, int] | None) -> None:
+        """A review's first row (the CSV header, or the first JSON line's keys): its --by names one of
+        the columns (a usage error otherwise), and a CSV header has a pay column (a JSON line may
+        leave out what it does not give)."""
+        if self.summary is None:
+            return
+        self._by(names)
+        if places is not None and not self._pays(names):
+            near = next(((name, pay) for name in names if (pay := review.near_pay(name))), None)
+            hint = f"; '{one_line(near[0])}' is carried through. Did you mean '{near[1]}'?" if near else "."
+            raise MlcompError(f"no pay column: a pay review reads {', '.join(review.PAY[:-1])} and "
+                              f"{review.PAY[-1]}{hint} Its columns: {cut(one_line(', '.join(names)), 400)}")
+
     def _by(self, names: tuple[str, ...]) -> None:
-        """A review's --by names a column of the first row (the CSV header, or the first JSON line's
-        keys): a usage error otherwise."""
+        """A review's --by names a column of the first row: a usage error otherwise."""
         by = self.summary.by if self.summary is not None else None
         if by is None or any(canonical(name) == canonical(by) for name in names):
             return
@@ -788,14 +800,24 @@ class Estimator:
         if self.report is None:
             return
         names = tuple(names)
+        paid = self.summary is not None and bool(self._pays(names))  # a review without pay columns: refused
         for name in names[:HINTED]:
-            hint = did_you_mean(name.lower(), INPUTS) if _column(name) is None and review.pay_column(name) is None \
-                else ""
+            hint = self._hint(name, paid)
             if hint:
                 self.report(one_line(f"note: column '{name}' is carried through unchanged.{hint}"))
         if len(names) > HINTED:
             self.report(f"note: {len(names):,} columns; the names of the first {HINTED:,} were checked for typos "
                         "of the profile's columns")
+
+    @staticmethod
+    def _hint(name: str, paid: bool) -> str:
+        """' Did you mean ...?' for a carried column named close to a profile column, or (`paid`: in a
+        review with pay columns) like pay ('Total Compensation'); '' when it is not."""
+        if _column(name) is not None or review.pay_column(name) is not None:
+            return ""
+        hint = did_you_mean(name.lower(), INPUTS)
+        pay = review.near_pay(name) if paid and not hint else None
+        return f" Did you mean '{pay}' (a pay column)?" if pay else hint
 
     def rows(self, lines: Iterable[str], fmt: str | None = None, name: str = "-",
              progress: Callable[[Iterable[Any]], Iterable[Any]] = lambda rows: rows

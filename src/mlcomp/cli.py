@@ -709,7 +709,7 @@ def _batch(bands: Any, name: str, input_format: InputFormat | None, on_error: On
     if on_error is OnError.skip:
         sys.stderr.write(stats.summary("written" if review is None else "reviewed") + "\n")
     if summary is not None and review is not None:
-        _show_review(env, bands, summary, stats.skipped, fmt, review.chart)
+        _show_review(env, bands, summary, stats, fmt, review.chart, name)
 
 
 class Source(NamedTuple):
@@ -743,13 +743,13 @@ def _write_batch(env: Environment, stream: Any, estimator: Any, fmt: Format, fie
             write(records, fmt, field=field)
 
 
-def _show_review(env: Environment, bands: Any, summary: Any, skipped: int, fmt: Format, chart: bool | None) -> None:
+def _show_review(env: Environment, bands: Any, summary: Any, stats: Any, fmt: Format, chart: bool | None,
+                 name: str) -> None:
     """A review's summary: its own JSON object on stdout with --format json; otherwise for people, on
     stderr (the rows are on stdout), with a chart when stderr is a terminal (or --chart)."""
-    data = summary.as_dict(skipped=skipped)
+    data = summary.as_dict(skipped=stats.skipped)
     if not data["people"]:
-        raise MlcompError("no row gives pay: a pay review needs a base or total_comp column (and bonus, equity "
-                          "if you have them), in dollars such as 240000 or 240k")
+        raise MlcompError(_nothing_reviewed(stats, name))
     if fmt is Format.json:
         write([data], fmt, document=data)
         return
@@ -761,6 +761,19 @@ def _show_review(env: Environment, bands: Any, summary: Any, skipped: int, fmt: 
 
         order = list(bands.levels)
         charts.review_chart(sorted(summary.chart(), key=lambda level: order.index(level["level"])), out)
+
+
+def _nothing_reviewed(stats: Any, name: str) -> str:
+    """Why a review has no one to summarise: no rows, every row skipped, or no row with pay."""
+    from mlcomp.inputs import origin
+
+    if not stats.read:
+        return f"{origin(name)}: no rows to review"
+    if stats.skipped == stats.read:
+        return f"every row was skipped ({stats.skipped:,} of {stats.read:,}): nothing to review"
+    rows = f"{stats.written:,} reviewed" + (f", {stats.skipped:,} skipped" if stats.skipped else "")
+    return (f"no row gives pay: base and total_comp are empty or missing in every row ({rows}); "
+            "a pay review needs one of them, in dollars such as 240000 or 240k")
 
 
 def _reporter(env: Environment, meter: Any) -> Callable[[str], None]:

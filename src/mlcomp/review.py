@@ -46,6 +46,19 @@ def pay_column(name: str) -> str | None:
     return name if name in PAY else None
 
 
+def near_pay(name: str) -> str | None:
+    """The pay column a column that is not one seems to mean: a word of its name ('Base Salary', 'annual
+    bonus': base, bonus), 'total comp...' ('Total Compensation'), 'salary' (base), 'tc'; else None."""
+    name = canonical(name)
+    words = name.split("_")
+    if name in PAY:
+        return None
+    found = next((pay for pay in PAY[:3] if pay in words), None)
+    if found is None and (name.startswith("total_comp") or name == "tc"):
+        found = "total_comp"
+    return found or ("base" if "salary" in words else None)
+
+
 def parse_pay(name: str, value: Any) -> int | None:
     """Whole dollars from a pay cell (240000, 240k, $240,000), None for an empty one."""
     if value is None or (isinstance(value, str) and not value.strip()):
