@@ -353,3 +353,23 @@ def test_a_column_that_looks_like_pay_beside_a_pay_column_gets_a_note():
     assert result.exit_code == 0
     assert ("note: column 'Total Compensation' is carried through unchanged. Did you mean 'total_comp' (a pay "
             "column)?") in result.stderr.split("\n")
+
+
+def test_json_lines_pay_as_numbers_text_null_and_booleans():
+    lines = [{"id": 1, "years": 4, "base": 240000, "bonus": 20000.4}, {"id": 2, "years": 4, "base": "240k"},
+             {"id": 3, "years": 4, "base": None, "total_comp": 300000}, {"id": 4, "years": 4, "base": True},
+             {"id": 5, "years": 4, "base": None}, {"id": 6, "years": 4, "base": 0, "bonus": 0}]
+    text = "".join(json.dumps(line) + "\n" for line in lines)
+    result = run("review", "-", "--input-format", "jsonl", "--on-error", "skip", "-f", "jsonl", input=text)
+    assert result.exit_code == 0, result.stderr
+    rows = {row["id"]: row for row in jsonl(result.stdout)}
+    assert rows[1]["pay"] == {"base": 240000, "bonus": 20000, "equity": None, "total_comp": 260000}
+    assert rows[2]["pay"]["base"] == 240000
+    assert (rows[3]["pay"]["total_comp"], rows[3]["gap_on"]) == (300000, "total_comp")
+    assert rows[5]["pay"] == dict.fromkeys(review.PAY) and rows[5]["verdict"] is None
+    assert sorted(rows) == [1, 2, 3, 5]
+    said = result.stderr.split("\n")
+    assert "line 4: base expected an amount such as 240000, 240k, $240,000 or 1.2m, got true" in said
+    assert ("line 6: base $0 is less than $1,000, too little for a year's pay; write thousands as 240k, and leave "
+            "the cell empty when the pay is not known") in said
+    assert "6 rows read, 4 reviewed, 2 skipped" in said
