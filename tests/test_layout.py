@@ -250,3 +250,22 @@ def test_the_review_charts_note_is_whole_at_every_width(width):
     at = next(i for i, line in enumerate(lines) if line.strip().startswith("on base salary"))
     said = " ".join(" ".join(line.split()) for line in lines[at:] if line.strip())
     assert said == "on base salary (or total comp); people close together share a point"
+
+
+def gaps_header(width: int, text: str | None = None) -> list[str]:
+    args = ["review", str(ROOT / "examples/team.csv")] if text is None else ["review", "-", "--input-format", "csv"]
+    err = runner.invoke(app, [*args, "-f", "csv"], input=text, env={"COLUMNS": str(width), "NO_COLOR": "1"}).stderr
+    lines = err.split("\n")
+    at = [line.strip() for line in lines].index("Largest gaps to the mid")
+    return next(line for line in lines[at + 1:] if line.strip()).split()
+
+
+def test_the_largest_gaps_stay_a_table_at_40_columns_naming_the_person():
+    assert gaps_header(120) == ["Line", "id", "Name", "Level", "Verdict", "To", "low", "To", "mid"]
+    assert gaps_header(60) == ["id", "Name", "Level", "Verdict", "To", "low", "To", "mid"]
+    assert gaps_header(40) == ["Name", "Level", "To", "low", "To", "mid"]
+
+
+def test_the_largest_gaps_leave_out_id_and_name_when_the_file_has_neither():
+    assert gaps_header(120, "years,base\n4,200000\n") == ["Line", "Level", "Verdict", "To", "low", "To", "mid"]
+    assert gaps_header(40, "years,base\n4,200000\n") == ["Line", "Level", "To", "low", "To", "mid"]

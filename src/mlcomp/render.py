@@ -772,6 +772,7 @@ def review_summary(data: Mapping[str, Any], *, out: Console | None = None) -> No
             f"{_share_text(cost['to_mid_share'])}"]
     for line in said:
         said_line(out, line)
+    out.print()
     groupings = [("level", data["by_level"]), ("city", data["by_city"])]
     if data.get("by"):
         groupings.append((data["by"]["column"], data["by"]))
@@ -811,6 +812,7 @@ def _group_table(name: str, grouping: Mapping[str, Any], out: Console) -> None:
                   f"{grouping['beyond']['why']}"
     if not grouping["groups"]:
         said_line(out, f"Median compa-ratio by {name}: {caption or 'no one'}")
+        out.print()
         return
     table = Table(title=f"Median compa-ratio by {name}", box=box.SIMPLE_HEAD, caption=caption,
                   caption_justify="left", title_justify="left")
@@ -830,9 +832,15 @@ def _gaps_table(gaps: Sequence[Mapping[str, Any]], out: Console) -> None:
     if not gaps:
         return
     table = Table(title="Largest gaps to the mid", box=box.SIMPLE_HEAD, title_justify="left")
-    for title in ("Line", "id", "Name", "Level", "Verdict", "To low", "To mid"):
+    cells = {"Line": [str(gap["line"]) for gap in gaps], "id": [scalar(gap["id"]) for gap in gaps],
+             "Name": [scalar(gap["name"]) for gap in gaps], "Level": [gap["level"] for gap in gaps],
+             "Verdict": [gap["verdict"] for gap in gaps], "To low": [money(gap["to_low"]) for gap in gaps],
+             "To mid": [money(gap["to_mid"]) for gap in gaps]}
+    cells = {title: column for title, column in cells.items() if any(column)}  # no id or name column: none
+    for title in cells:
         table.add_column(title, justify="right" if title in ("Line", "To low", "To mid") else "left", no_wrap=True)
-    for gap in gaps:
-        table.add_row(str(gap["line"]), scalar(gap["id"]), scalar(gap["name"]), gap["level"], gap["verdict"],
-                      money(gap["to_low"]), money(gap["to_mid"]))
-    print_wide(out, table)
+    for row in zip(*cells.values(), strict=True):
+        table.add_row(*map(text, row))
+    # a narrow terminal keeps the person's name (else id, else line) and the gaps (To low > 0: below range)
+    who = [title for title in ("Name", "id", "Line") if title in cells]
+    print_wide(out, table, drop=[*reversed(who[1:]), "Verdict", "Level"])
