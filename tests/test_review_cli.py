@@ -297,8 +297,10 @@ def test_by_a_column_the_file_does_not_have_is_a_usage_error_naming_the_columns(
     text = "id,team,years,base\n1,a,4,240k\n" if fmt == "csv" else '{"id": 1, "team": "a", "years": 4, "base": 1}\n'
     result = run("review", "-", "--input-format", fmt, "--by", "teem", "-f", "json", input=text)
     assert result.exit_code == 2, result.output
-    assert result.stderr == ("Error: Invalid value for '--by': the file has no column 'teem'. Did you mean 'team'? "
-                             "Its columns: id, team, years, base\n")
+    where = "the file has no column 'teem'" if fmt == "csv" else "the first row has no key 'teem'"
+    what = "columns" if fmt == "csv" else "keys"
+    assert result.stderr == (f"Error: Invalid value for '--by': {where}. Did you mean 'team'? Its {what}: id, team, "
+                             "years, base\n")
     assert result.stdout == ""
 
 

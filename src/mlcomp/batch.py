@@ -498,20 +498,22 @@ class Estimator:
         leave out what it does not give)."""
         if self.summary is None:
             return
-        self._by(names)
+        self._by(names, places is not None)
         if places is not None and not self._pays(names):
             near = next(((name, pay) for name in names if (pay := review.near_pay(name))), None)
             hint = f"; '{one_line(near[0])}' is carried through. Did you mean '{near[1]}'?" if near else "."
             raise MlcompError(f"no pay column: a pay review reads {', '.join(review.PAY[:-1])} and "
                               f"{review.PAY[-1]}{hint} Its columns: {cut(one_line(', '.join(names)), 400)}")
 
-    def _by(self, names: tuple[str, ...]) -> None:
-        """A review's --by names a column of the first row: a usage error otherwise."""
+    def _by(self, names: tuple[str, ...], header: bool) -> None:
+        """A review's --by names a column of the first row (`header`: a CSV header's): a usage error
+        otherwise."""
         by = self.summary.by if self.summary is not None else None
         if by is None or any(canonical(name) == canonical(by) for name in names):
             return
         why = " (the summary groups by level and city already)" if canonical(by) in ("level", "city") else ""
-        raise MlcompError(f"the file has no column {shown(by)}{why}.{did_you_mean(by, names)} Its columns: "
+        where, what = ("the file has no column", "columns") if header else ("the first row has no key", "keys")
+        raise MlcompError(f"{where} {shown(by)}{why}.{did_you_mean(by, names)} Its {what}: "
                           f"{cut(one_line(', '.join(names)), 400)}", usage=True, option="--by")
 
     def _who(self, names: tuple[str, ...], places: Mapping[str, int] | None) -> Callable[[Any], tuple[Any, ...]]:
