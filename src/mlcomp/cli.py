@@ -707,7 +707,7 @@ def _batch(bands: Any, name: str, input_format: InputFormat | None, on_error: On
         except KeyboardInterrupt:
             _stopped(meter, stats, exact=fmt is not Format.table or field is not None)
     if on_error is OnError.skip:
-        sys.stderr.write(stats.summary("written" if review is None else "reviewed") + "\n")
+        messages(env).write(stats.summary("written" if review is None else "reviewed") + "\n")
     if summary is not None and review is not None:
         _show_review(env, bands, summary, stats, fmt, review.chart, name)
 
@@ -753,7 +753,7 @@ def _show_review(env: Environment, bands: Any, summary: Any, stats: Any, fmt: Fo
     if fmt is Format.json:
         write([data], fmt, document=data)
         return
-    out = env.console(env.stderr)
+    out = env.console(messages(env))
     out.print()
     render.review_summary(data, out=out)
     if chart if chart is not None else env.stderr_isatty:
@@ -776,6 +776,15 @@ def _nothing_reviewed(stats: Any, name: str) -> str:
             "a pay review needs one of them, in dollars such as 240000 or 240k")
 
 
+def messages(env: Environment) -> Any:
+    """Where a batch's messages and a review's summary go: stderr; but while stdout is paged on the
+    terminal that stderr is on too, through the pager after what was printed before them (as git does),
+    never over the screen the pager draws."""
+    from mlcomp.environment import Paged
+
+    return env.stdout if env.stderr_isatty and isinstance(env.stdout, Paged) else sys.stderr
+
+
 def _reporter(env: Environment, meter: Any) -> Callable[[str], None]:
     """How a batch reports a bad row or a note: a line on stderr (above the progress line); notes not
     with --quiet."""
@@ -784,7 +793,7 @@ def _reporter(env: Environment, meter: Any) -> Callable[[str], None]:
         if env.quiet and message.startswith("note: "):
             return
         if meter is None:
-            sys.stderr.write(message + "\n")
+            messages(env).write(message + "\n")
         else:
             meter.above(message)
 
@@ -842,7 +851,7 @@ def _progress(env: Environment, stream: Any, name: str) -> Iterator[Any]:
     if name == "-" and sys.stdin is not None and sys.stdin.isatty():
         to_stderr(f"reading rows from the terminal; end with {'Ctrl-Z, Enter' if os.name == 'nt' else 'Ctrl-D'}\n")
     size, position = position_of(stream)
-    meter = Meter(err, draw=not env.stdout_isatty, size=size, position=position,
+    meter = Meter(messages(env), draw=not env.stdout_isatty, size=size, position=position,
                   width=shutil.get_terminal_size().columns)
     try:
         yield meter
