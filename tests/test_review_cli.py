@@ -375,3 +375,14 @@ def test_json_lines_pay_as_numbers_text_null_and_booleans():
     assert ("line 6: base $0 is less than $1,000, too little for a year's pay; write thousands as 240k, and leave "
             "the cell empty when the pay is not known") in said
     assert "6 rows read, 4 reviewed, 2 skipped" in said
+
+
+def test_an_id_column_under_another_name_gets_a_note_that_repeats_are_not_spotted():
+    text = "Employee ID,years,base\n7,4,240k\n7,4,240k\n"
+    result = run("review", "-", "--input-format", "csv", "-f", "json", input=text)
+    assert result.exit_code == 0
+    assert ("note: no column is named id, so a person given twice is not spotted; if 'Employee ID' is the "
+            "person's id, name it id") in result.stderr.split("\n")
+    assert json.loads(result.stdout)["repeated_ids"] == 0
+    renamed = run("review", "-", "--input-format", "csv", "-f", "json", input=text.replace("Employee ID", "id"))
+    assert "note:" in renamed.stderr and json.loads(renamed.stdout)["repeated_ids"] == 1

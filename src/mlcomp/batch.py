@@ -499,6 +499,10 @@ class Estimator:
         if self.summary is None:
             return
         self._by(names, places is not None)
+        named = next((name for name in names if canonical(name).endswith("_id")), None)
+        if named is not None and "id" not in map(canonical, names) and self.report is not None:
+            self.report(f"note: no column is named id, so a person given twice is not spotted; if "
+                        f"'{one_line(named)}' is the person's id, name it id")
         if places is not None and not self._pays(names):
             near = next(((name, pay) for name in names if (pay := review.near_pay(name))), None)
             hint = f"; '{one_line(near[0])}' is carried through. Did you mean '{near[1]}'?" if near else "."
