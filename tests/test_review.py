@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import math
 import random
 import statistics
+from fractions import Fraction
 
 import pytest
 from hypothesis import example, given
@@ -60,6 +62,18 @@ def test_a_row_without_pay_has_no_standing():
     assert Pay.read({"base": "", "bonus": None}) is None
 
 
+def to_4_places(part: int, whole: int) -> float:
+    """part / whole to 4 places, rounded half up from the exact quotient (what the review promises)."""
+    return math.floor(Fraction(part, whole) * 10_000 + Fraction(1, 2)) / 10_000
+
+
+def test_a_ratio_is_rounded_half_up_from_the_exact_quotient():
+    assert review.ratio(24_690, 200_000) == 0.1235  # exactly 0.12345: up
+    assert review.ratio(-24_690, 200_000) == -0.1234  # exactly -0.12345: up, toward +0
+    assert review.ratio(1, 3) == 0.3333 and review.ratio(2, 3) == 0.6667
+    assert review.ratio(272_500, 272_500) == 1.0
+
+
 amounts = st.integers(min_value=1, max_value=2_000_000)
 ranges = st.tuples(st.integers(1, 900_000), st.integers(0, 900_000)).map(
     lambda t: {"low": t[0], "mid": t[0] + t[1] // 2, "high": t[0] + t[1]})
@@ -69,9 +83,10 @@ ranges = st.tuples(st.integers(1, 900_000), st.integers(0, 900_000)).map(
 @example(207_000, {"low": 207_000, "mid": 207_000, "high": 207_000}, TOTAL)  # a range of one amount
 def test_compa_and_penetration_agree_with_the_rows_own_range(base, market, total_market):
     person = standing(Pay(base=base), market, total_market)
-    assert person.base_compa == round(base / market["mid"], 4)
+    assert person.base_compa == to_4_places(base, market["mid"])
+    assert abs(person.base_compa - base / market["mid"]) <= 0.00005 + 1e-12
     if market["high"] > market["low"]:
-        assert person.base_penetration == round((base - market["low"]) / (market["high"] - market["low"]), 4)
+        assert person.base_penetration == to_4_places(base - market["low"], market["high"] - market["low"])
     assert person.to_low == max(0, market["low"] - base)
     assert person.to_mid == max(0, market["mid"] - base)
     below, above = base < market["low"], base > market["high"]
@@ -162,10 +177,13 @@ def test_medians_past_the_exact_limit_come_from_bins_within_one_bin_and_say_so(m
 def test_a_reader_parses_each_cell_value_once_and_never_keeps_a_bad_one():
     reader = review.Reader()
     assert reader.read(("base", "bonus"), ("240k", "$24,000")) == Pay(base=240_000, bonus=24_000)
-    assert reader.known["base"] == {"240k": 240_000}
+    assert reader.known == {"240k": 240_000, "$24,000": 24_000}
     with pytest.raises(MlcompError, match="another currency"):
         reader.read(("base",), ("€240,000",))
-    assert "€240,000" not in reader.known["base"]
+    assert "€240,000" not in reader.known
+    with pytest.raises(MlcompError, match=r"^bonus "):  # a bad cell is named by its column
+        reader.read(("base", "bonus"), ("240k", "lots"))
+    assert reader.read(("base", "equity"), ("240k", "$24,000")) == Pay(base=240_000, equity=24_000)
     assert reader.read(("base", "equity"), ("", None)) is None
 
 

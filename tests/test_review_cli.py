@@ -170,6 +170,16 @@ def test_total_comp_below_base_and_the_same_id_twice():
     assert (data["people"], data["repeated_ids"], data["skipped"]) == (2, 1, 1)
 
 
+def test_rows_with_an_empty_id_are_not_taken_for_one_person_given_twice():
+    text = 'id,years,base\n,4,200k\n,4,210k\n7,4,220k\n7,4,230k\n'
+    jsonl = '{"id": 7, "years": 4, "base": 220000}\n{"id": "7", "years": 4, "base": 230000}\n{"years": 4, "base": 1}\n'
+    for given, fmt in ((text, "csv"), (jsonl, "jsonl")):
+        result = run("review", "-", "--input-format", fmt, "-f", "json", input=given)
+        assert result.exit_code == 0, result.stderr
+        assert "'(empty)'" not in result.stderr and "id '7' was given before" in result.stderr
+        assert json.loads(result.stdout)["repeated_ids"] == 1
+
+
 def test_a_review_of_a_file_without_pay_says_so_and_a_batch_of_it_is_as_before():
     text = "name,years\nA,4\n"
     result = run("review", "-", "--input-format", "csv", input=text)

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing: the command starts from here
 
-__version__ = "0.4.0"
+__version__ = "0.5.0"
 
 __all__ = [
     "Bands",

@@ -319,6 +319,7 @@ class Compiled:
     moving: tuple[str, ...]  # the ranges whose typical value is the row's own
     typical: Callable[[float], list[int]]  # their typical values at p (engine.typicals)
     place: Callable[[float], float]  # years -> p in this level
+    market: review.Market  # the ranges a pay review places pay in
 
 
 PROFILE = (*(name for name in INPUTS if name not in ("years", "level")), "level")  # an entry's key, and the level
@@ -335,9 +336,10 @@ def _getter(keys: list[Any]) -> Callable[[Any], tuple[Any, ...]]:
 
 class Estimator:
     """Estimates rows against one set of bands, writing `output` (jsonl, csv, tsv; table and field
-    take `record`). `defaults` fill empty cells; `report` takes notes and skipped rows; `skip` skips
-    a bad row instead of stopping; `explain` adds each adjustment's source and assumption. Rows with
-    pay columns get review keys (mlcomp.review); a `summary` gathers them (a pay review)."""
+    take `record`; none: no text, for a review's `summary` alone). `defaults` fill empty cells;
+    `report` takes notes and skipped rows; `skip` skips a bad row instead of stopping; `explain` adds
+    each adjustment's source and assumption. Rows with pay columns get review keys (mlcomp.review);
+    a `summary` gathers them (a pay review)."""
 
     def __init__(self, bands: Bands, defaults: Mapping[str, Any] | None = None, *, output: str = "jsonl",
                  report: Callable[[str], None] | None = None, skip: bool = False,
@@ -352,6 +354,7 @@ class Estimator:
         self.writer = formats.delimited(output if self.delimited else "csv", self.written_lines.append, None)
         self._levels(bands)
         self.default_keys: dict[str, Any] = bands.defaults.model_dump()
+        self.default_city = self.default_keys.get("city")
         self.known: dict[str, dict[Any, Any]] = {name: {} for name in INPUTS}
         raw = {k: v for k, v in (defaults or {}).items() if v is not None and v != ""}
         self.default_years = parse_years(raw["years"], bands) if "years" in raw else None
@@ -665,7 +668,8 @@ class Estimator:
         row = formats.flatten(holes) if self.delimited else holes
         text, order = formats.template(row, self.text_format, first=False)
         return Compiled(data, text, None if order == sorted(order) else operator.itemgetter(*order), moving,
-                        engine.typicals([ranges[name] for name in moving]), self.places[i])
+                        engine.typicals([ranges[name] for name in moving]), self.places[i],
+                        review.market(data["base"], data["total_comp"]))
 
     # -- rows
 
@@ -726,31 +730,38 @@ class Estimator:
         person = self.standing(plan, row, entry, compiled)
         if person is None:
             return text[:-self.review_end] + self.empty_review
-        values = person.values()
         words = self.review_cells
-        tail = self.review % (*values[:8], words[values[8]], words[values[9]], *values[10:])
-        return text[:-self.review_end] + (tail.replace("None", words[None]) if None in values else tail)
+        tail = self.review % (*person[:8], words[person.verdict], words[person.gap_on], person.to_low, person.to_mid)
+        return text[:-self.review_end] + (tail.replace("None", words[None]) if None in person[:8] else tail)
 
     def standing(self, plan: Plan, row: Any, entry: Entry, compiled: Compiled) -> review.Standing | None:
         """A row's pay against its estimate (None without pay); kept, with where it belongs, for the
         summary of a review (`reviewed`)."""
         assert plan.pay is not None
         pay = self.pay.read(plan.pays, plan.pay(row))
-        person = None if pay is None else review.standing(pay, compiled.data["base"], compiled.data["total_comp"])
+        person = None if pay is None else review.judge(pay, compiled.market)
         if self.summary is not None:
-            self.person = (person, compiled.data["level"], entry.profile.city or self.default_keys.get("city"),
-                           *plan.who(row))
+            self.person = (person, compiled.data["level"], entry.profile.city or self.default_city, plan.who(row))
         return person
+
+    def judged(self, plan: Plan, row: Any) -> str:
+        """A row estimated and its pay placed, for a review's summary alone: no text is made ('')."""
+        entry, compiled = self.estimate(plan, row)[:2]
+        if plan.pay is not None:
+            self.standing(plan, row, entry, compiled)
+        return ""
 
     def reviewed(self, line: int) -> None:
         """The row just written, counted in the review's summary (a row without pay columns, as one
         without pay)."""
         assert self.summary is not None
-        person, level, city, who, name, group = self.person or (None, None, None, None, None, None)
+        person, level, city, (who, name, group) = self.person or (None, None, None, (None, None, None))
         self.person = None
+        if who is not None and type(who) is not str:
+            who = _text(who)  # an id given as a number is the same id as its text
         said = self.summary.add(person, line=line, level=level or "", city=city or "",
-                                group=None if self.summary.by is None else _text(group),
-                                who=None if who is None else _text(who), name=None if name is None else _text(name))
+                                group=None if self.summary.by is None else _text(group), who=who or None,
+                                name=None if name is None else _text(name))
         if said is not None and self.report is not None:
             self.report(f"note: {one_line(said)}")
 
@@ -890,7 +901,7 @@ def stream(lines: Iterable[str], out: IO[bytes], estimator: Estimator, *, fmt: s
     UTF-8 (`output`, the estimator's). `flush` writes each line as it is made (for a terminal);
     `progress` wraps the rows as they are read."""
     write, header = out.write, estimator.delimited
-    make = estimator.delimited_line if header else estimator.jsonl
+    make = estimator.delimited_line if header else estimator.judged if output == "none" else estimator.jsonl
     reviewed = estimator.reviewed if estimator.summary is not None else None
     stats = estimator.stats
     for number, plan, row, text in estimator.rows(lines, fmt, name, progress):

@@ -697,7 +697,7 @@ def _batch(bands: Any, name: str, input_format: InputFormat | None, on_error: On
     out = sys.stdout
     blocking(out)
     with _frozen(), batch.open_input(name) as stream, _progress(env, stream, name) as meter:
-        output = "jsonl" if fmt is Format.json else fmt.value if field is None else "field"
+        output = "none" if fmt is Format.json else fmt.value if field is None else "field"  # json: the summary
         estimator = batch.Estimator(bands, defaults, output=output, report=_reporter(env, meter),
                                     skip=on_error is OnError.skip, stats=stats, explain=explain, summary=summary)
         given = input_format.value if input_format else None

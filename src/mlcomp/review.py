@@ -15,7 +15,7 @@ import json
 import math
 import re
 from array import array
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
@@ -37,6 +37,7 @@ MIN_GROUP = 5  # a --by group of fewer people is not shown on its own
 MAX_GROUPS = 1_000  # groups kept per grouping; people in further groups are counted, not grouped
 TOP = 10  # the largest gaps listed
 IDS = 100_000  # ids remembered to spot one person given twice
+CELLS = 10_000  # the places (level, city, --by value) whose groups a summary keeps at hand
 CACHE = 10_000  # pay cell values kept per column, read once each
 STEP = 0.01  # the chart's resolution: a position in the market range, to 1% of the range
 SPAN = (-1.0, 2.0)  # positions drawn: a range below the low to a range above the high (beyond: at the edge)
@@ -45,6 +46,7 @@ SPAN = (-1.0, 2.0)  # positions drawn: a range below the low to a range above th
 KEYS = ("base_compa", "base_penetration", "total_compa", "total_penetration", "verdict", "gap_on", "to_low",
         "to_mid")
 COLUMNS = (*(f"pay_{name}" for name in PAY), *KEYS)
+_new = tuple.__new__  # a named tuple made from a tuple, without its __new__'s keyword handling
 
 
 def pay_column(name: str) -> str | None:
@@ -121,7 +123,7 @@ class Pay(NamedTuple):
                               "salary or total comp in the market range")
         if total_comp is not None and base is not None and total_comp < base:
             raise MlcompError(f"total_comp ${total_comp:,} is below base ${base:,}; total comp includes the base")
-        return cls(base, bonus, equity, total_comp)
+        return _new(cls, (base, bonus, equity, total_comp))
 
     @property
     def total(self) -> int | None:
@@ -137,59 +139,64 @@ class Pay(NamedTuple):
 
 
 class Reader:
-    """Reads rows' pay cells, each text parsed once (a table per column, bounded like the batch's
-    own): a pay file repeats amounts such as 240000 many times."""
+    """Reads rows' pay cells, each text parsed once (a table bounded like the batch's own): a pay file
+    repeats amounts such as 240000 many times."""
 
     def __init__(self) -> None:
-        self.known: dict[str, dict[Any, int | None]] = {name: {} for name in PAY}
+        self.known: dict[str, int | None] = {}  # text only: JSON's true and 1 are equal keys
+        self.spread: dict[tuple[str, ...], Callable[[tuple[Any, ...]], tuple[Any, ...]]] = {}
 
     def amount(self, name: str, value: Any) -> int | None:
-        """A cell's amount; text is kept (JSON's true and 1 are equal keys, so other values are not)."""
+        """A cell's amount (MlcompError naming the column when it is no amount)."""
         if type(value) is not str:
             return parse_pay(name, value)
-        known = self.known[name]
-        try:
-            return known[value]
-        except KeyError:
-            pass
-        amount = parse_pay(name, value)
+        known = self.known
+        amount = known[value] if value in known else parse_pay(name, value)
         if len(known) >= CACHE:
             known.clear()
         known[value] = amount
         return amount
 
-    def read(self, names: tuple[str, ...], cells: Iterable[Any]) -> Pay | None:
+    def read(self, names: tuple[str, ...], cells: tuple[Any, ...]) -> Pay | None:
         """The pay of the cells of the pay columns `names` (PAY names; any of them may be missing)."""
-        if names == PAY[:len(names)]:  # base, bonus, equity (in PAY order): no dict
-            return Pay.of(*map(self.amount, names, cells), *(None,) * (len(PAY) - len(names)))
-        given = dict(zip(names, map(self.amount, names, cells), strict=True))
-        return Pay.of(given.get("base"), given.get("bonus"), given.get("equity"), given.get("total_comp"))
+        try:
+            amounts = tuple(map(self.known.__getitem__, cells))
+        except (KeyError, TypeError):  # a cell not met before, or not text
+            amounts = tuple(map(self.amount, names, cells))
+        spread = self.spread.get(names) or self._spread(names)
+        return Pay.of(*spread(amounts))
+
+    def _spread(self, names: tuple[str, ...]) -> Callable[[tuple[Any, ...]], tuple[Any, ...]]:
+        """From the amounts of `names` to the four of PAY, None where a column is missing."""
+        pad = (None,) * (len(PAY) - len(names))
+        places = [names.index(name) if name in names else len(names) for name in PAY]
+
+        def spread(amounts: tuple[Any, ...]) -> tuple[Any, ...]:
+            return amounts + pad if prefix else tuple(map((*amounts, None).__getitem__, places))
+
+        prefix = names == PAY[:len(names)]
+        self.spread[names] = spread
+        return spread
 
 
-def _ratio(value: float, of: float) -> float | None:
-    return round(value / of, 4) if of > 0 else None
+Market = tuple[int, int, int, int, int, int]  # base salary's low, mid, high; total comp's low, mid, high
 
 
-def _penetration(value: float, market: Mapping[str, int]) -> float | None:
-    return round(_place(value, market), 4) if market["high"] > market["low"] else None
-
-
-def _place(value: float, market: Mapping[str, int]) -> float:
-    """Where a value sits in a range (0 its low end, 1 its high end), unrounded, for the verdict; in a
-    range of one amount, 0.5 at it."""
-    low, high = market["low"], market["high"]
-    if high > low:
-        return (value - low) / (high - low)
-    return 0.5 if value == low else -1.0 if value < low else 2.0
+def market(base: Mapping[str, int], total_comp: Mapping[str, int]) -> Market:
+    """The ranges a pay review reads, from an estimate's base and total_comp ({low, mid, high})."""
+    return base["low"], base["mid"], base["high"], total_comp["low"], total_comp["mid"], total_comp["high"]
 
 
 class Standing(NamedTuple):
-    """Where one person's pay sits against their market range. The verdict, `position` (the place in
-    the range, unrounded) and the gaps (`to_low`, `to_mid`) are on base salary, the part a pay review
-    moves, when the row gives it; else on total comp (`gap_on`). So 'below range' is exactly a gap to
-    the low."""
+    """Where one person's pay sits against their market range: the values of COLUMNS (the pay, total
+    comp as given or summed), then `position`, the place in the range, unrounded. The verdict, the
+    position and the gaps (`to_low`, `to_mid`) are on base salary, the part a pay review moves, when
+    the row gives it; else on total comp (`gap_on`). So 'below range' is exactly a gap to the low."""
 
-    pay: Pay
+    pay_base: int | None
+    pay_bonus: int | None
+    pay_equity: int | None
+    pay_total_comp: int | None
     base_compa: float | None
     base_penetration: float | None
     total_compa: float | None
@@ -200,15 +207,48 @@ class Standing(NamedTuple):
     to_mid: int
     position: float
 
+    @property
+    def pay(self) -> Pay:
+        return Pay(*self[:4])
+
+    @property
+    def paid(self) -> int:
+        """The pay the gaps are on (base, or total comp): what the payroll of a review adds up."""
+        return (self.pay_base if self.gap_on == "base" else self.pay_total_comp) or 0
+
     def as_dict(self) -> dict[str, Any]:
-        return {"pay": self.pay.as_dict(), **dict(zip(KEYS, self.values()[4:], strict=True))}
-
-    def values(self) -> tuple[Any, ...]:
-        """The values of COLUMNS, in order."""
-        pay = self.pay
-        return (pay.base, pay.bonus, pay.equity, pay.total, *self[1:9])
+        return {"pay": dict(zip(PAY, self[:4], strict=True)), **dict(zip(KEYS, self[4:12], strict=True))}
 
 
+def ratio(part: int, whole: int) -> float:
+    """part / whole (whole > 0) to 4 places, rounded half up from the exact quotient (whole dollars:
+    integer arithmetic, exact, and three times quicker than round(part / whole, 4))."""
+    return (part * 20_000 // whole + 1) // 2 / 10_000
+
+
+def judge(pay: Pay, ranges: Market) -> Standing:
+    """The pay against the market's ranges: compa-ratios and penetrations to 4 places (`ratio`), None
+    where a range has no width (penetration) or a mid of 0 (compa). Written out in one function: a
+    batch calls it on every row."""
+    base, bonus, equity, _ = pay
+    total = pay.total
+    low, mid, high, total_low, total_mid, total_high = ranges
+    total_compa = total_penetration = None
+    if total is not None:
+        total_compa = ratio(total, total_mid) if total_mid > 0 else None
+        total_penetration = ratio(total - total_low, total_high - total_low) if total_high > total_low else None
+    if base is not None:
+        base_compa = ratio(base, mid) if mid > 0 else None
+        base_penetration = ratio(base - low, high - low) if high > low else None
+        gap_on, amount = "base", base
+    else:
+        base_compa = base_penetration = None
+        gap_on, amount, low, mid, high = "total_comp", total or 0, total_low, total_mid, total_high
+    # in a range of one amount: 0.5 at it
+    position = (amount - low) / (high - low) if high > low else 0.5 if amount == low else -1.0 if amount < low else 2.0
+    return _new(Standing, (base, bonus, equity, total, base_compa, base_penetration, total_compa, total_penetration,
+                           verdict(position), gap_on, low - amount if amount < low else 0,
+                           mid - amount if amount < mid else 0, position))
 
 
 def empty() -> dict[str, Any]:
@@ -218,36 +258,20 @@ def empty() -> dict[str, Any]:
 
 def standing(pay: Pay, base: Mapping[str, int], total_comp: Mapping[str, int]) -> Standing:
     """The pay against the market's base and total-comp ranges ({low, mid, high} in dollars)."""
-    total = pay.total
-    base_compa = base_penetration = total_compa = total_penetration = None
-    if pay.base is not None:
-        base_compa, base_penetration = _ratio(pay.base, base["mid"]), _penetration(pay.base, base)
-    if total is not None:
-        total_compa, total_penetration = _ratio(total, total_comp["mid"]), _penetration(total, total_comp)
-    gap_on, amount, market = ("base", pay.base, base) if pay.base is not None else ("total_comp", total or 0,
-                                                                                     total_comp)
-    position = _place(amount, market)
-    return Standing(pay, base_compa, base_penetration, total_compa, total_penetration, verdict(position), gap_on,
-                    max(0, market["low"] - amount), max(0, market["mid"] - amount), position)
+    return judge(pay, market(base, total_comp))
 
 
 class Median:
     """The median of a stream of ratios in bounded memory: exact while `values` are kept, then (after
-    `approximate`) from BIN-wide bins, within BIN / 2 of the exact median."""
+    `approximate`) from BIN-wide bins, within BIN / 2 of the exact median. Values go in through `add`,
+    which is the list's own append while exact (a summary calls it for every person)."""
 
-    __slots__ = ("bins", "count", "values")
+    __slots__ = ("add", "bins", "values")
 
     def __init__(self, exact: bool = True) -> None:
         self.values: array[float] | None = array("d") if exact else None
         self.bins: dict[int, int] = {}
-        self.count = 0
-
-    def add(self, value: float) -> None:
-        self.count += 1
-        if self.values is not None:
-            self.values.append(value)
-        else:
-            self._bin(value)
+        self.add: Callable[[float], None] = self.values.append if self.values is not None else self._bin
 
     def _bin(self, value: float) -> None:
         key = min(max(int(value / BIN), 0), BINS - 1)
@@ -259,10 +283,15 @@ class Median:
             for kept in self.values:
                 self._bin(kept)
             self.values = None
+            self.add = self._bin
 
     @property
     def exact(self) -> bool:
         return self.values is not None
+
+    @property
+    def count(self) -> int:
+        return len(self.values) if self.values is not None else sum(self.bins.values())
 
     def value(self) -> float | None:
         if not self.count:
@@ -292,13 +321,6 @@ class Group:
     def __post_init__(self) -> None:
         self.base, self.total = Median(self.exact), Median(self.exact)
 
-    def add(self, person: Standing) -> None:
-        self.count += 1
-        if person.base_compa is not None:
-            self.base.add(person.base_compa)
-        if person.total_compa is not None:
-            self.total.add(person.total_compa)
-
     def approximate(self) -> None:
         self.base.approximate()
         self.total.approximate()
@@ -315,16 +337,18 @@ class Grouping:
 
     least: int = 1
     groups: dict[str, Group] = field(default_factory=dict)
-    beyond: int = 0  # people in groups past the first MAX_GROUPS
+    past: Group = field(default_factory=lambda: Group(exact=False))  # people in groups past the first MAX_GROUPS
 
-    def add(self, key: str, person: Standing, exact: bool) -> None:
+    @property
+    def beyond(self) -> int:
+        return self.past.count
+
+    def find(self, key: str, exact: bool) -> Group | None:
+        """The group of `key`, made when first met; None past MAX_GROUPS groups."""
         group = self.groups.get(key)
-        if group is None:
-            if len(self.groups) >= MAX_GROUPS:
-                self.beyond += 1
-                return
+        if group is None and len(self.groups) < MAX_GROUPS:
             group = self.groups[key] = Group(exact)
-        group.add(person)
+        return group
 
     def as_dict(self) -> dict[str, Any]:
         shown_groups = {name: group.as_dict() for name, group in sorted(self.groups.items())
@@ -337,6 +361,15 @@ class Grouping:
         if self.beyond:
             data["beyond"] = {"people": self.beyond, "why": f"in groups past the first {MAX_GROUPS:,}"}
         return data
+
+
+class Cell(NamedTuple):
+    """What a person of one level, city and --by value counts in (Summary._cell)."""
+
+    groups: list[Group]  # and the `past` of a grouping whose first MAX_GROUPS groups do not have this one
+    base: list[Callable[[float], None]]  # the adders of the groups' medians
+    total: list[Callable[[float], None]]
+    positions: dict[int, int] | None  # the level's chart: a place in the range -> people there
 
 
 def _share(cost: int, payroll: int) -> float | None:
@@ -365,6 +398,8 @@ class Summary:
     repeated: int = 0
     positions: dict[str, dict[int, int]] = field(default_factory=dict)  # level -> chart cell -> people
     exact: bool = True
+    # (level, city, --by value) -> what a person there counts in (`_cell`): made once per place met
+    cells: dict[tuple[str, str, str | None], Cell] = field(default_factory=dict)
 
     def add(self, person: Standing | None, *, line: int, level: str, city: str, group: str | None = None,
             who: str | None = None, name: str | None = None) -> str | None:
@@ -376,39 +411,53 @@ class Summary:
         self.people += 1
         if self.people > EXACT and self.exact:
             self._approximate()
-        self.verdicts[person.verdict] += 1
-        self.overall.add(person)
-        self.levels.add(level, person, self.exact)
-        self.cities.add(city, person, self.exact)
-        if group is not None:
-            self.groups.add(group, person, self.exact)
-        self.to_low += person.to_low
-        self.to_mid += person.to_mid
-        self.payroll += (person.pay.base if person.gap_on == "base" else person.pay.total) or 0
-        self._place(level, person.position)
-        if person.to_mid:
+        base_compa, _, total_compa, _, verdict, _, to_low, to_mid, position = person[4:]
+        self.verdicts[verdict] += 1
+        cell = self.cells.get((level, city, group)) or self._cell(level, city, group)
+        for counted in cell.groups:
+            counted.count += 1
+        if base_compa is not None:
+            for add in cell.base:
+                add(base_compa)
+        if total_compa is not None:
+            for add in cell.total:
+                add(total_compa)
+        self.to_low += to_low
+        self.to_mid += to_mid
+        self.payroll += person.paid
+        if cell.positions is not None:
+            place = round((min(max(position, SPAN[0]), SPAN[1]) - SPAN[0]) / STEP)
+            cell.positions[place] = cell.positions.get(place, 0) + 1
+        if to_mid and (len(self.gaps) < TOP or (to_mid, -line) > self.gaps[0][:2]):
             self._gap(person, line, level, who, name)
-        return self._seen(who, line)
+        return None if who is None else self._seen(who, line)
+
+    def _cell(self, level: str, city: str, key: str | None) -> Cell:
+        """What a person of this level, city and --by value counts in: the groups (overall, level, city,
+        --by; past MAX_GROUPS of a grouping, its `beyond`), their medians' adders, the level's chart."""
+        if len(self.cells) >= CELLS:
+            self.cells.clear()
+        found = [self.overall, *(grouping.find(name, self.exact) for grouping, name in
+                                 ((self.levels, level), (self.cities, city), (self.groups, key)) if name is not None)]
+        past = [grouping.past for grouping, name in ((self.levels, level), (self.cities, city), (self.groups, key))
+                if name is not None and grouping.groups.get(name) is None]
+        groups = [group for group in found if group is not None]
+        positions = self.positions.get(level)
+        if positions is None and len(self.positions) < MAX_GROUPS:
+            positions = self.positions[level] = {}
+        cell = self.cells[(level, city, key)] = Cell(
+            groups + past, [group.base.add for group in groups], [group.total.add for group in groups], positions)
+        return cell
 
     def _approximate(self) -> None:
         self.exact = False
+        self.cells.clear()  # their adders append to the values let go
         for group in (self.overall, *self.levels.groups.values(), *self.cities.groups.values(),
                       *self.groups.groups.values()):
             group.approximate()
 
-    def _place(self, level: str, position: float) -> None:
-        cells = self.positions.get(level)
-        if cells is None:
-            if len(self.positions) >= MAX_GROUPS:
-                return
-            cells = self.positions[level] = {}
-        cell = round((min(max(position, SPAN[0]), SPAN[1]) - SPAN[0]) / STEP)
-        cells[cell] = cells.get(cell, 0) + 1
-
     def _gap(self, person: Standing, line: int, level: str, who: str | None, name: str | None) -> None:
         key = (person.to_mid, -line)
-        if len(self.gaps) >= TOP and key <= self.gaps[0][:2]:
-            return
         gap = {"line": line, "id": who, "name": name, "level": level, "verdict": person.verdict,
                "gap_on": person.gap_on, "to_low": person.to_low, "to_mid": person.to_mid}
         if len(self.gaps) < TOP:
@@ -416,8 +465,8 @@ class Summary:
         else:
             heapq.heapreplace(self.gaps, (*key, gap))
 
-    def _seen(self, who: str | None, line: int) -> str | None:
-        if who is None or who == "":
+    def _seen(self, who: str, line: int) -> str | None:
+        if who == "":
             return None
         if who in self.ids:
             self.repeated += 1
