@@ -172,9 +172,10 @@ def test_total_comp_below_base_and_the_same_id_twice():
 
 def test_rows_with_an_empty_id_are_not_taken_for_one_person_given_twice():
     text = 'id,years,base\n,4,200k\n,4,210k\n7,4,220k\n7,4,230k\n'
-    jsonl = '{"id": 7, "years": 4, "base": 220000}\n{"id": "7", "years": 4, "base": 230000}\n{"years": 4, "base": 1}\n'
-    for given, fmt in ((text, "csv"), (jsonl, "jsonl")):
-        result = run("review", "-", "--input-format", fmt, "-f", "json", input=given)
+    jsonl = ('{"id": 7, "years": 4, "base": 220000}\n{"id": "7", "years": 4, "base": 230000}\n'
+             '{"years": 4, "base": 240000}\n')
+    for rows, fmt in ((text, "csv"), (jsonl, "jsonl")):
+        result = run("review", "-", "--input-format", fmt, "-f", "json", input=rows)
         assert result.exit_code == 0, result.stderr
         assert "'(empty)'" not in result.stderr and "id '7' was given before" in result.stderr
         assert json.loads(result.stdout)["repeated_ids"] == 1
