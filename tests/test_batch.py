@@ -17,6 +17,7 @@ from mlcomp import batch
 from mlcomp.bands import load_bands
 from mlcomp.cli import app
 from mlcomp.errors import MlcompError
+from terminal import read_all
 
 runner = CliRunner()
 BANDS = load_bands()
@@ -467,15 +468,7 @@ def test_progress_with_rows_per_second_when_stderr_is_a_terminal(tmp_path):
                                 stdout=out, stderr=follower, stdin=subprocess.DEVNULL,
                                 env={**os.environ, "COLUMNS": "80", "TERM": "xterm"})
         os.close(follower)
-        seen = b""
-        while True:
-            try:
-                chunk = os.read(leader, 65536)
-            except OSError:
-                break
-            if not chunk:
-                break
-            seen += chunk
+        seen = read_all(leader)
         assert proc.wait(timeout=60) == 0
     os.close(leader)
     assert b" rows/s" in seen and b"20,000 rows in " in seen  # the progress line, then the summary

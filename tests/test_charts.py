@@ -20,6 +20,7 @@ from mlcomp.bands import load_bands
 from mlcomp.cli import app
 from mlcomp.curve import as_dict, curve
 from mlcomp.engine import estimate, make_profile
+from terminal import read_all
 
 BLOCK, SHADE, LIGHT, MARK = "\u2588", "\u2593", "\u2591", "\u2503"
 POINT = "\u25c6"
@@ -339,18 +340,10 @@ def test_on_a_terminal_the_chart_shows_by_default_and_no_chart_hides_it():
                                 stderr=subprocess.DEVNULL, env={**os.environ, "COLUMNS": "100",
                                                                 "PYTHONIOENCODING": "utf-8"})
         os.close(follower)
-        chunks = []
-        while True:
-            try:
-                chunk = os.read(leader, 4096)
-            except OSError:  # the other end closed
-                break
-            if not chunk:
-                break
-            chunks.append(chunk)
+        written = read_all(leader)
         proc.wait()
         os.close(leader)
-        return b"".join(chunks).decode("utf-8", "replace")
+        return written.decode("utf-8", "replace")
 
     assert NOTE in on_tty("estimate", "-y", "4")
     assert NOTE not in on_tty("estimate", "-y", "4", "--no-chart")

@@ -6,12 +6,13 @@ from __future__ import annotations
 import json
 import os
 import pty
-import select
 import subprocess
 import sys
 import threading
 
 import pytest
+
+from terminal import read_all
 
 MLCOMP = [sys.executable, "-m", "mlcomp"]
 BASE_ENV = {k: v for k, v in os.environ.items()
@@ -32,21 +33,10 @@ def on_a_terminal(*args: str, **env: str) -> str:
     proc = subprocess.Popen([*MLCOMP, *args], stdout=follower, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
                             env={**BASE_ENV, "COLUMNS": "100", "MLCOMP_PAGER": "", **env})  # no pager
     os.close(follower)
-    chunks = []
-    while True:
-        ready, _, _ = select.select([leader], [], [], 30)
-        if not ready:
-            break
-        try:
-            chunk = os.read(leader, 65536)
-        except OSError:  # EIO: the child closed the terminal
-            break
-        if not chunk:
-            break
-        chunks.append(chunk)
+    written = read_all(leader, timeout=30)
     os.close(leader)
     assert proc.wait(timeout=30) == 0, proc.stderr.read()
-    return b"".join(chunks).decode()
+    return written.decode()
 
 
 def profiles_jsonl(n: int) -> str:

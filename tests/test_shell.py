@@ -23,6 +23,7 @@ from mlcomp.cli import app
 from mlcomp.errors import closest
 from mlcomp.offers import KEYS
 from mlcomp.progress import Meter, duration
+from terminal import read_all
 
 MLCOMP = [sys.executable, "-m", "mlcomp"]
 ENV = {k: v for k, v in os.environ.items() if k not in ("MLCOMP_BANDS", "_MLCOMP_COMPLETE", "NO_COLOR")}
@@ -258,25 +259,18 @@ def on_a_terminal(args: list[str], *, stdin_tty: bool = False, typed: bytes = b"
                             stdin=follower if stdin_tty else subprocess.DEVNULL,
                             env={**ENV, "COLUMNS": "80", "TERM": "xterm"})
     os.close(follower)
-    seen, sent = b"", False
     if typed:
         time.sleep(0.5)
         os.write(leader, typed)
-    while True:
-        ready, _, _ = select.select([leader], [], [], 60)
-        if not ready:
-            break
-        try:
-            chunk = os.read(leader, 65536)
-        except OSError:
-            break
-        if not chunk:
-            break
-        seen += chunk
+    sent = []
+
+    def interrupt(seen: bytes) -> None:
         counts = re.findall(rb"([\d,]+) rows \xc2\xb7", seen)
         if interrupt_after and not sent and counts and int(counts[-1].replace(b",", b"")) >= interrupt_after:
             proc.send_signal(signal.SIGINT)
-            sent = True
+            sent.append(True)
+
+    seen = read_all(leader, each=interrupt)
     code = proc.wait(timeout=60)
     os.close(leader)
     if out:
@@ -311,15 +305,7 @@ def test_progress_without_a_size_shows_rows_and_rate(tmp_path):
     os.close(follower)
     proc.stdin.write(rows.encode())  # type: ignore[union-attr]
     proc.stdin.close()  # type: ignore[union-attr]
-    seen = b""
-    while select.select([leader], [], [], 60)[0]:
-        try:
-            chunk = os.read(leader, 65536)
-        except OSError:
-            break
-        if not chunk:
-            break
-        seen += chunk
+    seen = read_all(leader)
     assert proc.wait(timeout=60) == 0
     os.close(leader)
     text = seen.decode()
@@ -369,15 +355,7 @@ def test_a_reader_that_stops_early_leaves_no_progress_line(tmp_path):
     done = subprocess.Popen(f"{sys.executable} -m mlcomp estimate --input {rows} -f csv | head -n 1 > /dev/null",
                             shell=True, stderr=follower, env={**ENV, "COLUMNS": "80"})
     os.close(follower)
-    seen = b""
-    while select.select([leader], [], [], 60)[0]:
-        try:
-            chunk = os.read(leader, 65536)
-        except OSError:
-            break
-        if not chunk:
-            break
-        seen += chunk
+    seen = read_all(leader)
     done.wait(timeout=60)
     os.close(leader)
     assert [line for line in screen(seen.decode()) if line] == []

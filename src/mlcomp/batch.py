@@ -528,10 +528,14 @@ class Estimator:
         wanted = ["id", "name", canonical(self.summary.by) if self.summary and self.summary.by else None]
         found = [next((name for name in names if canonical(name) == want), None) if want else None
                  for want in wanted]
-        keys = [None if name is None else name if places is None else places[name] for name in found]
-        if places is None:
-            return lambda row: tuple(None if key is None else row.get(key) for key in keys)
-        return lambda row: tuple(None if key is None else row[key] for key in keys)
+        if places is None:  # JSON objects: a key not in a row (or None, no JSON key) gets None
+            return lambda row: tuple(map(row.get, found))
+        present = [places[name] for name in found if name is not None]
+        if len(present) == len(found):
+            return _getter(present)
+        get, places_in_get = _getter(present), iter(range(len(present)))
+        slots = [next(places_in_get) if name is not None else len(present) for name in found]  # len: the None
+        return lambda row: tuple(map((*get(row), None).__getitem__, slots))
 
     def _distinct(self, names: tuple[str, ...]) -> None:
         seen: dict[str, str] = {}
