@@ -63,15 +63,24 @@ def test_a_row_without_pay_has_no_standing():
 
 
 def to_4_places(part: int, whole: int) -> float:
-    """part / whole to 4 places, rounded half up from the exact quotient (what the review promises)."""
-    return math.floor(Fraction(part, whole) * 10_000 + Fraction(1, 2)) / 10_000
+    """part / whole to 4 places, a half away from 0, from the exact quotient (what the review promises)."""
+    quotient = Fraction(part, whole)
+    return math.copysign(math.floor(abs(quotient) * 10_000 + Fraction(1, 2)) / 10_000, quotient) + 0.0
 
 
-def test_a_ratio_is_rounded_half_up_from_the_exact_quotient():
-    assert review.ratio(24_690, 200_000) == 0.1235  # exactly 0.12345: up
-    assert review.ratio(-24_690, 200_000) == -0.1234  # exactly -0.12345: up, toward +0
+def test_a_ratio_is_rounded_as_by_hand_from_the_exact_quotient():
+    assert review.ratio(24_690, 200_000) == 0.1235  # exactly 0.12345
+    assert review.ratio(-24_690, 200_000) == -0.1235  # a half away from 0, as by hand
+    assert review.ratio(222_300, 60_800) == 3.6563  # exactly 3.65625, which round(x, 4) makes 3.6562
     assert review.ratio(1, 3) == 0.3333 and review.ratio(2, 3) == 0.6667
     assert review.ratio(272_500, 272_500) == 1.0
+    assert math.copysign(1, review.ratio(-1, 80_000)) == 1  # just below the low: 0.0, never -0.0
+
+
+@given(st.integers(-10**10, 10**10), st.integers(1, 10**9))
+def test_a_ratio_is_the_nearest_4_place_value_to_the_exact_quotient(part, whole):
+    assert review.ratio(part, whole) == to_4_places(part, whole)
+    assert abs(Fraction(review.ratio(part, whole)) - Fraction(part, whole)) <= Fraction(1, 20_000) + Fraction(1, 10**15)
 
 
 amounts = st.integers(min_value=1, max_value=2_000_000)

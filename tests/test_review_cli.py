@@ -181,6 +181,73 @@ def test_rows_with_an_empty_id_are_not_taken_for_one_person_given_twice():
         assert json.loads(result.stdout)["repeated_ids"] == 1
 
 
+BAD_ROWS = [  # a first row that JSON Lines output could not write, then a good one
+    ('{"id": "a", "years": 3, "base": 100000, "note": NaN}\n', "jsonl", "column 'note': NaN"),
+    ('{"id": "a", "name": NaN, "years": 3, "base": 100000}\n', "jsonl", "column 'name': NaN"),
+    ('{"id": "a", "name": "x\\ud800", "years": 3, "base": 100000}\n', "jsonl", "lone surrogate"),
+    (b"id,name,years,base\na,x\xff,3,100000\n", "csv", "not UTF-8"),
+]
+
+
+@pytest.mark.parametrize(("first", "fmt", "says"), BAD_ROWS)
+def test_the_summary_alone_rejects_the_rows_that_written_rows_reject(first, fmt, says):
+    good = '{"id": "b", "years": 5, "base": 150000}\n' if fmt == "jsonl" else "b,y,5,150000\n"
+    given = first + (good.encode() if isinstance(first, bytes) else good)
+    for output in ("json", "jsonl"):
+        stopped = run("review", "-", "--input-format", fmt, "-f", output, input=given)
+        assert stopped.exit_code == 1 and "Traceback" not in stopped.stderr, stopped.stderr
+        assert says in stopped.stderr and ("line 1: " in stopped.stderr or "line 2: " in stopped.stderr)
+    summaries = [run("review", "-", "--input-format", fmt, "-f", output, "--on-error", "skip", input=given)
+                 for output in ("json", "jsonl")]
+    assert json.loads(summaries[0].stdout)["people"] == 1 and json.loads(summaries[0].stdout)["skipped"] == 1
+    written = [json.loads(row)["id"] for row in summaries[1].stdout.split("\n")[:-1]]
+    assert summaries[1].exit_code == 0 and written == ["b"]
+
+
+def test_a_row_that_fails_after_its_pay_was_placed_leaves_nothing_behind():
+    text = ('{"id": "a", "years": 3, "base": 100000, "note": NaN}\n{"id": "b", "years": 5}\n'
+            '{"id": "c", "years": 5, "base": 150000}\n')
+    result = run("review", "-", "--input-format", "jsonl", "-f", "jsonl", "--on-error", "skip", input=text)
+    assert result.exit_code == 0, result.stderr
+    summary = run("review", "-", "--input-format", "jsonl", "-f", "json", "--on-error", "skip", input=text)
+    data = json.loads(summary.stdout)
+    assert (data["people"], data["without_pay"], data["skipped"]) == (1, 1, 1)
+
+
+def test_an_empty_id_is_named_empty_in_the_largest_gaps():
+    result = run("review", "-", "--input-format", "csv", "-f", "json", input="id,years,base\n,3,100000\n")
+    assert json.loads(result.stdout)["largest_gaps"][0]["id"] == "(empty)"
+
+
+def test_the_summarys_tables_stay_within_their_bounds_and_change_no_figure(monkeypatch):
+    rng = random.Random(5)
+    market = {"low": 200_000, "mid": 250_000, "high": 300_000}
+    people = [(review.standing(review.Pay(base=rng.randrange(150_000, 350_000)), market, market),
+               rng.choice(["entry", "mid", "senior", "staff"]), rng.choice(["sf", "nyc", "seattle", "remote"]),
+               f"t{rng.randrange(9)}") for _ in range(2_000)]
+
+    def summarise() -> review.Summary:
+        summary = review.Summary(by="team")
+        for line, (person, level, city, team) in enumerate(people, 2):
+            summary.add(person, line=line, level=level, city=city, group=team, who=str(line))
+        return summary
+
+    whole = summarise().as_dict()
+    monkeypatch.setattr(review, "CELLS", 3)
+    small = summarise()
+    assert len(small.cells) <= 3 and small.as_dict() == whole  # a cache of places: cleared, never wrong
+    monkeypatch.setattr(review, "MAX_GROUPS", 2)
+    capped = summarise()
+    assert len(capped.positions) == 2 and len(capped.levels.groups) == 2 and len(capped.groups.groups) == 2
+    assert capped.as_dict()["people"] == 2_000  # the people past the cap still count overall
+    assert capped.levels.beyond == sum(level not in capped.levels.groups for _, level, _, _ in people)
+    monkeypatch.setattr(review, "CACHE", 3)
+    reader = review.Reader()
+    for amount in range(100, 110):
+        assert reader.read(("base",), (f"{amount}k",)) == review.Pay(base=amount * 1_000)
+        assert len(reader.known) <= 3
+
+
 def test_a_review_of_a_file_without_pay_says_so_and_a_batch_of_it_is_as_before():
     text = "name,years\nA,4\n"
     result = run("review", "-", "--input-format", "csv", input=text)
@@ -243,7 +310,7 @@ def test_the_cost_to_the_low_is_the_sum_of_to_low_and_shuffling_rows_changes_no_
     for row in placed:  # compa and penetration agree with the row's own range
         on = row["gap_on"]
         market, pay = row["base" if on == "base" else "total_comp"], row["pay"][on]
-        assert row[f"{'base' if on == 'base' else 'total'}_compa"] == round(pay / market["mid"], 4)
+        assert abs(row[f"{'base' if on == 'base' else 'total'}_compa"] - pay / market["mid"]) <= 0.00005 + 1e-12
         assert row["to_low"] == max(0, market["low"] - pay)
     shuffled = people[:]
     rng.shuffle(shuffled)

@@ -749,10 +749,13 @@ class Estimator:
         return person
 
     def judged(self, plan: Plan, row: Any) -> str:
-        """A row estimated and its pay placed, for a review's summary alone: no text is made ('')."""
+        """A row estimated and its pay placed, for a review's summary alone: no text is made (''), but
+        its carried cells are checked as JSON Lines would write them, so the same rows count."""
         entry, compiled = self.estimate(plan, row)[:2]
         if plan.pay is not None:
             self.standing(plan, row, entry, compiled)
+        if plan.carried:
+            self._carried_json(plan, row).encode()  # UnicodeEncodeError: a lone surrogate, or bytes not UTF-8
         return ""
 
     def reviewed(self, line: int) -> None:
@@ -762,9 +765,9 @@ class Estimator:
         person, level, city, (who, name, group) = self.person or (None, None, None, (None, None, None))
         self.person = None
         if who is not None and type(who) is not str:
-            who = _text(who)  # an id given as a number is the same id as its text
+            who = formats.cell(who)  # an id given as a number is the same id as its text
         said = self.summary.add(person, line=line, level=level or "", city=city or "",
-                                group=None if self.summary.by is None else _text(group), who=who or None,
+                                group=None if self.summary.by is None else _text(group), who=who,
                                 name=None if name is None else _text(name))
         if said is not None and self.report is not None:
             self.report(f"note: {one_line(said)}")
@@ -772,11 +775,14 @@ class Estimator:
     def jsonl(self, plan: Plan, row: Any) -> str:
         """A row's line of JSON Lines."""
         tail = self._tail(plan, row)
-        if not plan.carried:
-            return "{" + tail
+        return self._carried_json(plan, row) + ", " + tail if plan.carried else "{" + tail
+
+    def _carried_json(self, plan: Plan, row: Any) -> str:
+        """The carried cells as the start of a JSON object ('{' and its members); a cell JSON cannot
+        hold is named (MlcompError)."""
         carried = dict(zip(plan.carried, plan.cells(row), strict=True))
         try:
-            return formats.json_text(carried)[:-1] + ", " + tail
+            return formats.json_text(carried)[:-1]
         except formats.NotJson as e:
             raise _not_json(carried, e) from None
 
@@ -808,6 +814,7 @@ class Estimator:
     def reject(self, line: int, problem: str) -> None:
         """A bad row: with `skip`, counted and reported as 'line N: ...'; else MlcompError('line N: ...')."""
         message = f"line {line}: {one_line(problem)}"
+        self.person = None  # a standing placed before the row failed is not counted
         if not self.skip:
             raise MlcompError(message)
         self.stats.skipped += 1
@@ -867,9 +874,10 @@ class Estimator:
 
 
 def _text(cell: Any) -> str:
-    """A cell as a summary names it: text as it is, a number or flag as JSON writes it, empty as '(empty)'."""
+    """A cell as a summary names it: text as it is, a number or flag as JSON writes it, empty as
+    review.EMPTY."""
     text = formats.cell(cell)
-    return text if text else "(empty)"
+    return text if text else review.EMPTY
 
 
 def _places(names: Iterable[str]) -> dict[str, int]:

@@ -39,6 +39,7 @@ TOP = 10  # the largest gaps listed
 IDS = 100_000  # ids remembered to spot one person given twice
 CELLS = 10_000  # the places (level, city, --by value) whose groups a summary keeps at hand
 CACHE = 10_000  # pay cell values kept per column, read once each
+EMPTY = "(empty)"  # an empty id, name or --by cell, as a summary names it
 STEP = 0.01  # the chart's resolution: a position in the market range, to 1% of the range
 SPAN = (-1.0, 2.0)  # positions drawn: a range below the low to a range above the high (beyond: at the edge)
 # A row's review keys, after its estimate: the pay, then where it stands (JSON nests the pay; CSV and
@@ -221,8 +222,10 @@ class Standing(NamedTuple):
 
 
 def ratio(part: int, whole: int) -> float:
-    """part / whole (whole > 0) to 4 places, rounded half up from the exact quotient (whole dollars:
-    integer arithmetic, exact, and three times quicker than round(part / whole, 4))."""
+    """part / whole (whole > 0) to 4 places, a half rounded away from 0, from the exact quotient (whole
+    dollars: integer arithmetic, exact, and three times quicker than round(part / whole, 4))."""
+    if part < 0:
+        return -((-part * 20_000 // whole + 1) // 2) / 10_000
     return (part * 20_000 // whole + 1) // 2 / 10_000
 
 
@@ -458,7 +461,7 @@ class Summary:
 
     def _gap(self, person: Standing, line: int, level: str, who: str | None, name: str | None) -> None:
         key = (person.to_mid, -line)
-        gap = {"line": line, "id": who, "name": name, "level": level, "verdict": person.verdict,
+        gap = {"line": line, "id": EMPTY if who == "" else who, "name": name, "level": level, "verdict": person.verdict,
                "gap_on": person.gap_on, "to_low": person.to_low, "to_mid": person.to_mid}
         if len(self.gaps) < TOP:
             heapq.heappush(self.gaps, (*key, gap))
