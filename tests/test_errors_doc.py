@@ -46,7 +46,7 @@ def test_every_bad_input_gets_one_error_line_and_exit_1_or_2(results):
 # Cases with files where the command line is what is wrong (exit 2), not a file's content.
 COMMAND_LINE = {"Fewer than two offers", "'-' (stdin) twice", "File does not exist", "Wrong file extension",
                 "A directory", "A loop of symbolic links", "--format json with --input",
-                "'-' for --bands and for an offer"}
+                "'-' for --bands and for an offer", "A review's --by column that the file lacks"}
 
 
 def test_bad_files_exit_1_and_bad_command_lines_exit_2(results):

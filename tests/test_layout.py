@@ -103,7 +103,7 @@ def show(args: list[str], width: int, people: Path) -> str:
     args = [a.replace("{people}", str(people)) for a in args]
     result = runner.invoke(app, args, env={"COLUMNS": str(width), "NO_COLOR": "1"}, prog_name="mlcomp")
     assert result.exit_code == 0, (args, result.output)
-    return result.stdout
+    return result.stdout + result.stderr  # stderr too: a review's summary, tables and chart are there
 
 
 def words(text: str) -> set[str]:
@@ -203,3 +203,69 @@ def test_a_control_character_in_a_batch_cell_is_shown_escaped(tmp_path):
     result = runner.invoke(app, ["estimate", "--input", str(rows)], env={"COLUMNS": "120"})
     assert result.exit_code == 0, result.output
     assert [line.split()[0] for line in result.stdout.split("\n")[3:5]] == ["x\\x07", "x"]
+
+
+# ---- the pay review's rows -------------------------------------------------------------------------
+
+def review_header(width: int, *args: str) -> list[str]:
+    out = runner.invoke(app, ["review", str(ROOT / "examples/team.csv"), *args],
+                        env={"COLUMNS": str(width), "NO_COLOR": "1"}).stdout
+    return next((line for line in out.split("\n") if "Verdict" in line), "").split()
+
+
+def test_at_80_columns_the_review_is_a_table_of_who_level_pay_compa_verdict_and_gap():
+    """A review's rows at 80 columns stay a table (not label: value lines): the person (id, name),
+    level, base pay, compa-ratio, verdict and the gaps; the base range's ends, total comp, the base
+    mid and the carried profile columns are what the width takes first."""
+    header = review_header(80)
+    assert header[:2] == ["id", "name"]
+    for column in (["Level"], ["Pay", "base"], ["Compa"], ["Verdict"], ["To", "low"]):
+        at = header.index(column[0])
+        assert header[at:at + len(column)] == column, header
+    assert "Base" not in header and "city" not in header and "tier" not in header
+    out = runner.invoke(app, ["review", str(ROOT / "examples/team.csv")], env={"COLUMNS": "80"}).stdout
+    emery = next(line for line in out.split("\n") if " Emery " in line).split()
+    assert emery[:3] == ["5", "Emery", "platform"] or emery[:2] == ["5", "Emery"]
+    assert {"entry", "$140,000", "0.75", "$9,500"} <= set(emery)
+
+
+def test_at_120_columns_the_review_shows_the_base_mid_and_the_profile_columns():
+    assert review_header(120) == ["id", "name", "team", "city", "tier", "Level", "Base", "mid", "Pay", "base",
+                                  "Compa", "Verdict", "To", "low", "To", "mid"]
+
+
+def test_at_40_columns_each_person_of_a_review_is_labelled_by_id_and_name():
+    out = runner.invoke(app, ["review", str(ROOT / "examples/team.csv")], env={"COLUMNS": "40"}).stdout
+    lines = out.split("\n")
+    at = lines.index("5 Emery")
+    assert "  Verdict: below range" in lines[at:at + 20] and "  To low: $9,500" in lines[at:at + 20]
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_the_review_charts_note_is_whole_at_every_width(width):
+    """The chart's note under a wide label column: wrapped at its words, not cut at the edge."""
+    result = runner.invoke(app, ["review", str(ROOT / "examples/team.csv"), "--chart", "-f", "csv"],
+                           env={"COLUMNS": str(width), "NO_COLOR": "1"})
+    lines = result.stderr.split("\n")
+    at = next(i for i, line in enumerate(lines) if line.strip().startswith("on base salary"))
+    said = " ".join(" ".join(line.split()) for line in lines[at:] if line.strip())
+    assert said == "on base salary (or total comp); people close together share a point"
+
+
+def gaps_header(width: int, text: str | None = None) -> list[str]:
+    args = ["review", str(ROOT / "examples/team.csv")] if text is None else ["review", "-", "--input-format", "csv"]
+    err = runner.invoke(app, [*args, "-f", "csv"], input=text, env={"COLUMNS": str(width), "NO_COLOR": "1"}).stderr
+    lines = err.split("\n")
+    at = [line.strip() for line in lines].index("Largest gaps to the mid")
+    return next(line for line in lines[at + 1:] if line.strip()).split()
+
+
+def test_the_largest_gaps_stay_a_table_at_40_columns_naming_the_person():
+    assert gaps_header(120) == ["Line", "id", "Name", "Level", "Verdict", "To", "low", "To", "mid"]
+    assert gaps_header(60) == ["id", "Name", "Level", "Verdict", "To", "low", "To", "mid"]
+    assert gaps_header(40) == ["Name", "Level", "To", "low", "To", "mid"]
+
+
+def test_the_largest_gaps_leave_out_id_and_name_when_the_file_has_neither():
+    assert gaps_header(120, "years,base\n4,200000\n") == ["Line", "Level", "Verdict", "To", "low", "To", "mid"]
+    assert gaps_header(40, "years,base\n4,200000\n") == ["Line", "Level", "To", "low", "To", "mid"]

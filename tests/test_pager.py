@@ -4,6 +4,7 @@ Run in a real pseudo-terminal, with a pager that records what it is given."""
 from __future__ import annotations
 
 import os
+import re
 import shlex
 import sys
 from pathlib import Path
@@ -101,3 +102,22 @@ def test_a_pipe_is_never_paged(tmp_path):
     assert not record.exists()
     lines = out.stdout.split("\n")
     assert lines[0].startswith("BigCo pays the most") and "Year 1 base" in out.stdout  # a file keeps every row
+
+
+def test_a_long_review_pages_its_rows_then_its_summary_and_nothing_writes_over_the_pager(tmp_path):
+    """stderr is the same terminal: the summary, the chart and the notes go through the pager after
+    the rows (as git sends stderr to its pager), not onto the screen the pager is drawing."""
+    team = (ROOT / "examples/team.csv").read_text(encoding="utf-8").split("\n")
+    rows = tmp_path / "team.csv"
+    rows.write_text("\n".join([team[0], *[line for _ in range(3) for line in team[1:] if line]]) + "\n",
+                    encoding="utf-8")
+    pager, record = recorder(tmp_path)
+    code, screen = on_terminal(["review", str(rows)], {"MLCOMP_PAGER": pager})
+    assert code == 0
+    paged = re.sub(r"\x1b\[[0-9;]*m", "", record.read_text(encoding="utf-8")).split("\n")  # colours off
+    table = next(i for i, line in enumerate(paged) if line.startswith("id ") and "Verdict" in line)
+    summary = paged.index("Pay review: 36 people with pay, 24 repeated ids")
+    chart = next(i for i, line in enumerate(paged) if line.startswith("Each person's pay"))
+    assert table < summary < chart
+    assert "note: line 14: id '1' was given before; counted again, not merged" in paged
+    assert "Pay review" not in screen and "note:" not in screen

@@ -203,3 +203,63 @@ def test_the_chart_data_places_each_person_in_their_range_by_level():
     (mid,) = summary.chart()
     # (190,000 - 207,000) / 131,000 = -0.13; the mid 0.5; the high 1; (400,000 - 207,000) / 131,000 = 1.47
     assert mid == {"level": "mid", "people": 4, "positions": [[-0.13, 1], [0.5, 1], [1.0, 1], [1.47, 1]]}
+
+
+# --- pay cells as people and programs write them ---------------------------------------------------
+
+@pytest.mark.parametrize("value, says", [
+    (True, "base expected an amount such as 240000, 240k, $240,000 or 1.2m, got true"),
+    (False, "base expected an amount such as 240000, 240k, $240,000 or 1.2m, got false"),
+    ([240000], "base expected an amount such as 240000, 240k, $240,000 or 1.2m, got [240000]"),
+    ({"usd": 1}, 'base expected an amount such as 240000, 240k, $240,000 or 1.2m, got {"usd": 1}'),
+    (float("inf"), "base expected an amount such as 240000, 240k, $240,000 or 1.2m, got Infinity"),
+    (float("nan"), "base expected an amount such as 240000, 240k, $240,000 or 1.2m, got NaN"),
+    ("EUR 200000", "base 'EUR 200000' is in another currency (EUR); pay is in US dollars ($)"),
+    ("200,000 GBP", "base '200,000 GBP' is in another currency (GBP); pay is in US dollars ($)"),
+    ("C$200000", "base 'C$200000' is in another currency (C$); pay is in US dollars ($)"),
+    ("200000€", "base '200000€' is in another currency (€); pay is in US dollars ($)"),
+    (0, "base $0 is less than $1,000, too little for a year's pay; write thousands as 240k, and leave the "
+        "cell empty when the pay is not known"),
+    ("240", "base $240 is less than $1,000, too little for a year's pay; write thousands as 240k, and leave "
+            "the cell empty when the pay is not known"),
+])
+def test_a_pay_cell_that_is_not_a_years_dollars_says_what_it_is(value, says):
+    with pytest.raises(MlcompError) as caught:
+        review.parse_pay("base", value)
+    assert caught.value.message == says
+
+
+@pytest.mark.parametrize("value, dollars", [
+    (240000, 240000), (240000.4, 240000), ("240k", 240000), ("$240,000", 240000), ("USD 240,000", 240000),
+    ("240000 USD", 240000), ("US$240,000", 240000), (" 240k ", 240000), ("1.2m", 1_200_000), (None, None),
+    ("", None), ("  ", None),
+])
+def test_a_pay_cell_in_dollars_is_read_as_whole_dollars(value, dollars):
+    assert review.parse_pay("base", value) == dollars
+
+
+def test_a_bonus_or_equity_of_0_is_pay_a_base_of_0_is_not():
+    assert review.parse_pay("bonus", 0) == 0 and review.parse_pay("equity", "0") == 0
+    with pytest.raises(MlcompError):
+        review.parse_pay("total_comp", 0)
+
+
+JSON_VALUES = st.recursive(st.none() | st.booleans() | st.integers() | st.floats() | st.text(),
+                           lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(), inner, max_size=3),
+                           max_leaves=5)
+
+
+@given(st.sampled_from(review.PAY), st.one_of(JSON_VALUES, st.text(alphabet="0123456789,.$kKmM €£USDEGBP-")))
+@example("base", "USD")
+@example("base", "$")
+@example("base", "USD -5000")
+def test_any_pay_cell_is_whole_dollars_in_bounds_or_one_clear_line(name, value):
+    try:
+        amount = review.parse_pay(name, value)
+    except MlcompError as e:
+        assert e.message.startswith(name + " ") and "\n" not in e.message
+        assert "got ''" not in e.message or value == ""  # the cell as written, not what was left of it
+        return
+    assert amount is None or (type(amount) is int and 0 <= amount <= 1_000_000_000)
+    if name in ("base", "total_comp") and amount is not None:
+        assert amount >= review.MIN_PAY

@@ -142,7 +142,7 @@ def test_by_a_column_hides_groups_under_five():
     assert list(data["by"]["groups"]) == ["a"] and data["by"]["groups"]["a"]["count"] == 6
     assert data["by"]["not_shown"] == {"groups": 1, "people": 3, "why": "groups of fewer than 5 people"}
     missing = run("review", "-", "--input-format", "csv", "--by", "dept", input=text)
-    assert missing.exit_code == 1 and "--by dept: no such column" in missing.stderr
+    assert missing.exit_code == 2 and "the file has no column 'dept'" in missing.stderr
 
 
 @pytest.mark.parametrize("cell, says", [
@@ -172,7 +172,8 @@ def test_total_comp_below_base_and_the_same_id_twice():
 
 def test_rows_with_an_empty_id_are_not_taken_for_one_person_given_twice():
     text = 'id,years,base\n,4,200k\n,4,210k\n7,4,220k\n7,4,230k\n'
-    jsonl = '{"id": 7, "years": 4, "base": 220000}\n{"id": "7", "years": 4, "base": 230000}\n{"years": 4, "base": 1}\n'
+    jsonl = ('{"id": 7, "years": 4, "base": 220000}\n{"id": "7", "years": 4, "base": 230000}\n'
+             '{"years": 4, "base": 240000}\n')
     for rows, fmt in ((text, "csv"), (jsonl, "jsonl")):
         result = run("review", "-", "--input-format", fmt, "-f", "json", input=rows)
         assert result.exit_code == 0, result.stderr
@@ -250,7 +251,8 @@ def test_the_summarys_tables_stay_within_their_bounds_and_change_no_figure(monke
 def test_a_review_of_a_file_without_pay_says_so_and_a_batch_of_it_is_as_before():
     text = "name,years\nA,4\n"
     result = run("review", "-", "--input-format", "csv", input=text)
-    assert result.exit_code == 1 and "no row gives pay" in result.stderr
+    assert result.exit_code == 1 and result.stderr == ("Error: line 1: no pay column: a pay review reads base, "
+                                                       "bonus, equity and total_comp. Its columns: name, years\n")
     row = jsonl(run("estimate", "--input", "-", "--input-format", "csv", "-f", "jsonl", input=text).stdout)[0]
     assert "pay" not in row and "base_compa" not in row
 
@@ -341,3 +343,124 @@ def test_a_million_people_stay_in_bounded_memory():
     tracemalloc.stop()
     assert summary.as_dict()["medians_exact"] is False and summary.people == review.EXACT + 100_001
     assert grown < 200_000  # bytes, for 100,000 more people
+
+
+# --- what the messages say ----------------------------------------------------------------------
+
+@pytest.mark.parametrize("fmt", ["json", "jsonl", "csv", "tsv", "table"])
+def test_skip_says_how_many_rows_were_reviewed_and_skipped_in_every_format(fmt):
+    """With -f json no row is written (the summary alone is the output): no format says 'written'."""
+    text = "id,years,base\n1,4,240k\n2,4,lots\n3,4,\n"
+    result = run("review", "-", "--input-format", "csv", "--on-error", "skip", "-f", fmt, input=text)
+    assert result.exit_code == 0, result.stderr
+    lines = result.stderr.split("\n")
+    assert "3 rows read, 2 reviewed, 1 skipped" in lines
+    assert not [line for line in lines if "written" in line]
+    batch_run = run("estimate", "--input", "-", "--input-format", "csv", "--on-error", "skip", "-f", "csv",
+                    input=text)
+    assert "3 rows read, 2 written, 1 skipped" in batch_run.stderr.split("\n")  # a batch writes its rows
+
+
+def test_the_summary_counts_one_person_one_repeated_id_and_one_small_group_in_the_singular():
+    text = "id,team,years,base\n1,a,4,240k\n1,a,4,240k\n"
+    result = run("review", "-", "--input-format", "csv", "--by", "team", input=text)
+    assert "Pay review: 2 people with pay, 1 repeated id" in result.stderr
+    assert "2 people in 1 group of fewer than 5, not shown" in result.stderr
+    one = run("review", "-", "--input-format", "csv", input="years,base\n4,240k\n")
+    assert "Pay review: 1 person with pay" in one.stderr.split("\n")
+
+
+@pytest.mark.parametrize("fmt", ["csv", "jsonl"])
+def test_by_a_column_the_file_does_not_have_is_a_usage_error_naming_the_columns(fmt):
+    text = "id,team,years,base\n1,a,4,240k\n" if fmt == "csv" else '{"id": 1, "team": "a", "years": 4, "base": 1}\n'
+    result = run("review", "-", "--input-format", fmt, "--by", "teem", "-f", "json", input=text)
+    assert result.exit_code == 2, result.output
+    where = "the file has no column 'teem'" if fmt == "csv" else "the first row has no key 'teem'"
+    what = "columns" if fmt == "csv" else "keys"
+    assert result.stderr == (f"Error: Invalid value for '--by': {where}. Did you mean 'team'? Its {what}: id, team, "
+                             "years, base\n")
+    assert result.stdout == ""
+
+
+def test_by_level_or_city_when_the_file_has_no_such_column_says_the_summary_has_them():
+    result = run("review", str(TEAM), "--by", "level")
+    assert result.exit_code == 2 and "the summary groups by level and city already" in result.stderr
+
+
+def test_by_a_column_with_empty_cells_groups_them_as_empty():
+    text = "id,team,years,base\n" + "".join(f"{i},{'' if i < 5 else 'b'},4,240k\n" for i in range(10))
+    data = json.loads(run("review", "-", "--input-format", "csv", "--by", "team", "-f", "json", input=text).stdout)
+    assert {name: group["count"] for name, group in data["by"]["groups"].items()} == {"(empty)": 5, "b": 5}
+
+
+@pytest.mark.parametrize("text", ["", "\n", "years,city,base\n", "\n\nyears,base\n\n"])
+def test_an_empty_file_or_a_header_alone_has_no_rows_to_review(text, tmp_path):
+    path = tmp_path / "team.csv"
+    path.write_text(text, encoding="utf-8")
+    for fmt in ("table", "json", "csv"):
+        result = run("review", str(path), "-f", fmt)
+        assert result.exit_code == 1, result.output
+        assert result.stderr == f"Error: {path}: no rows to review\n"
+        assert result.stdout == ""
+
+
+def test_every_row_skipped_says_so_not_that_no_row_gives_pay():
+    result = run("review", "-", "--input-format", "csv", "--on-error", "skip", "-f", "json",
+                 input="years,base\n4,lots\n4,-1\n")
+    assert result.exit_code == 1
+    assert result.stderr.split("\n")[-2] == "Error: every row was skipped (2 of 2): nothing to review"
+
+
+def test_pay_columns_with_no_pay_in_any_row_say_the_cells_are_empty():
+    result = run("review", "-", "--input-format", "csv", "-f", "json", input="years,base,bonus\n4,,\n5,,\n")
+    assert result.exit_code == 1
+    assert result.stderr == ("Error: no row gives pay: base and total_comp are empty or missing in every row (2 "
+                             "reviewed); a pay review needs one of them, in dollars such as 240000 or 240k\n")
+
+
+@pytest.mark.parametrize("column, means", [("Base Salary", "base"), ("Total Compensation", "total_comp"),
+                                           ("salary", "base"), ("annual_bonus", "bonus")])
+def test_a_csv_header_without_pay_columns_is_refused_at_once_with_a_hint(column, means):
+    result = run("review", "-", "--input-format", "csv", "-f", "json", input=f"years,{column}\n4,200000\n")
+    assert result.exit_code == 1
+    assert result.stderr == (f"Error: line 1: no pay column: a pay review reads base, bonus, equity and total_comp; "
+                             f"'{column}' is carried through. Did you mean '{means}'? Its columns: years, {column}\n")
+
+
+def test_a_column_that_looks_like_pay_beside_a_pay_column_gets_a_note():
+    result = run("review", "-", "--input-format", "csv", "-f", "json",
+                 input="years,base,Total Compensation\n4,200000,250000\n")
+    assert result.exit_code == 0
+    assert ("note: column 'Total Compensation' is carried through unchanged. Did you mean 'total_comp' (a pay "
+            "column)?") in result.stderr.split("\n")
+
+
+def test_json_lines_pay_as_numbers_text_null_and_booleans():
+    lines = [{"id": 1, "years": 4, "base": 240000, "bonus": 20000.4}, {"id": 2, "years": 4, "base": "240k"},
+             {"id": 3, "years": 4, "base": None, "total_comp": 300000}, {"id": 4, "years": 4, "base": True},
+             {"id": 5, "years": 4, "base": None}, {"id": 6, "years": 4, "base": 0, "bonus": 0}]
+    text = "".join(json.dumps(line) + "\n" for line in lines)
+    result = run("review", "-", "--input-format", "jsonl", "--on-error", "skip", "-f", "jsonl", input=text)
+    assert result.exit_code == 0, result.stderr
+    rows = {row["id"]: row for row in jsonl(result.stdout)}
+    assert rows[1]["pay"] == {"base": 240000, "bonus": 20000, "equity": None, "total_comp": 260000}
+    assert rows[2]["pay"]["base"] == 240000
+    assert (rows[3]["pay"]["total_comp"], rows[3]["gap_on"]) == (300000, "total_comp")
+    assert rows[5]["pay"] == dict.fromkeys(review.PAY) and rows[5]["verdict"] is None
+    assert sorted(rows) == [1, 2, 3, 5]
+    said = result.stderr.split("\n")
+    assert "line 4: base expected an amount such as 240000, 240k, $240,000 or 1.2m, got true" in said
+    assert ("line 6: base $0 is less than $1,000, too little for a year's pay; write thousands as 240k, and leave "
+            "the cell empty when the pay is not known") in said
+    assert "6 rows read, 4 reviewed, 2 skipped" in said
+
+
+def test_an_id_column_under_another_name_gets_a_note_that_repeats_are_not_spotted():
+    text = "Employee ID,years,base\n7,4,240k\n7,4,240k\n"
+    result = run("review", "-", "--input-format", "csv", "-f", "json", input=text)
+    assert result.exit_code == 0
+    assert ("note: no column is named id, so a person given twice is not spotted; if 'Employee ID' is the "
+            "person's id, name it id") in result.stderr.split("\n")
+    assert json.loads(result.stdout)["repeated_ids"] == 0
+    renamed = run("review", "-", "--input-format", "csv", "-f", "json", input=text.replace("Employee ID", "id"))
+    assert "note:" in renamed.stderr and json.loads(renamed.stdout)["repeated_ids"] == 1

@@ -37,7 +37,7 @@ from typing import IO, Any
 from mlcomp import engine, formats, inputs, review
 from mlcomp.bands import Bands
 from mlcomp.engine import VERDICTS, Profile, parse_years, profile_values
-from mlcomp.errors import MlcompError, did_you_mean, one_line
+from mlcomp.errors import MlcompError, cut, did_you_mean, one_line, shown
 from mlcomp.fields import canonical, parse_flag
 
 # The profile's fields, from the engine's Profile: a column named like one (any case, '-' or ' ' for '_')
@@ -67,8 +67,10 @@ class Stats:
     def written(self) -> int:
         return self.read - self.skipped
 
-    def summary(self) -> str:
-        return f"{self.read} row{'s' if self.read != 1 else ''} read, {self.written} written, {self.skipped} skipped"
+    def summary(self, done: str = "written") -> str:
+        """'7 rows read, 3 written, 4 skipped' (a pay review's rows are `done` 'reviewed': with --format
+        json none is written)."""
+        return f"{self.read} row{'s' if self.read != 1 else ''} read, {self.written} {done}, {self.skipped} skipped"
 
 
 def open_input(name: str) -> IO[str]:
@@ -231,6 +233,8 @@ def _delimited(lines: Iterable[str], delimiter: str,
         try:
             check(list(header))
         except MlcompError as e:
+            if e.usage:  # an option the header does not fit (--by): about the command, not a line
+                raise
             raise MlcompError(f"{at}: {e.message}") from None
     yield from _cells(reader, header, delimiter)
 
@@ -444,6 +448,7 @@ class Estimator:
         plan = self.plans.get(names)
         if not self.first:
             self.notice(names)
+            self._first(names, places)
         if plan is None:
             if len(self.plans) >= CACHE_SIZE:
                 self.plans.clear()
@@ -490,14 +495,39 @@ class Estimator:
                               "columns, which make the one header of CSV or TSV output; give every row the "
                               "same columns, or use --format jsonl")
 
+    def _first(self, names: tuple[str, ...], places: Mapping[str, int] | None) -> None:
+        """A review's first row (the CSV header, or the first JSON line's keys): its --by names one of
+        the columns (a usage error otherwise), and a CSV header has a pay column (a JSON line may
+        leave out what it does not give)."""
+        if self.summary is None:
+            return
+        self._by(names, places is not None)
+        named = next((name for name in names if canonical(name).endswith("_id")), None)
+        if named is not None and "id" not in map(canonical, names) and self.report is not None:
+            self.report(f"note: no column is named id, so a person given twice is not spotted; if "
+                        f"'{one_line(named)}' is the person's id, name it id")
+        if places is not None and not self._pays(names):
+            near = next(((name, pay) for name in names if (pay := review.near_pay(name))), None)
+            hint = f"; '{one_line(near[0])}' is carried through. Did you mean '{near[1]}'?" if near else "."
+            raise MlcompError(f"no pay column: a pay review reads {', '.join(review.PAY[:-1])} and "
+                              f"{review.PAY[-1]}{hint} Its columns: {cut(one_line(', '.join(names)), 400)}")
+
+    def _by(self, names: tuple[str, ...], header: bool) -> None:
+        """A review's --by names a column of the first row (`header`: a CSV header's): a usage error
+        otherwise."""
+        by = self.summary.by if self.summary is not None else None
+        if by is None or any(canonical(name) == canonical(by) for name in names):
+            return
+        why = " (the summary groups by level and city already)" if canonical(by) in ("level", "city") else ""
+        where, what = ("the file has no column", "columns") if header else ("the first row has no key", "keys")
+        raise MlcompError(f"{where} {shown(by)}{why}.{did_you_mean(by, names)} Its {what}: "
+                          f"{cut(one_line(', '.join(names)), 400)}", usage=True, option="--by")
+
     def _who(self, names: tuple[str, ...], places: Mapping[str, int] | None) -> Callable[[Any], tuple[Any, ...]]:
         """A review's getter of a row's id, name and --by cells (None where it has no such column)."""
         wanted = ["id", "name", canonical(self.summary.by) if self.summary and self.summary.by else None]
         found = [next((name for name in names if canonical(name) == want), None) if want else None
                  for want in wanted]
-        if places is not None and wanted[2] is not None and found[2] is None:
-            raise MlcompError(f"--by {self.summary.by if self.summary else ''}: no such column; the columns are "
-                              f"{', '.join(names)}")
         if places is None:  # JSON objects: a key not in a row (or None, no JSON key) gets None
             return lambda row: tuple(map(row.get, found))
         present = [places[name] for name in found if name is not None]
@@ -798,14 +828,24 @@ class Estimator:
         if self.report is None:
             return
         names = tuple(names)
+        paid = self.summary is not None and bool(self._pays(names))  # a review without pay columns: refused
         for name in names[:HINTED]:
-            hint = did_you_mean(name.lower(), INPUTS) if _column(name) is None and review.pay_column(name) is None \
-                else ""
+            hint = self._hint(name, paid)
             if hint:
                 self.report(one_line(f"note: column '{name}' is carried through unchanged.{hint}"))
         if len(names) > HINTED:
             self.report(f"note: {len(names):,} columns; the names of the first {HINTED:,} were checked for typos "
                         "of the profile's columns")
+
+    @staticmethod
+    def _hint(name: str, paid: bool) -> str:
+        """' Did you mean ...?' for a carried column named close to a profile column, or (`paid`: in a
+        review with pay columns) like pay ('Total Compensation'); '' when it is not."""
+        if _column(name) is not None or review.pay_column(name) is not None:
+            return ""
+        hint = did_you_mean(name.lower(), INPUTS)
+        pay = review.near_pay(name) if paid and not hint else None
+        return f" Did you mean '{pay}' (a pay column)?" if pay else hint
 
     def rows(self, lines: Iterable[str], fmt: str | None = None, name: str = "-",
              progress: Callable[[Iterable[Any]], Iterable[Any]] = lambda rows: rows

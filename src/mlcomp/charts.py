@@ -245,7 +245,9 @@ def print_chart(bars: Sequence[Bar], out: Console | None = None, *, zero: bool =
     for line in packed(legend(names, glyphs), room - len(pad)):
         out.print(Text(pad) + line, no_wrap=True, crop=True)
     parts = [Text(part.replace("{mark}", glyphs.mark).replace("{point}", glyphs.point)) for part in note]
-    for line in packed(parts, room - len(pad), gap=" "):
+    room -= len(pad)  # a part wider than the room is broken at its spaces, never cut
+    parts = [word for part in parts for word in (part.split(" ") if part.cell_len > room else [part])]
+    for line in packed(parts, room, gap=" "):
         out.print(Text(pad) + line, no_wrap=True, crop=True)
 
 

@@ -718,9 +718,9 @@ def _batch(bands: Any, name: str, input_format: InputFormat | None, on_error: On
         except KeyboardInterrupt:
             _stopped(meter, stats, exact=fmt is not Format.table or field is not None)
     if on_error is OnError.skip:
-        sys.stderr.write(stats.summary() + "\n")
+        messages(env).write(stats.summary("written" if review is None else "reviewed") + "\n")
     if summary is not None and review is not None:
-        _show_review(env, bands, summary, stats.skipped, fmt, review, name)
+        _show_review(env, bands, summary, stats, fmt, review, name)
 
 
 class Source(NamedTuple):
@@ -754,21 +754,20 @@ def _write_batch(env: Environment, stream: Any, estimator: Any, fmt: Format, fie
             write(records, fmt, field=field)
 
 
-def _show_review(env: Environment, bands: Any, summary: Any, skipped: int, fmt: Format, review: Review,
+def _show_review(env: Environment, bands: Any, summary: Any, stats: Any, fmt: Format, review: Review,
                  name: str) -> None:
     """A review's summary: its own JSON object on stdout with --format json; otherwise for people, on
     stderr (the rows are on stdout), with a chart when stderr is a terminal (or --chart). With
     --export, also the page (or the chart) made from the same summary."""
-    data = summary.as_dict(skipped=skipped)
+    data = summary.as_dict(skipped=stats.skipped)
     if not data["people"]:
-        raise MlcompError("no row gives pay: a pay review needs a base or total_comp column (and bonus, equity "
-                          "if you have them), in dollars such as 240000 or 240k")
+        raise MlcompError(_nothing_reviewed(stats, name))
     order = list(bands.levels)
     levels = sorted(summary.chart(), key=lambda level: order.index(level["level"]))
     if fmt is Format.json:
         write([data], fmt, document=data)
     else:
-        out = env.console(env.stderr)
+        out = env.console(messages(env))
         out.print()
         render.review_summary(data, out=out)
         if review.chart if review.chart is not None else env.stderr_isatty:
@@ -781,6 +780,28 @@ def _show_review(env: Environment, bands: Any, summary: Any, skipped: int, fmt: 
         report.save(report.review_report(data, levels, name, review.inputs), review.export)
 
 
+def _nothing_reviewed(stats: Any, name: str) -> str:
+    """Why a review has no one to summarise: no rows, every row skipped, or no row with pay."""
+    from mlcomp.inputs import origin
+
+    if not stats.read:
+        return f"{origin(name)}: no rows to review"
+    if stats.skipped == stats.read:
+        return f"every row was skipped ({stats.skipped:,} of {stats.read:,}): nothing to review"
+    rows = f"{stats.written:,} reviewed" + (f", {stats.skipped:,} skipped" if stats.skipped else "")
+    return (f"no row gives pay: base and total_comp are empty or missing in every row ({rows}); "
+            "a pay review needs one of them, in dollars such as 240000 or 240k")
+
+
+def messages(env: Environment) -> Any:
+    """Where a batch's messages and a review's summary go: stderr; but while stdout is paged on the
+    terminal that stderr is on too, through the pager after what was printed before them (as git does),
+    never over the screen the pager draws."""
+    from mlcomp.environment import Paged
+
+    return env.stdout if env.stderr_isatty and isinstance(env.stdout, Paged) else sys.stderr
+
+
 def _reporter(env: Environment, meter: Any) -> Callable[[str], None]:
     """How a batch reports a bad row or a note: a line on stderr (above the progress line); notes not
     with --quiet."""
@@ -789,7 +810,7 @@ def _reporter(env: Environment, meter: Any) -> Callable[[str], None]:
         if env.quiet and message.startswith("note: "):
             return
         if meter is None:
-            sys.stderr.write(message + "\n")
+            messages(env).write(message + "\n")
         else:
             meter.above(message)
 
@@ -847,7 +868,7 @@ def _progress(env: Environment, stream: Any, name: str) -> Iterator[Any]:
     if name == "-" and sys.stdin is not None and sys.stdin.isatty():
         to_stderr(f"reading rows from the terminal; end with {'Ctrl-Z, Enter' if os.name == 'nt' else 'Ctrl-D'}\n")
     size, position = position_of(stream)
-    meter = Meter(err, draw=not env.stdout_isatty, size=size, position=position,
+    meter = Meter(messages(env), draw=not env.stdout_isatty, size=size, position=position,
                   width=shutil.get_terminal_size().columns)
     try:
         yield meter

@@ -83,7 +83,8 @@ class Meter:
 
     def show(self, text: str) -> None:
         text = text[:max(self.width - 1, 1)]
-        self.write("\r" + text + " " * max(self.shown - len(text), 0))
+        blank, self.shown = max(self.shown - len(text), 0), max(self.shown, len(text))  # before the write: an
+        self.write("\r" + text + " " * blank)  # interrupt in it leaves a line `erase` still knows about
         self.shown = len(text)
 
     def erase(self) -> None:

@@ -267,7 +267,26 @@ REVIEW_COLUMNS = (("Level", "level"), ("Base low", "base.low"), ("Base mid", "ba
                   ("Base high", "base.high"), ("Pay base", "pay.base"), ("Compa", "base_compa"),
                   ("Total", "pay.total_comp"), ("TC compa", "total_compa"), ("Verdict", "verdict"),
                   ("To low", "to_low"), ("To mid", "to_mid"))
-REVIEW_DROP = (("Base low", "Base high"), ("Total", "TC compa"), ("To mid",))
+# What a narrow terminal loses of a review's rows first: the base range's ends, total comp, the base mid
+# (the compa-ratio says where the pay is against it); then `review_drop` adds the carried columns.
+REVIEW_DROP = (("Base low", "Base high"), ("Total", "TC compa"), ("Base mid",))
+WHO = ("id", "name")  # carried columns that name the person: a review's table keeps them
+
+
+def review_drop(carried: Sequence[str]) -> tuple[Drop, int]:
+    """What a review's table loses as the terminal narrows, in order: REVIEW_DROP, then the carried
+    profile columns (city, tier, ...: they made the market range), then the other carried columns but
+    those naming the person (id, name; else the first), then To mid; so at 80 columns it stays a table
+    of who, level, pay, compa-ratio, verdict and the gaps. And how many leading columns name the
+    person (the label of each person when even that does not fit)."""
+    from mlcomp.fields import FIELDS, canonical
+
+    who = [name for name in carried if canonical(name) in WHO] or list(carried[:1])
+    profile = {field.name for field in FIELDS}
+    inputs = tuple(one_line(name) for name in carried if canonical(name) in profile and name not in who)
+    others = tuple(one_line(name) for name in carried if name not in who and canonical(name) not in profile)
+    drop = [*REVIEW_DROP, *(names for names in (inputs, others) if names), ("To mid",)]
+    return drop, len(list(itertools.takewhile(lambda name: name in who, carried))) or 1
 
 
 def batch_cell(record: Mapping[str, Any], path: str) -> str:
@@ -311,10 +330,15 @@ def batch_tables(records: Iterable[Mapping[str, Any]], *, out: Console | None = 
         table.add_row(*cells)
         count += 1
         if count == rows:
-            print_wide(out, table, REVIEW_DROP if columns is REVIEW_COLUMNS else BATCH_DROP)
+            _batch_table(out, table, carried, columns is REVIEW_COLUMNS)
             table, count = None, 0
     if table is not None:
-        print_wide(out, table, REVIEW_DROP if columns is REVIEW_COLUMNS else BATCH_DROP)
+        _batch_table(out, table, carried, columns is REVIEW_COLUMNS)
+
+
+def _batch_table(out: Console, table: Any, carried: Sequence[str], reviewed: bool) -> None:
+    drop, keys = review_drop(carried) if reviewed else (BATCH_DROP, 1)
+    print_wide(out, table, drop, keys)
 
 
 def listing(rows: list[dict[str, Any]], columns: list[tuple[str, str, str]], out: IO[str] | None = None,
@@ -730,13 +754,14 @@ def ratio(value: float | None) -> str:
 def review_summary(data: Mapping[str, Any], *, out: Console | None = None) -> None:
     """A pay review's summary (review.Summary.as_dict) for people: counts, medians, costs, then the
     groups by level, by city and by the --by column, and the largest gaps."""
-    from rich.text import Text
 
     out = out or console()
     cost, verdicts = data["cost"], data["verdicts"]
-    said = [f"Pay review: {data['people']:,} people with pay"
-            + "".join(f", {data[key]:,} {what}" for key, what in (("without_pay", "without pay"),
-                      ("skipped", "skipped"), ("repeated_ids", "ids given twice")) if data[key]),
+    also = [f"{data['without_pay']:,} without pay" if data["without_pay"] else "",
+            f"{data['skipped']:,} skipped" if data["skipped"] else "",
+            counted(data["repeated_ids"], "repeated id") if data["repeated_ids"] else ""]
+    said = [", ".join([f"Pay review: {counted(data['people'], 'person', 'people')} with pay",
+                       *filter(None, also)]),
             "  " + ", ".join(f"{verdict} {count:,}" for verdict, count in verdicts.items()),
             f"  median compa-ratio: base {ratio(data['median_base_compa']) or '-'}, "
             f"total comp {ratio(data['median_total_compa']) or '-'}"
@@ -746,13 +771,29 @@ def review_summary(data: Mapping[str, Any], *, out: Console | None = None) -> No
             f"  to bring everyone below the mid to the mid: {money(cost['to_mid'])}"
             f"{_share_text(cost['to_mid_share'])}"]
     for line in said:
-        out.print(Text(line), soft_wrap=True)
+        said_line(out, line)
+    out.print()
     groupings = [("level", data["by_level"]), ("city", data["by_city"])]
     if data.get("by"):
         groupings.append((data["by"]["column"], data["by"]))
     for name, grouping in groupings:
         _group_table(name, grouping, out)
     _gaps_table(data["largest_gaps"], out)
+
+
+def counted(count: int, one: str, many: str | None = None) -> str:
+    """'1 person', '12 people', '3 repeated ids'."""
+    return f"{count:,} {one if count == 1 else many or one + 's'}"
+
+
+def said_line(out: Console, line: str) -> None:
+    """A line of text wrapped at spaces to the terminal, its continuation under its own indent (no
+    amount is split)."""
+    from rich.padding import Padding
+    from rich.text import Text
+
+    indent = len(line) - len(line.lstrip())
+    out.print(Padding(Text(one_line(line.lstrip())), (0, 0, 0, indent), expand=False))
 
 
 def _share_text(share: float | None) -> str:
@@ -762,16 +803,16 @@ def _share_text(share: float | None) -> str:
 def _group_table(name: str, grouping: Mapping[str, Any], out: Console) -> None:
     from rich import box
     from rich.table import Table
-    from rich.text import Text
 
     hidden = grouping.get("not_shown") or {}
-    caption = (f"{hidden['people']:,} people in {hidden['groups']:,} groups of fewer than 5 not shown"
-               if hidden.get("groups") else None)
+    caption = (f"{counted(hidden['people'], 'person', 'people')} in {counted(hidden['groups'], 'group')} of "
+               "fewer than 5, not shown" if hidden.get("groups") else None)
     if grouping.get("beyond"):
-        caption = f"{caption + '; ' if caption else ''}{grouping['beyond']['people']:,} people " \
+        caption = f"{caption + '; ' if caption else ''}{counted(grouping['beyond']['people'], 'person', 'people')} " \
                   f"{grouping['beyond']['why']}"
     if not grouping["groups"]:
-        out.print(Text(f"Median compa-ratio by {name}: {caption or 'no one'}"), soft_wrap=True)
+        said_line(out, f"Median compa-ratio by {name}: {caption or 'no one'}")
+        out.print()
         return
     table = Table(title=f"Median compa-ratio by {name}", box=box.SIMPLE_HEAD, caption=caption,
                   caption_justify="left", title_justify="left")
@@ -791,9 +832,15 @@ def _gaps_table(gaps: Sequence[Mapping[str, Any]], out: Console) -> None:
     if not gaps:
         return
     table = Table(title="Largest gaps to the mid", box=box.SIMPLE_HEAD, title_justify="left")
-    for title in ("Line", "id", "Name", "Level", "Verdict", "To low", "To mid"):
+    cells = {"Line": [str(gap["line"]) for gap in gaps], "id": [scalar(gap["id"]) for gap in gaps],
+             "Name": [scalar(gap["name"]) for gap in gaps], "Level": [gap["level"] for gap in gaps],
+             "Verdict": [gap["verdict"] for gap in gaps], "To low": [money(gap["to_low"]) for gap in gaps],
+             "To mid": [money(gap["to_mid"]) for gap in gaps]}
+    cells = {title: column for title, column in cells.items() if any(column)}  # no id or name column: none
+    for title in cells:
         table.add_column(title, justify="right" if title in ("Line", "To low", "To mid") else "left", no_wrap=True)
-    for gap in gaps:
-        table.add_row(str(gap["line"]), scalar(gap["id"]), scalar(gap["name"]), gap["level"], gap["verdict"],
-                      money(gap["to_low"]), money(gap["to_mid"]))
-    print_wide(out, table)
+    for row in zip(*cells.values(), strict=True):
+        table.add_row(*map(text, row))
+    # a narrow terminal keeps the person's name (else id, else line) and the gaps (To low > 0: below range)
+    who = [title for title in ("Name", "id", "Line") if title in cells]
+    print_wide(out, table, drop=[*reversed(who[1:]), "Verdict", "Level"])

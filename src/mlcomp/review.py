@@ -11,18 +11,25 @@ Pure: no rich, no typer, no I/O. A pay cell that cannot be read is a MlcompError
 from __future__ import annotations
 
 import heapq
+import json
+import math
+import re
 from array import array
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from mlcomp.engine import VERDICTS, verdict
-from mlcomp.errors import MlcompError, shown
+from mlcomp.errors import MlcompError, cut, one_line, shown
 from mlcomp.fields import canonical
-from mlcomp.money import parse_money
+from mlcomp.money import AMOUNT_HELP, parse_money
 
 PAY = ("base", "bonus", "equity", "total_comp")  # a person's pay per year, as batch columns
 CURRENCY_MARKS = "€£¥₹₩₽₺₪₫₴₦₱฿"
+# A currency code before or after the amount (EUR 200000, 200,000 GBP), or letters before a dollar sign
+# (C$, A$, HK$): USD and US$ are dollars, the others another currency.
+OTHER_CURRENCY = re.compile(r"^([A-Z]{3}(?=[\s\d$])|[A-Za-z]{1,3}\$)\s*|\s*([A-Z]{3})$")
+MIN_PAY = 1_000  # the least base or total comp a year that is pay and not a slip (240 for 240k)
 EXACT = 100_000  # people whose compa-ratios are kept exactly for medians; beyond, BIN-wide bins
 BIN = 0.0005
 BINS = 20_000  # compa-ratios from 0 to 10 (a higher one counts in the last bin)
@@ -50,16 +57,48 @@ def pay_column(name: str) -> str | None:
     return name if name in PAY else None
 
 
+def near_pay(name: str) -> str | None:
+    """The pay column a column that is not one seems to mean: a word of its name ('Base Salary', 'annual
+    bonus': base, bonus), 'total comp...' ('Total Compensation'), 'salary' (base), 'tc'; else None."""
+    name = canonical(name)
+    words = name.split("_")
+    if name in PAY:
+        return None
+    found = next((pay for pay in PAY[:3] if pay in words), None)
+    if found is None and (name.startswith("total_comp") or name == "tc"):
+        found = "total_comp"
+    return found or ("base" if "salary" in words else None)
+
+
 def parse_pay(name: str, value: Any) -> int | None:
-    """Whole dollars from a pay cell (240000, 240k, $240,000), None for an empty one."""
+    """Whole dollars a year from a pay cell (240000, 240k, $240,000, USD 240,000), None for an empty one.
+    Base and total comp are at least MIN_PAY: less is a typing slip (240 for 240k), or no pay known."""
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
-    if isinstance(value, str) and any(mark in value for mark in CURRENCY_MARKS):
-        raise MlcompError(f"{name} {shown(value)} is in another currency; pay is in US dollars ($)")
+    cell = value
+    if isinstance(value, str):
+        value = _in_dollars(name, value)
+    elif type(value) not in (int, float) or not math.isfinite(value):  # JSON true, [..], {..}, NaN, Infinity
+        written = cut(one_line(json.dumps(value, ensure_ascii=False)), 60)  # as the JSON line has it
+        raise MlcompError(f"{name} expected {AMOUNT_HELP}, got {written}")
     try:
-        return parse_money(value)
-    except ValueError as e:
-        raise MlcompError(f"{name} {e}") from None
+        amount = parse_money(value)
+    except ValueError as e:  # (named as written, 'USD' and all)
+        raise MlcompError(f"{name} {e}" if value is cell else f"{name} expected {AMOUNT_HELP}, got {shown(cell)}") \
+            from None
+    if amount < MIN_PAY and name in ("base", "total_comp"):
+        raise MlcompError(f"{name} ${amount:,} is less than ${MIN_PAY:,}, too little for a year's pay; write "
+                          "thousands as 240k, and leave the cell empty when the pay is not known")
+    return amount
+
+
+def _in_dollars(name: str, text: str) -> str:
+    """A pay cell's text without a 'USD' or 'US$' mark; MlcompError for another currency's mark or code."""
+    codes = [code for found in OTHER_CURRENCY.finditer(text.strip()) for code in found.groups() if code]
+    mark = next((mark for mark in CURRENCY_MARKS if mark in text), None) or next(iter(codes), None)
+    if mark and mark.upper() not in ("USD", "US$"):
+        raise MlcompError(f"{name} {shown(text)} is in another currency ({mark}); pay is in US dollars ($)")
+    return OTHER_CURRENCY.sub("", text.strip()) if codes else text  # the same text when it has no mark
 
 
 class Pay(NamedTuple):
