@@ -185,6 +185,15 @@ def test_medians_past_the_exact_limit_come_from_bins_within_one_bin_and_say_so(m
         assert abs(got - statistics.median(values)) <= review.BIN
 
 
+def test_a_base_too_small_for_a_years_pay_is_refused_even_when_a_bonus_of_that_amount_was_read_first():
+    reader = review.Reader()
+    assert reader.read(("base", "bonus"), ("240k", "500")) == Pay(base=240_000, bonus=500)
+    with pytest.raises(MlcompError, match=r"^base \$500 is less than \$1,000"):
+        reader.read(("base", "bonus"), ("500", "500"))
+    with pytest.raises(MlcompError, match=r"^total_comp \$900 is less than"):
+        reader.read(("total_comp",), ("900",))
+
+
 def test_a_reader_parses_each_cell_value_once_and_never_keeps_a_bad_one():
     reader = review.Reader()
     assert reader.read(("base", "bonus"), ("240k", "$24,000")) == Pay(base=240_000, bonus=24_000)
@@ -227,7 +236,7 @@ def test_the_chart_data_places_each_person_in_their_range_by_level():
 ])
 def test_a_pay_cell_that_is_not_a_years_dollars_says_what_it_is(value, says):
     with pytest.raises(MlcompError) as caught:
-        review.parse_pay("base", value)
+        Pay.read({"base": value})
     assert caught.value.message == says
 
 
@@ -241,9 +250,9 @@ def test_a_pay_cell_in_dollars_is_read_as_whole_dollars(value, dollars):
 
 
 def test_a_bonus_or_equity_of_0_is_pay_a_base_of_0_is_not():
-    assert review.parse_pay("bonus", 0) == 0 and review.parse_pay("equity", "0") == 0
-    with pytest.raises(MlcompError):
-        review.parse_pay("total_comp", 0)
+    assert Pay.read({"base": "240k", "bonus": 0, "equity": "0"}) == Pay(base=240_000, bonus=0, equity=0)
+    with pytest.raises(MlcompError, match="total_comp"):
+        Pay.read({"total_comp": 0})
 
 
 JSON_VALUES = st.recursive(st.none() | st.booleans() | st.integers() | st.floats() | st.text(),
@@ -263,5 +272,6 @@ def test_any_pay_cell_is_whole_dollars_in_bounds_or_one_clear_line(name, value):
         assert "got ''" not in e.message or value == ""  # the cell as written, not what was left of it
         return
     assert amount is None or (type(amount) is int and 0 <= amount <= 1_000_000_000)
-    if name in ("base", "total_comp") and amount is not None:
-        assert amount >= review.MIN_PAY
+    if name in ("base", "total_comp") and amount is not None and amount < review.MIN_PAY:
+        with pytest.raises(MlcompError, match=f"^{name} .* is less than"):  # not a year's pay
+            Pay.read({name: value})

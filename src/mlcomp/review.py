@@ -72,7 +72,8 @@ def near_pay(name: str) -> str | None:
 
 def parse_pay(name: str, value: Any) -> int | None:
     """Whole dollars a year from a pay cell (240000, 240k, $240,000, USD 240,000), None for an empty one.
-    Base and total comp are at least MIN_PAY: less is a typing slip (240 for 240k), or no pay known."""
+    The same for every pay column (a reader keeps one table of cells for all): Pay.of checks that base
+    and total comp are at least MIN_PAY."""
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     cell = value
@@ -86,10 +87,13 @@ def parse_pay(name: str, value: Any) -> int | None:
     except ValueError as e:  # (named as written, 'USD' and all)
         raise MlcompError(f"{name} {e}" if value is cell else f"{name} expected {AMOUNT_HELP}, got {shown(cell)}") \
             from None
-    if amount < MIN_PAY and name in ("base", "total_comp"):
-        raise MlcompError(f"{name} ${amount:,} is less than ${MIN_PAY:,}, too little for a year's pay; write "
-                          "thousands as 240k, and leave the cell empty when the pay is not known")
     return amount
+
+
+def _too_little(base: int | None, total_comp: int | None) -> MlcompError:
+    name, amount = ("base", base) if base is not None and base < MIN_PAY else ("total_comp", total_comp)
+    return MlcompError(f"{name} ${amount:,} is less than ${MIN_PAY:,}, too little for a year's pay; write "
+                       "thousands as 240k, and leave the cell empty when the pay is not known")
 
 
 def _in_dollars(name: str, text: str) -> str:
@@ -123,6 +127,8 @@ class Pay(NamedTuple):
                 return None
             raise MlcompError("gives bonus or equity but neither base nor total_comp; a pay review places base "
                               "salary or total comp in the market range")
+        if (base is not None and base < MIN_PAY) or (total_comp is not None and total_comp < MIN_PAY):
+            raise _too_little(base, total_comp)  # less is a typing slip (240 for 240k), or no pay known
         if total_comp is not None and base is not None and total_comp < base:
             raise MlcompError(f"total_comp ${total_comp:,} is below base ${base:,}; total comp includes the base")
         return _new(cls, (base, bonus, equity, total_comp))
