@@ -754,8 +754,8 @@ class Estimator:
         entry, compiled = self.estimate(plan, row)[:2]
         if plan.pay is not None:
             self.standing(plan, row, entry, compiled)
-        if plan.carried:
-            self._carried_json(plan, row).encode()  # UnicodeEncodeError: a lone surrogate, or bytes not UTF-8
+        if plan.carried:  # UnicodeEncodeError: a lone surrogate, or bytes not UTF-8
+            ("".join(plan.cells(row)) if plan.strings else self._carried_json(plan, row)).encode()
         return ""
 
     def reviewed(self, line: int) -> None:
