@@ -305,10 +305,6 @@ class Median:
             self.add = self._bin
 
     @property
-    def exact(self) -> bool:
-        return self.values is not None
-
-    @property
     def count(self) -> int:
         return len(self.values) if self.values is not None else sum(self.bins.values())
 
